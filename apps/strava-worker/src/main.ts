@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { loadConfig } from '@runnerly/config';
+import { createApp } from './app.js';
+import { StravaWorkerConfigSchema } from './config.js';
+
+const config = loadConfig(StravaWorkerConfigSchema);
+const app = await createApp(config);
+await app.listen(config.STRAVA_WORKER_PORT, config.HOST);

@@ -1,0 +1,8 @@
+import 'reflect-metadata';
+import { loadConfig } from '@runnerly/config';
+import { createApp } from './app.js';
+import { TokenDealerConfigSchema } from './config.js';
+
+const config = loadConfig(TokenDealerConfigSchema);
+const app = await createApp(config);
+await app.listen(config.TOKEN_DEALER_PORT, config.HOST);

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { env } from './fields.js';
+import { parseConfig } from './load-config.js';
+
+const schema = z.object({
+  PORT: env.port(5000),
+  DATABASE_URL: env.postgresUrl(),
+  TOKEN_DEALER_URL: env.httpUrl(),
+  LOG_LEVEL: env.logLevel(),
+  PEPPER: env.secret(32),
+  ENABLED: env.boolean(false),
+  SPORTS: env.list(['Run', 'TrailRun']),
+});
+const valid = { TOKEN_DEALER_URL: 'http://127.0.0.1:5000/', PEPPER: 'a'.repeat(64) };
+
+describe('parseConfig', () => {
+  it('applies defaults and normalises values', () => {
+    const config = parseConfig(schema, valid);
+    expect(config).toEqual({
+      PORT: 5000,
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/runnerly',
+      TOKEN_DEALER_URL: 'http://127.0.0.1:5000',
+      LOG_LEVEL: 'info',
+      PEPPER: 'a'.repeat(64),
+      ENABLED: false,
+      SPORTS: ['Run', 'TrailRun'],
+    });
+  });
+
+  it('names a missing variable', () => {
+    expect(() => parseConfig(schema, { PEPPER: valid.PEPPER })).toThrow('invalid configuration: TOKEN_DEALER_URL is required');
+  });
+
+  it('treats an empty value as unset', () => {
+    expect(() => parseConfig(schema, { ...valid, TOKEN_DEALER_URL: '' })).toThrow('TOKEN_DEALER_URL is required');
+  });
+
+  it.each([
+    ['PORT', '70000', /PORT/],
+    ['PORT', 'abc', /PORT/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be a URL starting with postgres:\/\//],
+    ['TOKEN_DEALER_URL', 'not a url', /TOKEN_DEALER_URL must be a URL/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['PEPPER', 'short', /PEPPER must be at least 32 bytes/],
+    ['ENABLED', 'maybe', /ENABLED/],
+  ])('rejects a malformed %s (%s) in one line', (name, value, message) => {
+    let error: unknown;
+    try {
+      parseConfig(schema, { ...valid, [name]: value });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+  });
+});

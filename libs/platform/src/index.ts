@@ -1,0 +1,23 @@
+export { createFastifyService, expressMetricsMiddleware, finishSetup, type ServiceOptions } from './bootstrap.js';
+export { AllExceptionsFilter, AppException, type ErrorBody, toErrorResponse } from './errors.js';
+export { type HealthCheck, HealthService, type Readiness } from './health/health.service.js';
+export { REDACTED_PATHS } from './logging.js';
+export { MetricsService } from './metrics/metrics.service.js';
+export { PlatformModule, type PlatformOptions } from './platform.module.js';
+export {
+  currentRequestId,
+  ensureRequestId,
+  REQUEST_ID_HEADER,
+  requestContextMiddleware,
+  runWithRequestId,
+} from './request-context.js';
+export {
+  ApiZodBody,
+  ApiZodQuery,
+  ApiZodResponse,
+  openApiSchema,
+  toValidationIssues,
+  type ValidationIssue,
+  ValidationException,
+  ZodPipe,
+} from './validation.js';

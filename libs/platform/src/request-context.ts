@@ -1,0 +1,43 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export const REQUEST_ID_HEADER = 'x-request-id';
+
+export interface RequestContext {
+  requestId: string;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The request id of the HTTP request or job being handled, if any. */
+export function currentRequestId(): string | undefined {
+  return storage.getStore()?.requestId;
+}
+
+/** Runs `fn` with `requestId` as the current request id (used by job handlers). */
+export function runWithRequestId<T>(requestId: string | undefined, fn: () => T): T {
+  return storage.run({ requestId: requestId && SAFE_REQUEST_ID.test(requestId) ? requestId : randomUUID() }, fn);
+}
+
+/**
+ * The request id of an incoming request: the caller's `x-request-id` when it is well-formed,
+ * otherwise a new one. Written back onto the request so that every layer sees the same id.
+ */
+export function ensureRequestId(req: IncomingMessage): string {
+  const given = req.headers[REQUEST_ID_HEADER];
+  const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+  req.headers[REQUEST_ID_HEADER] = id;
+  return id;
+}
+
+export function requestContextMiddleware(
+  req: IncomingMessage,
+  res: { setHeader(name: string, value: string): unknown },
+  next: () => void,
+): void {
+  const requestId = ensureRequestId(req);
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  storage.run({ requestId }, next);
+}

@@ -1,0 +1,3 @@
+export { adminDatabaseUrl, createTestDatabase, dropStaleTestDatabases, type TestDatabase } from './database.js';
+export { freePort } from './ports.js';
+export { leaseTestRedis, redisServerUrl, type TestRedis } from './redis.js';

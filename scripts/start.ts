@@ -1,0 +1,87 @@
+// `pnpm start`: the whole stack on this machine, no Docker. Generates the local secrets once
+// (git-ignored, in .runnerly/), starts every app with prefixed logs through `concurrently`, waits
+// for each to be ready and prints the one URL to open. Ctrl-C stops them all.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { concurrently } from 'concurrently';
+
+const root = join(import.meta.dirname, '..');
+const localEnvFile = join(root, '.runnerly', 'local.env');
+
+/** Secrets a development stack needs: generated on first start, kept out of git. */
+const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN'];
+
+function loadLocalSecrets(): Record<string, string> {
+  const values: Record<string, string> = {};
+  if (existsSync(localEnvFile)) {
+    for (const line of readFileSync(localEnvFile, 'utf8').split('\n')) {
+      const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+      if (match) values[match[1]!] = match[2]!;
+    }
+  }
+  const missing = LOCAL_SECRETS.filter((name) => !values[name]);
+  if (missing.length) {
+    for (const name of missing) values[name] = randomBytes(32).toString('hex');
+    mkdirSync(join(root, '.runnerly'), { recursive: true });
+    writeFileSync(localEnvFile, `${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+  }
+  return values;
+}
+
+if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
+const env: Record<string, string> = { ...loadLocalSecrets(), ...(process.env as Record<string, string>) };
+
+interface App {
+  name: string;
+  port: number;
+}
+const useSandbox = !env.STRAVA_BASE_URL;
+const apps: App[] = [
+  ...(useSandbox ? [{ name: 'strava-sandbox', port: Number(env.STRAVA_SANDBOX_PORT ?? 5003) }] : []),
+  { name: 'token-dealer', port: Number(env.TOKEN_DEALER_PORT ?? 5000) },
+  { name: 'data-service', port: Number(env.DATA_SERVICE_PORT ?? 5001) },
+  { name: 'strava-worker', port: Number(env.STRAVA_WORKER_PORT ?? 5002) },
+  { name: 'dashboard', port: Number(env.DASHBOARD_PORT ?? 3000) },
+];
+
+const { commands, result } = concurrently(
+  apps.map((app) => ({
+    name: app.name,
+    cwd: join(root, 'apps', app.name),
+    command: `"${process.execPath}" --enable-source-maps --import @swc-node/register/esm-register src/main.ts`,
+    env,
+  })),
+  { prefix: 'name', padPrefix: true, prefixColors: ['cyan', 'magenta', 'green', 'yellow', 'blue'], killOthersOn: ['failure'], killSignal: 'SIGTERM' },
+);
+
+async function waitUntilReady(app: App, deadline: number): Promise<boolean> {
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${app.port}/health/ready`)).ok) return true;
+    } catch {
+      // not listening yet
+    }
+    await sleep(250);
+  }
+  return false;
+}
+
+void (async () => {
+  const deadline = Date.now() + 120_000;
+  const ready = await Promise.all(apps.map((app) => waitUntilReady(app, deadline)));
+  const late = apps.filter((_, index) => !ready[index]).map((app) => app.name);
+  if (late.length) console.error(`\nNot ready after 120 s: ${late.join(', ')} (see the logs above)\n`);
+  else console.log(`\nRunnerly is up: open ${env.DASHBOARD_URL ?? `http://localhost:${apps.at(-1)!.port}`}\n`);
+})();
+
+const stop = () => {
+  for (const command of commands) command.kill('SIGTERM');
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+result.then(
+  () => process.exit(0),
+  () => process.exit(1),
+);
