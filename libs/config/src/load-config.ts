@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import type { z } from 'zod';
 import { findRepoRoot } from './repo-root.js';
 
@@ -24,13 +25,22 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, 
 
 let dotenvLoaded = false;
 
-/** Reads the root `.env` once (real environment variables win over it). */
+/**
+ * Reads the root `.env` and the files named in RUNNERLY_ENV_FILE (comma-separated; generated
+ * secrets in containers), once. Real environment variables win over files, but an empty one
+ * counts as unset (compose passes `${X:-}` through as "").
+ */
 function loadDotenv(): void {
   if (dotenvLoaded) return;
   dotenvLoaded = true;
   const root = findRepoRoot();
-  const file = root && join(root, '.env');
-  if (file && existsSync(file)) process.loadEnvFile(file);
+  const files = [...(process.env.RUNNERLY_ENV_FILE?.split(',') ?? []), root ? join(root, '.env') : ''];
+  for (const file of files.map((name) => name.trim())) {
+    if (!file || !existsSync(file)) continue;
+    for (const [name, value] of Object.entries(parseEnv(readFileSync(file, 'utf8')))) {
+      if (!process.env[name]) process.env[name] = value;
+    }
+  }
 }
 
 /**
