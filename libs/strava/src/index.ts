@@ -1,0 +1,38 @@
+export {
+  StravaAccessDeniedError,
+  StravaApiError,
+  StravaAppInactiveError,
+  StravaError,
+  StravaForbiddenError,
+  StravaInvalidClientError,
+  StravaInvalidGrantError,
+  StravaMissingScopeError,
+  StravaNetworkError,
+  StravaNotFoundError,
+  StravaRateLimitError,
+  StravaServerError,
+  StravaTimeoutError,
+  StravaUnauthorizedError,
+  toStravaError,
+} from './errors.js';
+export { encodePolyline, decodePolyline } from './polyline.js';
+export {
+  exhaustedWindow,
+  parseRateLimitHeaders,
+  type RateLimitPair,
+  type RateLimitScope,
+  type RateLimitWindow,
+  rateLimitResetAt,
+  type StravaRateLimits,
+} from './rate-limit.js';
+export {
+  type ActivityPage,
+  type AuthorizationCallback,
+  type AuthorizeUrlOptions,
+  type ListActivitiesOptions,
+  type OnTokensRefreshed,
+  StravaClient,
+  type StravaClientOptions,
+} from './strava.client.js';
+export * from './strava.types.js';
+export { canReadActivities, DEFAULT_EXPIRY_MARGIN_SECONDS, isExpiring, parseScopes, tokensChanged } from './tokens.js';

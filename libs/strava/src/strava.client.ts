@@ -1,0 +1,295 @@
+import {
+  StravaAccessDeniedError,
+  StravaError,
+  StravaNetworkError,
+  StravaRateLimitError,
+  StravaTimeoutError,
+  toStravaError,
+} from './errors.js';
+import { exhaustedWindow, parseRateLimitHeaders, rateLimitResetAt, type StravaRateLimits } from './rate-limit.js';
+import type {
+  StravaDetailedActivity,
+  StravaPushSubscription,
+  StravaScope,
+  StravaSummaryActivity,
+  StravaSummaryAthlete,
+  StravaTokenExchange,
+  StravaTokenResponseBody,
+  StravaTokenSet,
+} from './strava.types.js';
+import { DEFAULT_EXPIRY_MARGIN_SECONDS, isExpiring, parseScopes, tokensChanged } from './tokens.js';
+
+export interface StravaClientOptions {
+  /** `https://www.strava.com` or the sandbox; OAuth at `{baseUrl}/oauth/*`. */
+  baseUrl: string;
+  /** The API root; default `{baseUrl}/api/v3` (Strava announced a new API host for 2027). */
+  apiBaseUrl?: string;
+  clientId: string;
+  clientSecret: string;
+  /** Per request; default 10 s. */
+  timeoutMs?: number;
+  /** The clock, for tests. */
+  now?: () => Date;
+}
+
+export interface AuthorizeUrlOptions {
+  redirectUri: string;
+  scope: Array<StravaScope | string>;
+  state: string;
+  approvalPrompt?: 'auto' | 'force';
+}
+
+export interface ListActivitiesOptions {
+  /** Epoch seconds: only activities that started after this. */
+  after?: number;
+  /** Epoch seconds: only activities that started before this. */
+  before?: number;
+  /** At most 200 (Strava's maximum, the default). */
+  perPage?: number;
+  /** Start at this page (1-based), e.g. to resume. */
+  page?: number;
+}
+
+export interface ActivityPage {
+  page: number;
+  activities: StravaSummaryActivity[];
+}
+
+export interface AuthorizationCallback {
+  code: string;
+  /** What the athlete actually granted (may be less than asked). */
+  scope: string[];
+  state: string | undefined;
+}
+
+/** Called with the new pair whenever Strava returns a different one: persist it. */
+export type OnTokensRefreshed = (tokens: StravaTokenSet) => Promise<void> | void;
+
+interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Form fields (sent as an urlencoded body, never in the URL). */
+  form?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  accessToken?: string;
+  /** Counts against the rate limits (API calls do; OAuth calls don't). */
+  rateLimited?: boolean;
+}
+
+const MAX_PER_PAGE = 200;
+
+/**
+ * Talks to Strava (or the sandbox) for one application. Tokens travel only in the Authorization
+ * header (or a POST body for OAuth), never in a URL. Keeps the application's latest rate-limit
+ * usage and refuses to send a request it knows would be rejected.
+ */
+export class StravaClient {
+  private readonly baseUrl: string;
+  private readonly apiBaseUrl: string;
+  private readonly timeoutMs: number;
+  private readonly now: () => Date;
+  private latestRateLimits: StravaRateLimits | undefined;
+
+  constructor(private readonly options: StravaClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.apiBaseUrl = (options.apiBaseUrl ?? `${this.baseUrl}/api/v3`).replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The application's usage as the last API response reported it. */
+  get rateLimits(): StravaRateLimits | undefined {
+    return this.latestRateLimits;
+  }
+
+  /** The consent page URL. Scopes are comma-separated, as Strava requires. */
+  authorizeUrl({ redirectUri, scope, state, approvalPrompt = 'auto' }: AuthorizeUrlOptions): string {
+    const params = [
+      ['client_id', this.options.clientId],
+      ['redirect_uri', redirectUri],
+      ['response_type', 'code'],
+      ['approval_prompt', approvalPrompt],
+      ['scope', scope.map((item) => encodeURIComponent(item).replace(/%3A/gi, ':')).join(',')],
+      ['state', state],
+    ].map(([key, value]) => (key === 'scope' ? `scope=${value}` : `${key}=${encodeURIComponent(value!)}`));
+    return `${this.baseUrl}/oauth/authorize?${params.join('&')}`;
+  }
+
+  /** Reads Strava's redirect back: the code and granted scopes, or StravaAccessDeniedError. */
+  parseCallback(query: URLSearchParams | Record<string, string | undefined>): AuthorizationCallback {
+    const get = (name: string) => (query instanceof URLSearchParams ? (query.get(name) ?? undefined) : query[name]);
+    const error = get('error');
+    if (error) throw new StravaAccessDeniedError(error);
+    const code = get('code');
+    if (!code) throw new StravaAccessDeniedError('missing_code');
+    return { code, scope: parseScopes(get('scope')), state: get('state') };
+  }
+
+  /** Trades a (single-use) authorization code for the athlete's tokens and summary. */
+  async exchangeCode(code: string): Promise<StravaTokenExchange> {
+    const body = await this.request<StravaTokenResponseBody>(`${this.baseUrl}/oauth/token`, {
+      method: 'POST',
+      form: { ...this.clientCredentials(), code, grant_type: 'authorization_code' },
+    });
+    if (!body.athlete) throw new StravaError('Strava token exchange returned no athlete');
+    return { ...toTokenSet(body), tokenType: body.token_type, expiresIn: body.expires_in, athlete: body.athlete };
+  }
+
+  /**
+   * Refreshes a pair. Strava returns the same access token while it has more than an hour left,
+   * and may rotate the refresh token (the old one stops working at once): always persist the result.
+   */
+  async refresh(refreshToken: string, scope?: string): Promise<StravaTokenSet> {
+    const body = await this.request<StravaTokenResponseBody>(`${this.baseUrl}/oauth/token`, {
+      method: 'POST',
+      form: { ...this.clientCredentials(), refresh_token: refreshToken, grant_type: 'refresh_token' },
+    });
+    return { ...toTokenSet(body), ...(scope === undefined ? {} : { scope }) };
+  }
+
+  /**
+   * Returns tokens that stay valid for at least `marginSeconds`: refreshes when needed and hands
+   * any new pair to `onRefresh` (awaited) before returning it.
+   */
+  async ensureFreshToken(
+    tokens: StravaTokenSet,
+    onRefresh: OnTokensRefreshed,
+    marginSeconds = DEFAULT_EXPIRY_MARGIN_SECONDS,
+  ): Promise<StravaTokenSet> {
+    if (!isExpiring(tokens, marginSeconds, this.now())) return tokens;
+    const fresh = await this.refresh(tokens.refreshToken, tokens.scope);
+    if (tokensChanged(tokens, fresh)) await onRefresh(fresh);
+    return fresh;
+  }
+
+  /** Revokes all of this application's tokens for the athlete. */
+  async deauthorize(accessToken: string): Promise<void> {
+    // Strava documents `access_token` as a parameter: it goes in the POST body, never the URL.
+    await this.request(`${this.baseUrl}/oauth/deauthorize`, {
+      method: 'POST',
+      accessToken,
+      form: { access_token: accessToken },
+    });
+  }
+
+  getAthlete(accessToken: string): Promise<StravaSummaryAthlete> {
+    return this.request(`${this.apiBaseUrl}/athlete`, { accessToken, rateLimited: true });
+  }
+
+  getActivity(accessToken: string, id: number | string): Promise<StravaDetailedActivity> {
+    return this.request(`${this.apiBaseUrl}/activities/${encodeURIComponent(String(id))}`, {
+      accessToken,
+      rateLimited: true,
+    });
+  }
+
+  /** One page of `/athlete/activities`. */
+  listActivitiesPage(
+    accessToken: string,
+    { after, before, perPage = MAX_PER_PAGE, page = 1 }: ListActivitiesOptions = {},
+  ): Promise<StravaSummaryActivity[]> {
+    return this.request(`${this.apiBaseUrl}/athlete/activities`, {
+      accessToken,
+      rateLimited: true,
+      query: { after, before, page, per_page: Math.min(Math.max(1, perPage), MAX_PER_PAGE) },
+    });
+  }
+
+  /**
+   * Every page of the athlete's activities. Strava may return a short page before the end, so
+   * this goes on until an empty page comes back.
+   */
+  async *listActivities(accessToken: string, options: ListActivitiesOptions = {}): AsyncGenerator<ActivityPage> {
+    for (let page = options.page ?? 1; ; page += 1) {
+      const activities = await this.listActivitiesPage(accessToken, { ...options, page });
+      if (activities.length === 0) return;
+      yield { page, activities };
+    }
+  }
+
+  /** Creates the application's push subscription; Strava verifies the callback before answering. */
+  async createPushSubscription(callbackUrl: string, verifyToken: string): Promise<{ id: number }> {
+    return this.request(`${this.apiBaseUrl}/push_subscriptions`, {
+      method: 'POST',
+      form: { ...this.clientCredentials(), callback_url: callbackUrl, verify_token: verifyToken },
+    });
+  }
+
+  async listPushSubscriptions(): Promise<StravaPushSubscription[]> {
+    // Strava only takes the credentials as query parameters here; it is the application's own secret.
+    return this.request(`${this.apiBaseUrl}/push_subscriptions`, { query: this.clientCredentials() });
+  }
+
+  async deletePushSubscription(id: number): Promise<void> {
+    await this.request(`${this.apiBaseUrl}/push_subscriptions/${id}`, {
+      method: 'DELETE',
+      query: this.clientCredentials(),
+    });
+  }
+
+  private clientCredentials(): Record<string, string> {
+    return { client_id: this.options.clientId, client_secret: this.options.clientSecret };
+  }
+
+  private async request<T>(url: string, options: RequestOptions): Promise<T> {
+    const method = options.method ?? 'GET';
+    if (options.rateLimited) {
+      const now = this.now();
+      const scope = exhaustedWindow(this.latestRateLimits, method === 'GET', now);
+      if (scope) throw new StravaRateLimitError(rateLimitResetAt(scope, now), scope, this.latestRateLimits, undefined, false);
+    }
+    const target = new URL(url);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) target.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.accessToken) headers.authorization = `Bearer ${options.accessToken}`;
+    let response: Response;
+    try {
+      response = await fetch(target, {
+        method,
+        headers,
+        body: options.form ? new URLSearchParams(options.form) : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'manual',
+      });
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+        throw new StravaTimeoutError(`Strava did not answer within ${this.timeoutMs} ms (${method} ${target.pathname})`, undefined, undefined, { cause: error });
+      }
+      throw new StravaNetworkError(`Strava is unreachable (${method} ${target.pathname})`, undefined, undefined, { cause: error });
+    }
+    const now = this.now();
+    const observed = parseRateLimitHeaders(response.headers, now);
+    if (observed) this.latestRateLimits = observed;
+    const text = await readBody(response, this.timeoutMs, method, target.pathname);
+    let body: unknown = text;
+    if (text) {
+      try {
+        body = JSON.parse(text) as unknown;
+      } catch {
+        // not JSON: keep the text for the error message
+      }
+    }
+    if (!response.ok) {
+      // A 429 names no window: the daily one when its usage is at the limit, else the 15-minute one.
+      const window = () => exhaustedWindow(observed, true, now) ?? '15min';
+      throw toStravaError(response.status, body, observed, now, window);
+    }
+    return body as T;
+  }
+}
+
+async function readBody(response: Response, timeoutMs: number, method: string, path: string): Promise<string> {
+  try {
+    return await response.text();
+  } catch (error) {
+    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+      throw new StravaTimeoutError(`Strava did not answer within ${timeoutMs} ms (${method} ${path})`, undefined, undefined, { cause: error });
+    }
+    throw new StravaNetworkError(`Strava's answer broke off (${method} ${path})`, undefined, undefined, { cause: error });
+  }
+}
+
+function toTokenSet(body: StravaTokenResponseBody): StravaTokenSet {
+  return { accessToken: body.access_token, refreshToken: body.refresh_token, expiresAt: body.expires_at };
+}
