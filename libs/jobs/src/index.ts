@@ -1,0 +1,16 @@
+export { jobIds } from './job-ids.js';
+export { DEFAULT_JOB_POLICY, type JobPolicy, jobOptions } from './job-options.js';
+export {
+  type DeleteAthleteData,
+  type DeleteRunData,
+  type JobItem,
+  type JobPayloads,
+  type ScheduleSyncsData,
+  type SyncAthleteData,
+  SyncReason,
+  type SyncStravaAthleteData,
+} from './job-payloads.js';
+export { JOB_QUEUE, JobName, QUEUE_PREFIX, QueueName } from './queue-names.js';
+export { createRedisConnection } from './redis.js';
+export { type RequestedSync, type RequestSyncOptions, SyncQueue } from './sync-queue.js';
+export { type SyncError, type SyncProgress, type SyncState, SyncStateStore, SyncStatus } from './sync-state.store.js';

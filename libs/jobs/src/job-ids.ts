@@ -1,0 +1,16 @@
+/**
+ * Deterministic job ids and deduplication ids: the same request twice is one job. BullMQ ids may
+ * not contain ':' (its key separator), hence the dashes.
+ */
+export const jobIds = {
+  /**
+   * Sync deduplication id: at most one waiting sync per athlete. While one runs, a new request is
+   * kept (latest wins) and queued when it finishes, so an event arriving mid-sync is not lost.
+   */
+  syncAthlete: (userId: string) => `sync-${userId}`,
+  syncStravaAthlete: (stravaAthleteId: number) => `sync-strava-${stravaAthleteId}`,
+  deleteRun: (stravaAthleteId: number, stravaActivityId: number) => `delete-run-${stravaAthleteId}-${stravaActivityId}`,
+  deleteAthlete: (stravaAthleteId: number) => `delete-athlete-${stravaAthleteId}`,
+  /** The one job scheduler of the periodic fan-out. */
+  scheduleSyncs: 'schedule-syncs',
+};

@@ -1,0 +1,55 @@
+import { JobName } from './queue-names.js';
+
+export enum SyncReason {
+  /** The periodic fan-out. */
+  Scheduled = 'scheduled',
+  /** The runner asked for it (dashboard). */
+  Manual = 'manual',
+  /** The athlete just connected Strava (dashboard login). */
+  Connected = 'connected',
+  /** A Strava webhook event. */
+  Webhook = 'webhook',
+}
+
+export interface SyncAthleteData {
+  userId: string;
+  reason: SyncReason;
+  /** The request that caused it, carried into the worker's logs and its calls. */
+  requestId?: string;
+  /** ISO 8601. */
+  requestedAt: string;
+}
+
+export interface ScheduleSyncsData {
+  /** Where the fan-out got to (data-service users cursor), so a retried fan-out resumes. */
+  cursor?: string;
+  queued?: number;
+}
+
+export interface SyncStravaAthleteData {
+  stravaAthleteId: number;
+  requestId?: string;
+}
+
+export interface DeleteRunData {
+  stravaAthleteId: number;
+  stravaActivityId: number;
+  requestId?: string;
+}
+
+export interface DeleteAthleteData {
+  stravaAthleteId: number;
+  requestId?: string;
+}
+
+/** The payload of each job name. */
+export interface JobPayloads {
+  [JobName.SyncAthlete]: SyncAthleteData;
+  [JobName.ScheduleSyncs]: ScheduleSyncsData;
+  [JobName.SyncStravaAthlete]: SyncStravaAthleteData;
+  [JobName.DeleteRun]: DeleteRunData;
+  [JobName.DeleteAthlete]: DeleteAthleteData;
+}
+
+/** A job name with its payload, as a discriminated union. */
+export type JobItem = { [N in JobName]: { name: N; data: JobPayloads[N] } }[JobName];

@@ -1,0 +1,33 @@
+/**
+ * The queues. Jobs that call Strava live in their own queue because Strava's rate limit parks that
+ * whole queue; housekeeping (fan-out, webhook events, deletions) must keep flowing meanwhile.
+ */
+export enum QueueName {
+  StravaSync = 'strava-sync',
+  Housekeeping = 'strava-housekeeping',
+}
+
+export enum JobName {
+  /** Strava → data-service for one athlete (queue: StravaSync). */
+  SyncAthlete = 'sync-athlete',
+  /** Periodic fan-out: queue a sync for every connected athlete (queue: Housekeeping). */
+  ScheduleSyncs = 'schedule-syncs',
+  /** A webhook named an athlete by Strava id: find the user and queue its sync (queue: Housekeeping). */
+  SyncStravaAthlete = 'sync-strava-athlete',
+  /** A webhook deleted an activity: remove the run (queue: Housekeeping). */
+  DeleteRun = 'delete-run',
+  /** The athlete deauthorized the app: delete the athlete's data (queue: Housekeeping). */
+  DeleteAthlete = 'delete-athlete',
+}
+
+/** Which queue each job goes to: one place, checked at boot by the worker. */
+export const JOB_QUEUE: Record<JobName, QueueName> = {
+  [JobName.SyncAthlete]: QueueName.StravaSync,
+  [JobName.ScheduleSyncs]: QueueName.Housekeeping,
+  [JobName.SyncStravaAthlete]: QueueName.Housekeeping,
+  [JobName.DeleteRun]: QueueName.Housekeeping,
+  [JobName.DeleteAthlete]: QueueName.Housekeeping,
+};
+
+/** Key prefix of every BullMQ key (`runnerly:<queue>:…`). */
+export const QUEUE_PREFIX = 'runnerly';
