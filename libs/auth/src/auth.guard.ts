@@ -1,0 +1,71 @@
+import 'reflect-metadata';
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { AUTH_REQUEST_KEY, PUBLIC_KEY, SCOPES_KEY } from './auth.decorators.js';
+import { AuthException, InvalidTokenError } from './auth.exception.js';
+import { AUTH_OPTIONS, type AuthOptions, DEFAULT_PUBLIC_PATH_PREFIXES } from './auth.options.js';
+import { TokenVerifier } from './token-verifier.js';
+
+interface HttpRequest {
+  url?: string;
+  originalUrl?: string;
+  headers: Record<string, string | string[] | undefined>;
+  [AUTH_REQUEST_KEY]?: unknown;
+}
+
+/**
+ * The handler's metadata, else its controller's (what Reflector.getAllAndOverride does). Read
+ * directly so that this library does not bind its own copy of @nestjs/core: pnpm may resolve
+ * several peer variants of it in one workspace, and a foreign Reflector class cannot be injected.
+ */
+function metadata<T>(key: string, handler: object, controller: object): T | undefined {
+  return (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
+}
+
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
+
+/**
+ * The global guard of a resource service: every route needs a valid access token for this
+ * service's audience, plus the scopes named by `@Scopes(...)`, unless it is `@Public()`.
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly publicPrefixes: string[];
+  private readonly realm: string;
+
+  constructor(
+    private readonly verifier: TokenVerifier,
+    @Inject(AUTH_OPTIONS) options: AuthOptions,
+  ) {
+    this.publicPrefixes = options.publicPathPrefixes ?? DEFAULT_PUBLIC_PATH_PREFIXES;
+    this.realm = options.audience;
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (context.getType() !== 'http') return true;
+    const handler = context.getHandler();
+    const controller = context.getClass();
+    if (metadata<boolean>(PUBLIC_KEY, handler, controller)) return true;
+    const request = context.switchToHttp().getRequest<HttpRequest>();
+    const path = (request.originalUrl ?? request.url ?? '').split('?')[0] ?? '';
+    if (this.publicPrefixes.some((prefix) => path.startsWith(prefix))) return true;
+
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') throw AuthException.missingToken(this.realm);
+    const match = typeof header === 'string' ? BEARER.exec(header) : null;
+    if (match === null) throw AuthException.invalidToken(this.realm, 'malformed Authorization header (expected Bearer)');
+
+    let verified;
+    try {
+      verified = await this.verifier.verify(match[1]!);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw AuthException.invalidToken(this.realm, error.message);
+      throw AuthException.unavailable('cannot check the token right now');
+    }
+    request[AUTH_REQUEST_KEY] = verified;
+
+    const required = metadata<string[]>(SCOPES_KEY, handler, controller) ?? [];
+    const missing = required.filter((scope) => !verified.scopes.has(scope));
+    if (missing.length > 0) throw AuthException.insufficientScope(this.realm, missing);
+    return true;
+  }
+}

@@ -1,0 +1,64 @@
+import { type DynamicModule, Global, Inject, Module, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import { HealthService } from '@runnerly/platform';
+import { AuthGuard } from './auth.guard.js';
+import { AUTH_OPTIONS, type AuthOptions } from './auth.options.js';
+import { JwksClient } from './jwks.client.js';
+import { RevocationStore } from './revocation.store.js';
+import { TokenVerifier } from './token-verifier.js';
+
+const REVOCATION_STORE = Symbol('RevocationStore');
+/** @nestjs/core's APP_GUARD token (a plain string), not imported for the reason given in auth.guard.ts. */
+const APP_GUARD = 'APP_GUARD';
+
+/**
+ * Token checks for a resource service: `AuthModule.forRoot({issuer, audience, jwksUrl, redisUrl})`
+ * installs the global guard; handlers say what they need with `@Scopes(...)` or `@Public()`.
+ */
+@Global()
+@Module({})
+export class AuthModule implements OnModuleInit, OnModuleDestroy {
+  constructor(
+    private readonly verifier: TokenVerifier,
+    @Inject(REVOCATION_STORE) private readonly revocations: RevocationStore | undefined,
+    @Optional() private readonly health?: HealthService,
+  ) {}
+
+  static forRoot(options: AuthOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      providers: [
+        { provide: AUTH_OPTIONS, useValue: options },
+        { provide: REVOCATION_STORE, useFactory: () => (options.redisUrl ? RevocationStore.connect(options.redisUrl) : undefined) },
+        {
+          provide: TokenVerifier,
+          useFactory: (revocations: RevocationStore | undefined) =>
+            new TokenVerifier(
+              options,
+              new JwksClient({
+                jwksUrl: options.jwksUrl,
+                cooldownMs: options.jwksCooldownMs ?? 30_000,
+                maxAgeMs: options.jwksMaxAgeMs ?? 10 * 60_000,
+              }),
+              revocations,
+            ),
+          inject: [REVOCATION_STORE],
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
+      ],
+      exports: [TokenVerifier, AUTH_OPTIONS],
+    };
+  }
+
+  onModuleInit(): void {
+    // Ready when the issuer's keys can be had (fetched at most every few seconds for the probe).
+    this.health?.register('token-dealer', async () => {
+      if (this.verifier.jwksClient.size === 0) await this.verifier.jwksClient.refresh();
+    });
+    const revocations = this.revocations;
+    if (revocations !== undefined) this.health?.register('redis', () => revocations.ping());
+  }
+
+  onModuleDestroy(): void {
+    this.revocations?.close();
+  }
+}

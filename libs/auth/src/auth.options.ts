@@ -1,0 +1,29 @@
+/** Where a resource service gets its trust from, and how strictly it checks tokens. */
+export interface AuthOptions {
+  /** Expected `iss` claim: the token-dealer's issuer URL. */
+  issuer: string;
+  /** This service's audience: tokens must carry it in `aud`. */
+  audience: string;
+  /** The token-dealer's JWKS (`{issuer}/.well-known/jwks.json`). */
+  jwksUrl: string;
+  /** When given, revoked token ids and revoked clients are honoured (the token-dealer writes them there). */
+  redisUrl?: string;
+  /** Signature algorithms accepted; pinned, never read from the token. Default `['ES256']`. */
+  algorithms?: SigningAlgorithm[];
+  /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. Default 5. */
+  clockToleranceSeconds?: number;
+  /** Least time between two JWKS fetches triggered by an unknown `kid`. Default 30 s. */
+  jwksCooldownMs?: number;
+  /** How long a fetched JWKS is trusted before it is refreshed on the next request. Default 10 min. */
+  jwksMaxAgeMs?: number;
+  /** Verified tokens remembered (by their exact text) to skip the signature check. Default 10 000. */
+  verifiedCacheSize?: number;
+  /** Request paths that never need a token (health, metrics, docs). */
+  publicPathPrefixes?: string[];
+}
+
+export type SigningAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512';
+
+export const AUTH_OPTIONS = Symbol('AuthOptions');
+
+export const DEFAULT_PUBLIC_PATH_PREFIXES = ['/health/', '/metrics', '/docs', '/openapi'];

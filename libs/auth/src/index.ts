@@ -1,0 +1,8 @@
+export { AUTH_REQUEST_KEY, CurrentToken, Public, Scopes } from './auth.decorators.js';
+export { AuthErrorCode, AuthException, InvalidTokenError } from './auth.exception.js';
+export { AuthGuard } from './auth.guard.js';
+export { AuthModule } from './auth.module.js';
+export { AUTH_OPTIONS, type AuthOptions, type SigningAlgorithm } from './auth.options.js';
+export { type Jwk, JwksClient } from './jwks.client.js';
+export { RevocationStore, revokedClientKey, revokedJtiKey } from './revocation.store.js';
+export { type AccessTokenClaims, TokenVerifier, type VerifiedToken } from './token-verifier.js';

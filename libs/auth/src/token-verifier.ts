@@ -1,0 +1,145 @@
+import jwt from 'jsonwebtoken';
+import { InvalidTokenError } from './auth.exception.js';
+import type { AuthOptions, SigningAlgorithm } from './auth.options.js';
+import { JwksClient } from './jwks.client.js';
+import type { RevocationStore } from './revocation.store.js';
+
+/** The claims of a Runnerly access token (RFC 9068). */
+export interface AccessTokenClaims {
+  iss: string;
+  sub: string;
+  client_id: string;
+  aud: string | string[];
+  scope: string;
+  iat: number;
+  exp: number;
+  nbf?: number;
+  jti: string;
+}
+
+/** A verified token: its claims and its scopes as a set. */
+export interface VerifiedToken {
+  claims: AccessTokenClaims;
+  scopes: ReadonlySet<string>;
+}
+
+const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
+
+/**
+ * Verifies access tokens locally against the issuer's JWKS. The algorithm list is pinned (the
+ * token's own `alg` only selects among them), `typ` must be `at+jwt`, and `iss`, `aud`, `exp`,
+ * `nbf` are checked with a small clock tolerance. Tokens that passed the signature check are
+ * remembered by their exact text until they expire, so a caller reusing its token costs one map
+ * lookup instead of an ECDSA verification; revocation is checked on every use.
+ */
+export class TokenVerifier {
+  private readonly algorithms: SigningAlgorithm[];
+  private readonly clockTolerance: number;
+  private readonly cacheSize: number;
+  private readonly verified = new Map<string, VerifiedToken>();
+
+  constructor(
+    private readonly options: AuthOptions,
+    private readonly jwks: JwksClient = new JwksClient({
+      jwksUrl: options.jwksUrl,
+      cooldownMs: options.jwksCooldownMs ?? 30_000,
+      maxAgeMs: options.jwksMaxAgeMs ?? 10 * 60_000,
+    }),
+    private readonly revocations?: RevocationStore,
+  ) {
+    this.algorithms = options.algorithms ?? ['ES256'];
+    this.clockTolerance = options.clockToleranceSeconds ?? 5;
+    this.cacheSize = options.verifiedCacheSize ?? 10_000;
+  }
+
+  /** The token's claims, or an InvalidTokenError saying why it is refused. */
+  async verify(token: string): Promise<VerifiedToken> {
+    const nowSeconds = Date.now() / 1000;
+    let result = this.verified.get(token);
+    if (result !== undefined && result.claims.exp + this.clockTolerance <= nowSeconds) {
+      this.verified.delete(token);
+      result = undefined;
+    }
+    result ??= await this.verifySignature(token);
+    if (this.revocations !== undefined && (await this.revocations.isRevoked(result.claims))) {
+      throw new InvalidTokenError('token revoked');
+    }
+    return result;
+  }
+
+  /** Forgets the verified-token cache (tests; key compromise). */
+  clearCache(): void {
+    this.verified.clear();
+  }
+
+  get jwksClient(): JwksClient {
+    return this.jwks;
+  }
+
+  private async verifySignature(token: string): Promise<VerifiedToken> {
+    const decoded = jwt.decode(token, { complete: true });
+    if (decoded === null || typeof decoded.payload === 'string') throw new InvalidTokenError('malformed token');
+    const { header } = decoded;
+    if (!this.algorithms.includes(header.alg as SigningAlgorithm)) {
+      throw new InvalidTokenError(`algorithm ${String(header.alg)} is not accepted`);
+    }
+    if (typeof header.typ !== 'string' || !ACCESS_TOKEN_TYPES.has(header.typ.toLowerCase())) {
+      throw new InvalidTokenError('not an access token (typ must be at+jwt)');
+    }
+    if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 200) {
+      throw new InvalidTokenError('token without a key id');
+    }
+    let key;
+    try {
+      key = await this.jwks.getKey(header.kid);
+    } catch (error) {
+      throw new Error(`cannot load the issuer keys: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    if (key === undefined) throw new InvalidTokenError('unknown signing key');
+    let payload: jwt.JwtPayload;
+    try {
+      payload = jwt.verify(token, key, {
+        algorithms: this.algorithms,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        clockTolerance: this.clockTolerance,
+      }) as jwt.JwtPayload;
+    } catch (error) {
+      throw new InvalidTokenError(describeJwtError(error));
+    }
+    const claims = checkClaims(payload);
+    if (claims.iat > Date.now() / 1000 + this.clockTolerance) throw new InvalidTokenError('token issued in the future');
+    const result: VerifiedToken = { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
+    if (this.verified.size >= this.cacheSize) {
+      // Oldest first: Map keeps insertion order.
+      const oldest = this.verified.keys().next().value;
+      if (oldest !== undefined) this.verified.delete(oldest);
+    }
+    this.verified.set(token, result);
+    return result;
+  }
+}
+
+function describeJwtError(error: unknown): string {
+  if (error instanceof jwt.TokenExpiredError) return 'token expired';
+  if (error instanceof jwt.NotBeforeError) return 'token not yet valid';
+  if (error instanceof jwt.JsonWebTokenError) {
+    if (error.message.startsWith('jwt audience invalid')) return 'token not meant for this audience';
+    if (error.message.startsWith('jwt issuer invalid')) return 'token from an unknown issuer';
+    if (error.message === 'invalid signature') return 'invalid signature';
+    return 'invalid token';
+  }
+  return 'invalid token';
+}
+
+function checkClaims(payload: jwt.JwtPayload): AccessTokenClaims {
+  const { sub, exp, iat, jti } = payload;
+  const clientId = payload.client_id as unknown;
+  const scope = (payload.scope as unknown) ?? '';
+  if (typeof exp !== 'number') throw new InvalidTokenError('token without expiry');
+  if (typeof iat !== 'number') throw new InvalidTokenError('token without issue time');
+  if (typeof sub !== 'string' || typeof clientId !== 'string') throw new InvalidTokenError('token without client');
+  if (typeof jti !== 'string' || jti.length === 0) throw new InvalidTokenError('token without id');
+  if (typeof scope !== 'string') throw new InvalidTokenError('malformed scope');
+  return payload as AccessTokenClaims;
+}
