@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, '..');
 const localEnvFile = join(root, '.runnerly', 'local.env');
 
 /** Secrets a development stack needs: generated on first start, kept out of git. */
-const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN'];
+const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'SESSION_SECRET'];
 
 function loadLocalSecrets(): Record<string, string> {
   const values: Record<string, string> = {};
