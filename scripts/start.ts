@@ -11,7 +11,11 @@ const root = join(import.meta.dirname, '..');
 const localEnvFile = join(root, '.runnerly', 'local.env');
 
 /** Secrets a development stack needs: generated on first start, kept out of git. */
-const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'SESSION_SECRET'];
+const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'SESSION_SECRET', 'STRAVA_TOKEN_ENCRYPTION_KEYS'];
+/** Secrets with a format of their own (the others: 32 random bytes, hex). */
+const SECRET_FORMATS: Record<string, (bytes: Buffer) => string> = {
+  STRAVA_TOKEN_ENCRYPTION_KEYS: (bytes) => `k1:${bytes.toString('base64')}`,
+};
 
 function loadLocalSecrets(): Record<string, string> {
   const values: Record<string, string> = {};
@@ -23,7 +27,7 @@ function loadLocalSecrets(): Record<string, string> {
   }
   const missing = LOCAL_SECRETS.filter((name) => !values[name]);
   if (missing.length) {
-    for (const name of missing) values[name] = randomBytes(32).toString('hex');
+    for (const name of missing) values[name] = (SECRET_FORMATS[name] ?? ((bytes) => bytes.toString('hex')))(randomBytes(32));
     mkdirSync(join(root, '.runnerly'), { recursive: true });
     writeFileSync(localEnvFile, `${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
   }

@@ -1,13 +1,44 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@runnerly/auth';
+import { DATA_SERVICE_AUDIENCE } from '@runnerly/data-client';
+import { DatabaseModule } from '@runnerly/database';
 import { PlatformModule } from '@runnerly/platform';
 import { DATA_SERVICE_CONFIG, type DataServiceConfig } from './config.js';
+import { PersistenceModule } from './database/persistence.module.js';
+import { DATA_SCHEMA } from './database/schema.js';
+import { CreateUsersTokensRuns1763890000000 } from './migrations/1763890000000-create-users-tokens-runs.js';
+import { RunEntity } from './runs/run.entity.js';
+import { RunsModule } from './runs/runs.module.js';
+import { StravaTokenEntity } from './strava-tokens/strava-token.entity.js';
+import { StravaTokensModule } from './strava-tokens/strava-tokens.module.js';
+import { UserEntity } from './users/user.entity.js';
+import { UsersModule } from './users/users.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: DataServiceConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'data-service', logLevel: config.LOG_LEVEL })],
+      imports: [
+        PlatformModule.forRoot({ service: 'data-service', logLevel: config.LOG_LEVEL }),
+        AuthModule.forRoot({
+          issuer: config.TOKEN_DEALER_ISSUER ?? config.TOKEN_DEALER_URL,
+          audience: DATA_SERVICE_AUDIENCE,
+          jwksUrl: `${config.TOKEN_DEALER_URL}/.well-known/jwks.json`,
+          redisUrl: config.REDIS_URL,
+        }),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: DATA_SCHEMA,
+          entities: [UserEntity, StravaTokenEntity, RunEntity],
+          migrations: [CreateUsersTokensRuns1763890000000],
+          poolSize: config.DATABASE_POOL_SIZE,
+        }),
+        PersistenceModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE }),
+        StravaTokensModule.forRoot(config.STRAVA_TOKEN_ENCRYPTION_KEYS),
+        UsersModule,
+        RunsModule.forRoot({ maxRunsPerRequest: config.DATA_SERVICE_MAX_RUNS_PER_REQUEST }),
+      ],
       providers: [{ provide: DATA_SERVICE_CONFIG, useValue: config }],
     };
   }

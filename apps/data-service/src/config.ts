@@ -1,10 +1,31 @@
 import { env } from '@runnerly/config';
 import { z } from 'zod';
+import { parseEncryptionKeys } from './strava-tokens/token-cipher.js';
 
 export const DataServiceConfigSchema = z.object({
   DATA_SERVICE_PORT: env.port(5001),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: env.logLevel(),
+  DATABASE_URL: env.postgresUrl(),
+  DATABASE_POOL_SIZE: env.int(10, 1),
+  /** Where the access tokens come from: their issuer and the JWKS that verifies them. */
+  TOKEN_DEALER_URL: env.httpUrl('http://127.0.0.1:5000'),
+  TOKEN_DEALER_ISSUER: env.httpUrl().optional(),
+  /** When set, token revocations written by the token-dealer are honoured (one Redis lookup per request). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a URL starting with redis:// or rediss://').optional(),
+  /** `k1:<key>[,k0:<older key>]`, 32-byte keys in base64 or hex; the first encrypts, all decrypt. */
+  STRAVA_TOKEN_ENCRYPTION_KEYS: z.string().transform((value, context) => {
+    try {
+      return parseEncryptionKeys(value);
+    } catch (error) {
+      context.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
+  /** At most this many runs in one `PUT /users/{id}/runs` (413 beyond). */
+  DATA_SERVICE_MAX_RUNS_PER_REQUEST: env.int(1000, 1),
+  /** Largest accepted request body, in bytes (413 beyond). */
+  DATA_SERVICE_BODY_LIMIT_BYTES: env.int(8 * 1024 * 1024, 1024),
 });
 
 export type DataServiceConfig = z.output<typeof DataServiceConfigSchema>;

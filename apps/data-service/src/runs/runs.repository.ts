@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import type { Run, Stats, StatsItem, StatsPeriod } from '@runnerly/data-client';
+import { Db } from '../database/db.js';
+import { listRunsSql, UPSERT_RUNS_SQL } from './runs.sql.js';
+
+/** A validated run, ready to be written (dates normalised by the schema). */
+export type RunRecord = Omit<Run, 'timezone' | 'averageHeartrate' | 'maxHeartrate' | 'summaryPolyline'> & {
+  timezone?: string | null;
+  averageHeartrate?: number | null;
+  maxHeartrate?: number | null;
+  summaryPolyline?: string | null;
+};
+
+export interface RunsPageQuery {
+  after?: string;
+  before?: string;
+  /** The (startDate, stravaId) of the last run of the previous page. */
+  startingBelow?: readonly [string, number];
+  limit: number;
+}
+
+const PERIOD_UNITS: Record<StatsPeriod, string> = { week: 'week', month: 'month', year: 'year' };
+
+@Injectable()
+export class RunsRepository {
+  constructor(private readonly db: Db) {}
+
+  /** One INSERT … ON CONFLICT DO UPDATE for the whole batch (stravaIds must be unique within it). */
+  async upsert(userId: string, runs: readonly RunRecord[]): Promise<{ inserted: number; updated: number }> {
+    const { rows } = await this.db.query<{ inserted: number; updated: number }>(UPSERT_RUNS_SQL, [
+      userId,
+      runs.map((run) => run.stravaId),
+      runs.map((run) => run.name),
+      runs.map((run) => run.sportType),
+      runs.map((run) => run.startDate),
+      runs.map((run) => run.startDateLocal),
+      runs.map((run) => run.timezone ?? null),
+      runs.map((run) => run.distance),
+      runs.map((run) => run.movingTime),
+      runs.map((run) => run.elapsedTime),
+      runs.map((run) => run.totalElevationGain),
+      runs.map((run) => run.averageSpeed),
+      runs.map((run) => run.maxSpeed),
+      runs.map((run) => run.averageHeartrate ?? null),
+      runs.map((run) => run.maxHeartrate ?? null),
+      runs.map((run) => run.summaryPolyline ?? null),
+    ]);
+    return rows[0]!;
+  }
+
+  /** Newest first, `limit` runs. */
+  async page(userId: string, query: RunsPageQuery): Promise<Run[]> {
+    const values: unknown[] = [userId, query.limit];
+    if (query.after !== undefined) values.push(query.after);
+    if (query.before !== undefined) values.push(query.before);
+    if (query.startingBelow !== undefined) values.push(...query.startingBelow);
+    const sql = listRunsSql({
+      after: query.after !== undefined,
+      before: query.before !== undefined,
+      cursor: query.startingBelow !== undefined,
+    });
+    const { rows } = await this.db.query<Run>(sql, values);
+    return rows;
+  }
+
+  /** False when there was no such run. */
+  async delete(userId: string, stravaId: number): Promise<boolean> {
+    const { rowCount } = await this.db.query('DELETE FROM data.runs WHERE user_id = $1 AND strava_id = $2', [userId, stravaId]);
+    return rowCount === 1;
+  }
+
+  /**
+   * Totals per period of the athlete's local calendar: grouped by the local wall-clock start
+   * (`start_date_local`), so a run counts on the day it started where it was run. ISO weeks
+   * (date_trunc) start on Monday. `from`/`to` are local days (inclusive/exclusive).
+   */
+  async stats(userId: string, period: StatsPeriod, range: { from?: string; to?: string }): Promise<Stats['items']> {
+    const values: unknown[] = [userId, PERIOD_UNITS[period]];
+    const conditions = ['user_id = $1'];
+    if (range.from !== undefined) {
+      values.push(range.from);
+      conditions.push(`start_date_local >= $${values.length}::date`);
+    }
+    if (range.to !== undefined) {
+      values.push(range.to);
+      conditions.push(`start_date_local < $${values.length}::date`);
+    }
+    const { rows } = await this.db.query<StatsItem>(
+      `SELECT to_char(date_trunc($2, start_date_local), 'YYYY-MM-DD') AS "periodStart",
+              count(*)::int AS count,
+              sum(distance)::float8 AS distance,
+              sum(moving_time)::float8 AS "movingTime",
+              sum(total_elevation_gain)::float8 AS "elevationGain"
+       FROM data.runs
+       WHERE ${conditions.join(' AND ')}
+       GROUP BY 1
+       ORDER BY 1`,
+      values,
+    );
+    return rows;
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * The data-service's run SQL, shared with the benchmark's bare baseline so that both send the
+ * very same statements.
+ */
+
+/** Columns written by an upsert, in the order of the unnest() arrays ($2..$16). */
+export const RUN_COLUMNS = [
+  ['strava_id', 'bigint'],
+  ['name', 'text'],
+  ['sport_type', 'text'],
+  ['start_date', 'timestamptz'],
+  ['start_date_local', 'timestamp'],
+  ['timezone', 'text'],
+  ['distance', 'float8'],
+  ['moving_time', 'int4'],
+  ['elapsed_time', 'int4'],
+  ['total_elevation_gain', 'float8'],
+  ['average_speed', 'float8'],
+  ['max_speed', 'float8'],
+  ['average_heartrate', 'float8'],
+  ['max_heartrate', 'float8'],
+  ['summary_polyline', 'text'],
+] as const;
+
+const written = RUN_COLUMNS.slice(1).map(([column]) => column);
+
+/**
+ * One statement per batch, whatever its size: $1 the user id, $2..$16 one array per column.
+ * A row that exists and is unchanged is left alone (so it is neither written nor counted);
+ * `xmax = 0` tells a fresh insert from an update.
+ */
+export const UPSERT_RUNS_SQL = `
+WITH upserted AS (
+  INSERT INTO data.runs AS r (user_id, ${RUN_COLUMNS.map(([column]) => column).join(', ')})
+  SELECT $1::uuid, * FROM unnest(${RUN_COLUMNS.map(([, type], index) => `$${index + 2}::${type}[]`).join(', ')})
+  ON CONFLICT (user_id, strava_id) DO UPDATE
+    SET ${written.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}, updated_at = now()
+    WHERE (${written.map((column) => `r.${column}`).join(', ')})
+      IS DISTINCT FROM (${written.map((column) => `EXCLUDED.${column}`).join(', ')})
+  RETURNING xmax = 0 AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`;
+
+/** A run as the API returns it, straight from SQL (dates formatted, no ORM hydration). */
+export const RUN_SELECT = `
+  strava_id::float8 AS "stravaId",
+  name,
+  sport_type AS "sportType",
+  to_char(start_date AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS "startDate",
+  to_char(start_date_local, 'YYYY-MM-DD"T"HH24:MI:SS') AS "startDateLocal",
+  timezone,
+  distance,
+  moving_time AS "movingTime",
+  elapsed_time AS "elapsedTime",
+  total_elevation_gain AS "totalElevationGain",
+  average_speed AS "averageSpeed",
+  max_speed AS "maxSpeed",
+  average_heartrate AS "averageHeartrate",
+  max_heartrate AS "maxHeartrate",
+  summary_polyline AS "summaryPolyline"`;
+
+/**
+ * A page of a runner's runs, newest first, by keyset: $1 user id, $2 limit, then the optional
+ * filters named in `filters` (in that order): after (inclusive), before (exclusive), and the
+ * (startDate, stravaId) key of the previous page's last run.
+ */
+export function listRunsSql(filters: { after: boolean; before: boolean; cursor: boolean }): string {
+  const conditions = ['user_id = $1'];
+  const param = (() => {
+    let next = 3;
+    return () => `$${next++}`;
+  })();
+  if (filters.after) conditions.push(`start_date >= ${param()}`);
+  if (filters.before) conditions.push(`start_date < ${param()}`);
+  if (filters.cursor) conditions.push(`(start_date, strava_id) < (${param()}::timestamptz, ${param()}::bigint)`);
+  return `SELECT ${RUN_SELECT} FROM data.runs WHERE ${conditions.join(' AND ')} ORDER BY start_date DESC, strava_id DESC LIMIT $2`;
+}

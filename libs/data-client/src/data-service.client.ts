@@ -1,0 +1,102 @@
+import type { QueryValue, ServiceClient } from '@runnerly/service-client';
+import type {
+  ListRunsQuery,
+  ListUsersQuery,
+  RunInput,
+  RunPage,
+  Stats,
+  StatsQuery,
+  StravaToken,
+  UpsertRunsResult,
+  UpsertUser,
+  User,
+  UserPage,
+} from './schemas.js';
+
+type Query = Record<string, QueryValue>;
+
+/**
+ * The data-service API, one typed method per endpoint. Authentication, retries of idempotent
+ * requests and request-id propagation come from the `ServiceClient` it is built on.
+ */
+export class DataServiceClient {
+  constructor(private readonly client: ServiceClient) {}
+
+  upsertUser(user: UpsertUser): Promise<User> {
+    return this.client.request<User>({ method: 'PUT', path: '/users', body: user, idempotent: true });
+  }
+
+  getUser(id: string): Promise<User> {
+    return this.client.request<User>({ method: 'GET', path: `/users/${encodeURIComponent(id)}`, idempotent: true });
+  }
+
+  /** The user with this Strava athlete id, or undefined. */
+  async findUserByStravaAthleteId(stravaAthleteId: number): Promise<User | undefined> {
+    const page = await this.listUsers({ stravaAthleteId, limit: 1 });
+    return page.items[0];
+  }
+
+  listUsers(query: ListUsersQuery = {}): Promise<UserPage> {
+    return this.client.request<UserPage>({ method: 'GET', path: '/users', query: query as Query, idempotent: true });
+  }
+
+  /** Every user matching `query`, page after page. */
+  async *allUsers(query: Omit<ListUsersQuery, 'cursor'> = {}): AsyncGenerator<User> {
+    let cursor: string | undefined;
+    do {
+      const page = await this.listUsers({ ...query, cursor });
+      yield* page.items;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+
+  /** Removes the user, its Strava tokens and all its runs. */
+  async deleteUser(id: string): Promise<void> {
+    await this.client.request<unknown>({ method: 'DELETE', path: `/users/${encodeURIComponent(id)}`, idempotent: true });
+  }
+
+  getStravaToken(userId: string): Promise<StravaToken> {
+    return this.client.request<StravaToken>({ method: 'GET', path: `${userPath(userId)}/strava-token`, idempotent: true });
+  }
+
+  /** Stores a (refreshed) token pair, encrypted. */
+  async putStravaToken(userId: string, token: StravaToken): Promise<void> {
+    await this.client.request<unknown>({
+      method: 'PUT',
+      path: `${userPath(userId)}/strava-token`,
+      body: token,
+      idempotent: true,
+    });
+  }
+
+  /** Forgets the athlete's Strava tokens: the user stays, marked as not connected. */
+  async deleteStravaToken(userId: string): Promise<void> {
+    await this.client.request<unknown>({ method: 'DELETE', path: `${userPath(userId)}/strava-token`, idempotent: true });
+  }
+
+  /** Batch upsert by `stravaId` (idempotent): sending the same runs twice changes nothing. */
+  upsertRuns(userId: string, runs: RunInput[]): Promise<UpsertRunsResult> {
+    return this.client.request<UpsertRunsResult>({
+      method: 'PUT',
+      path: `${userPath(userId)}/runs`,
+      body: { runs },
+      idempotent: true,
+    });
+  }
+
+  listRuns(userId: string, query: ListRunsQuery = {}): Promise<RunPage> {
+    return this.client.request<RunPage>({ method: 'GET', path: `${userPath(userId)}/runs`, query: query as Query, idempotent: true });
+  }
+
+  async deleteRun(userId: string, stravaId: number): Promise<void> {
+    await this.client.request<unknown>({ method: 'DELETE', path: `${userPath(userId)}/runs/${stravaId}`, idempotent: true });
+  }
+
+  getStats(userId: string, query: StatsQuery): Promise<Stats> {
+    return this.client.request<Stats>({ method: 'GET', path: `${userPath(userId)}/stats`, query: query as Query, idempotent: true });
+  }
+}
+
+function userPath(userId: string): string {
+  return `/users/${encodeURIComponent(userId)}`;
+}

@@ -1,0 +1,2 @@
+export { DataServiceClient } from './data-service.client.js';
+export * from './schemas.js';

@@ -1,0 +1,313 @@
+import { z } from 'zod';
+
+/**
+ * The data-service API as zod schemas: the data-service validates with them (and generates its
+ * OpenAPI document from them); callers get the same types and can validate answers with them.
+ */
+
+/** Strava's `sport_type` values. The worker stores the run types; anything else is still a known sport. */
+export const SPORT_TYPES = [
+  'AlpineSki',
+  'BackcountrySki',
+  'Badminton',
+  'Canoeing',
+  'Crossfit',
+  'EBikeRide',
+  'Elliptical',
+  'EMountainBikeRide',
+  'Golf',
+  'GravelRide',
+  'Handcycle',
+  'HighIntensityIntervalTraining',
+  'Hike',
+  'IceSkate',
+  'InlineSkate',
+  'Kayaking',
+  'Kitesurf',
+  'MountainBikeRide',
+  'NordicSki',
+  'Pickleball',
+  'Pilates',
+  'Racquetball',
+  'Ride',
+  'RockClimbing',
+  'RollerSki',
+  'Rowing',
+  'Run',
+  'Sail',
+  'Skateboard',
+  'Snowboard',
+  'Snowshoe',
+  'Soccer',
+  'Squash',
+  'StairStepper',
+  'StandUpPaddling',
+  'Surfing',
+  'Swim',
+  'TableTennis',
+  'Tennis',
+  'TrailRun',
+  'Velomobile',
+  'VirtualRide',
+  'VirtualRow',
+  'VirtualRun',
+  'Walk',
+  'WeightTraining',
+  'Wheelchair',
+  'Windsurf',
+  'Workout',
+  'Yoga',
+] as const;
+export const SportType = z.enum(SPORT_TYPES);
+export type SportType = z.infer<typeof SportType>;
+/** The sport types that count as runs. */
+export const RUN_SPORT_TYPES: readonly SportType[] = ['Run', 'TrailRun', 'VirtualRun'];
+
+/** Strava ids are int64; Runnerly keeps them as JSON numbers, so they must stay below 2^53. */
+const stravaId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+const uuid = z.uuid();
+const meters = z.number().nonnegative().finite();
+const seconds = z.number().int().nonnegative();
+const speed = z.number().nonnegative().finite();
+const heartrate = z.number().positive().max(300);
+/** `2018-05-02T12:15:09Z`; an offset is accepted and normalised to UTC, to the second (as Strava's). */
+const utcDateTime = z.iso
+  .datetime({ offset: true })
+  .transform((value) => new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z'))
+  .describe('ISO 8601 UTC date-time');
+/** `2018-05-02T05:15:09`: the local wall clock. Strava writes it with a misleading `Z`: accepted and dropped. */
+const localDateTime = z.iso
+  .datetime({ local: true })
+  .transform((value) => value.replace(/Z$/, '').replace(/\.\d+$/, ''))
+  .describe('local wall-clock time, ISO 8601 without offset');
+
+// ---------------------------------------------------------------------------------------------
+// Pagination
+// ---------------------------------------------------------------------------------------------
+
+/** An opaque keyset cursor, as returned in `nextCursor`. */
+export const Cursor = z.string().min(1).max(512).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
+export const Limit = (defaultLimit: number, max: number) => z.coerce.number().int().min(1).max(max).default(defaultLimit);
+
+export function Page<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Users
+// ---------------------------------------------------------------------------------------------
+
+export const StravaToken = z
+  .object({
+    accessToken: z.string().min(1).max(4096),
+    refreshToken: z.string().min(1).max(4096),
+    /** When the access token expires, in epoch seconds (as Strava gives it). */
+    expiresAt: z.number().int().nonnegative(),
+    /** The scopes the athlete granted, as Strava gives them (`read,activity:read_all`). */
+    scope: z.string().max(1024),
+  })
+  .strict();
+export type StravaToken = z.infer<typeof StravaToken>;
+
+const optionalText = (max: number) => z.string().max(max).nullish();
+
+export const UpsertUser = z
+  .object({
+    stravaAthleteId: stravaId,
+    firstname: z.string().max(255),
+    lastname: z.string().max(255),
+    email: z.email().max(320).nullish(),
+    city: optionalText(255),
+    country: optionalText(255),
+    profileImageUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+    strava: StravaToken.optional(),
+  })
+  .strict();
+/** The body of `PUT /users`. Optional fields left out keep their stored value; `null` clears them. */
+export type UpsertUser = z.input<typeof UpsertUser>;
+
+export const User = z.object({
+  id: uuid,
+  stravaAthleteId: stravaId,
+  firstname: z.string(),
+  lastname: z.string(),
+  email: z.string().nullable(),
+  city: z.string().nullable(),
+  country: z.string().nullable(),
+  profileImageUrl: z.string().nullable(),
+  /** Whether Runnerly holds Strava tokens for this athlete (false after a deauthorization). */
+  connected: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type User = z.infer<typeof User>;
+
+export const UserPage = Page(User);
+export type UserPage = Page<User>;
+
+const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const ListUsersQuery = z
+  .object({
+    stravaAthleteId: z.coerce.number().pipe(stravaId).optional(),
+    /** `true`: only athletes with Strava tokens (what the scheduler syncs); `false`: only the others. */
+    connected: booleanQuery.optional(),
+    limit: Limit(50, 500),
+    cursor: Cursor.optional(),
+  })
+  .strict();
+export type ListUsersQuery = z.input<typeof ListUsersQuery>;
+
+export const UserIdParams = z.object({ id: uuid }).strict();
+
+// ---------------------------------------------------------------------------------------------
+// Runs
+// ---------------------------------------------------------------------------------------------
+
+export const Run = z
+  .object({
+    stravaId,
+    name: z.string().max(1024),
+    sportType: SportType,
+    startDate: utcDateTime,
+    startDateLocal: localDateTime,
+    timezone: z.string().max(128).nullish(),
+    distance: meters,
+    movingTime: seconds,
+    elapsedTime: seconds,
+    totalElevationGain: meters,
+    averageSpeed: speed,
+    maxSpeed: speed,
+    averageHeartrate: heartrate.nullish(),
+    maxHeartrate: heartrate.nullish(),
+    summaryPolyline: z.string().max(100_000).nullish(),
+  })
+  .strict();
+/** A run as sent to `PUT /users/{id}/runs`. */
+export type RunInput = z.input<typeof Run>;
+/** A run as returned: optional fields are `null` when unknown. */
+export interface Run {
+  stravaId: number;
+  name: string;
+  sportType: SportType;
+  startDate: string;
+  startDateLocal: string;
+  timezone: string | null;
+  distance: number;
+  movingTime: number;
+  elapsedTime: number;
+  totalElevationGain: number;
+  averageSpeed: number;
+  maxSpeed: number;
+  averageHeartrate: number | null;
+  maxHeartrate: number | null;
+  summaryPolyline: string | null;
+}
+export const RunOutput = z.object({
+  stravaId: z.number().int(),
+  name: z.string(),
+  sportType: SportType,
+  startDate: z.string().describe('ISO 8601 UTC, e.g. 2018-05-02T12:15:09Z'),
+  startDateLocal: z.string().describe('local wall clock, e.g. 2018-05-02T05:15:09'),
+  timezone: z.string().nullable(),
+  distance: z.number(),
+  movingTime: z.number().int(),
+  elapsedTime: z.number().int(),
+  totalElevationGain: z.number(),
+  averageSpeed: z.number(),
+  maxSpeed: z.number(),
+  averageHeartrate: z.number().nullable(),
+  maxHeartrate: z.number().nullable(),
+  summaryPolyline: z.string().nullable(),
+}) satisfies z.ZodType<Run>;
+
+export const UpsertRuns = z.object({ runs: z.array(Run) }).strict();
+export type UpsertRuns = z.input<typeof UpsertRuns>;
+
+export const UpsertRunsResult = z.object({
+  /** Runs that were new. */
+  inserted: z.number().int(),
+  /** Runs that existed and changed; runs posted again unchanged count in neither. */
+  updated: z.number().int(),
+});
+export type UpsertRunsResult = z.infer<typeof UpsertRunsResult>;
+
+export const RunPage = Page(RunOutput);
+export type RunPage = Page<Run>;
+
+/** An instant: ISO 8601 date-time (with `Z` or an offset) or epoch seconds (as Strava's `after`/`before`). */
+const instant = z.union([
+  z.iso.datetime({ offset: true }),
+  z
+    .string()
+    .regex(/^\d{1,12}$/, 'must be an ISO 8601 date-time or epoch seconds')
+    .transform((value) => new Date(Number(value) * 1000).toISOString()),
+]);
+
+export const ListRunsQuery = z
+  .object({
+    /** Only runs that started at or after this instant. */
+    after: instant.optional(),
+    /** Only runs that started before this instant. */
+    before: instant.optional(),
+    limit: Limit(50, 200),
+    cursor: Cursor.optional(),
+  })
+  .strict();
+export type ListRunsQuery = z.input<typeof ListRunsQuery>;
+
+export const RunParams = z.object({ id: uuid, stravaId: z.coerce.number().pipe(stravaId) }).strict();
+
+// ---------------------------------------------------------------------------------------------
+// Stats
+// ---------------------------------------------------------------------------------------------
+
+export const STATS_PERIODS = ['week', 'month', 'year'] as const;
+export const StatsPeriod = z.enum(STATS_PERIODS);
+export type StatsPeriod = z.infer<typeof StatsPeriod>;
+
+const localDate = z.iso.date();
+
+export const StatsQuery = z
+  .object({
+    period: StatsPeriod,
+    /** Only runs on or after this local calendar day (`YYYY-MM-DD`). */
+    from: localDate.optional(),
+    /** Only runs before this local calendar day. */
+    to: localDate.optional(),
+  })
+  .strict();
+export type StatsQuery = z.input<typeof StatsQuery>;
+
+export const StatsItem = z.object({
+  /** The first local day of the period (`YYYY-MM-DD`; a Monday for weeks). */
+  periodStart: z.string(),
+  count: z.number().int(),
+  /** Metres. */
+  distance: z.number(),
+  /** Seconds. */
+  movingTime: z.number(),
+  /** Metres. */
+  elevationGain: z.number(),
+});
+export type StatsItem = z.infer<typeof StatsItem>;
+
+/** Totals per period, oldest period first; periods without runs are left out. */
+export const Stats = z.object({ period: StatsPeriod, items: z.array(StatsItem) });
+export type Stats = z.infer<typeof Stats>;
+
+/** The scopes of the data-service API. */
+export enum DataScope {
+  UsersRead = 'users:read',
+  UsersWrite = 'users:write',
+  StravaTokensRead = 'strava-tokens:read',
+  StravaTokensWrite = 'strava-tokens:write',
+  RunsRead = 'runs:read',
+  RunsWrite = 'runs:write',
+}
+
+export const DATA_SERVICE_AUDIENCE = 'data-service';
