@@ -1,14 +1,26 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
 import { PlatformModule } from '@runnerly/platform';
+import { ApiController } from './api/api.controller.js';
+import { TrainingService } from './api/training.service.js';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthService } from './auth/auth.service.js';
+import { StravaStrategy } from './auth/strava.strategy.js';
+import { ClientsModule } from './clients/clients.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './config.js';
+import { SyncService } from './sync/sync.service.js';
+import { WebController } from './web/web.controller.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: DashboardConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'dashboard', logLevel: config.LOG_LEVEL })],
-      providers: [{ provide: DASHBOARD_CONFIG, useValue: config }],
+      global: true,
+      imports: [PlatformModule.forRoot({ service: 'dashboard', logLevel: config.LOG_LEVEL }), PassportModule, ClientsModule],
+      controllers: [AuthController, ApiController, WebController],
+      providers: [{ provide: DASHBOARD_CONFIG, useValue: config }, AuthService, StravaStrategy, TrainingService, SyncService],
+      exports: [DASHBOARD_CONFIG],
     };
   }
 }

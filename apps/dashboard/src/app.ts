@@ -1,7 +1,26 @@
-import { createFastifyService } from '@runnerly/platform';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
+import { expressMetricsMiddleware, finishSetup, MetricsService } from '@runnerly/platform';
+import type { Redis } from 'ioredis';
 import { AppModule } from './app.module.js';
+import { REDIS } from './clients/clients.module.js';
 import type { DashboardConfig } from './config.js';
+import { isHttps, sessionMiddleware } from './session/session.middleware.js';
+import { WEB_DIST } from './web/web-build.js';
 
-export function createApp(config: DashboardConfig) {
-  return createFastifyService(AppModule.forRoot(config), { title: 'Runnerly dashboard' });
+/**
+ * The dashboard runs on Express (not Fastify like the other services): passport and
+ * express-session are what @nestjs/passport is built and tested with.
+ */
+export async function createApp(config: DashboardConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), new ExpressAdapter(), {
+    bufferLogs: true,
+  });
+  app.disable('x-powered-by');
+  if (isHttps(config)) app.set('trust proxy', 1);
+  app.use(expressMetricsMiddleware(app.get(MetricsService)));
+  app.use(sessionMiddleware(config, app.get<Redis>(REDIS)));
+  app.useStaticAssets(join(WEB_DIST, 'assets'), { prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
+  return finishSetup(app, { title: 'Runnerly dashboard' });
 }

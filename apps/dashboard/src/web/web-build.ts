@@ -1,0 +1,31 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** apps/dashboard/web: the React app's sources; its build goes to `dist/` beside them. */
+export const WEB_ROOT = fileURLToPath(new URL('../../web/', import.meta.url));
+export const WEB_DIST = join(WEB_ROOT, 'dist');
+
+function newestChange(path: string): number {
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
+}
+
+/** Whether the built page is missing or older than its sources. */
+export function webBuildIsStale(): boolean {
+  const built = join(WEB_DIST, 'index.html');
+  if (!existsSync(built)) return true;
+  const sources = ['src', 'index.html', 'vite.config.ts'].map((name) => newestChange(join(WEB_ROOT, name)));
+  return Math.max(...sources) > statSync(built).mtimeMs;
+}
+
+/**
+ * Builds the page with Vite when it is missing or stale, so that `start` and the tests need no
+ * separate build step. Vite is loaded only then.
+ */
+export async function ensureWebBuild(): Promise<void> {
+  if (!webBuildIsStale()) return;
+  const { build } = await import('vite');
+  await build({ configFile: join(WEB_ROOT, 'vite.config.ts'), root: WEB_ROOT, logLevel: 'warn' });
+}
