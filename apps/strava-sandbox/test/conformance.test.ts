@@ -1,0 +1,436 @@
+import 'reflect-metadata';
+import {
+  StravaAccessDeniedError,
+  StravaAppInactiveError,
+  StravaClient,
+  StravaInvalidClientError,
+  StravaInvalidGrantError,
+  StravaMissingScopeError,
+  StravaNotFoundError,
+  type StravaRateLimitError,
+  type StravaSummaryActivity,
+  type StravaTokenSet,
+  StravaUnauthorizedError,
+} from '@runnerly/strava';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { assertValid, modelValidator, responseValidator } from './strava-schemas.js';
+import { CLIENT_ID, CLIENT_SECRET, collect, eventually, type Receiver, startReceiver, startSandbox } from './support.js';
+
+// The real client against the sandbox, for every behaviour in STRAVA.md; every body the sandbox
+// sends is checked against Strava's schemas.
+const validActivities = responseValidator('/athlete/activities', 'get', '200');
+const validAthlete = responseValidator('/athlete', 'get', '200');
+const validFault = responseValidator('/athlete', 'get', 'default');
+const validSummaryAthlete = modelValidator('SummaryAthlete');
+const validDetailedActivity = responseValidator('/activities/{id}', 'get', '200');
+
+interface SandboxAthleteRow {
+  id: number;
+  activity_count: number;
+  firstname: string;
+}
+
+/** Strava fault bodies, caught from the client's errors. */
+function faultOf(error: unknown): unknown {
+  return (error as { fault?: unknown }).fault;
+}
+
+describe('Strava client against the sandbox', () => {
+  let sandbox: Awaited<ReturnType<typeof startSandbox>>;
+  let client: StravaClient;
+  let athletes: SandboxAthleteRow[];
+  const redirectUri = 'http://localhost:3000/auth/strava/callback';
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    athletes = await sandbox.admin('GET', '/athletes');
+  });
+  afterAll(() => sandbox.close());
+  beforeEach(async () => {
+    await sandbox.admin('POST', '/reset');
+    client = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, timeoutMs: 5000 });
+  });
+
+  /** Follows the authorize URL with the sandbox's documented pre-approval; returns the redirect. */
+  async function consent(athleteId: number, decision: 'approve' | 'deny', scope: string[], granted?: string[]): Promise<URL> {
+    const url = new URL(client.authorizeUrl({ redirectUri, scope, state: 'st-1', approvalPrompt: 'force' }));
+    url.searchParams.set('sandbox_athlete_id', String(athleteId));
+    url.searchParams.set('sandbox_decision', decision);
+    if (granted) url.searchParams.set('sandbox_scope', granted.join(','));
+    const response = await fetch(url, { redirect: 'manual' });
+    expect(response.status).toBe(302);
+    return new URL(response.headers.get('location')!);
+  }
+
+  async function connect(athleteId = athletes[0]!.id, scope = ['read', 'activity:read_all']): Promise<StravaTokenSet> {
+    const callback = client.parseCallback((await consent(athleteId, 'approve', scope)).searchParams);
+    return client.exchangeCode(callback.code);
+  }
+
+  describe('OAuth', () => {
+    it('renders an accessible consent page and honours unticked scopes', async () => {
+      const authorize = client.authorizeUrl({ redirectUri, scope: ['read', 'activity:read_all', 'profile:read_all'], state: 's&1' });
+      const page = await fetch(authorize);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const html = await page.text();
+      for (const athlete of athletes) expect(html).toContain(`<label for="athlete-${athlete.id}">`);
+      expect(html).toContain('<label for="scope-activity-read_all">');
+      expect(html).toMatch(/<button type="submit" name="decision" value="authorize">Authorize<\/button>/);
+      expect(html).toMatch(/value="cancel">Cancel</);
+      expect(html).toContain('value="s&#38;1"');
+
+      // The athlete picks the second athlete and unticks profile:read_all.
+      const form = new URLSearchParams({
+        client_id: CLIENT_ID,
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        approval_prompt: 'auto',
+        requested_scope: 'read,activity:read_all,profile:read_all',
+        state: 's&1',
+        athlete_id: String(athletes[1]!.id),
+        decision: 'authorize',
+      });
+      form.append('scope', 'activity:read_all');
+      const submitted = await fetch(`${sandbox.baseUrl}/oauth/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+      expect(submitted.status).toBe(302);
+      const location = submitted.headers.get('location')!;
+      expect(location).toContain('scope=read,activity:read_all');
+      const callback = client.parseCallback(new URL(location).searchParams);
+      expect(callback).toMatchObject({ state: 's&1', scope: ['read', 'activity:read_all'] });
+
+      const tokens = await client.exchangeCode(callback.code);
+      expect(tokens.athlete.id).toBe(athletes[1]!.id);
+      expect(tokens.tokenType).toBe('Bearer');
+      expect(tokens.expiresIn).toBe(21_600);
+      assertValid(validSummaryAthlete, tokens.athlete, 'token exchange athlete');
+      expect(JSON.stringify(tokens)).not.toContain('email');
+    });
+
+    it('answers a denial with error=access_denied and the state', async () => {
+      const location = await consent(athletes[0]!.id, 'deny', ['read', 'activity:read']);
+      expect(location.searchParams.get('error')).toBe('access_denied');
+      expect(location.searchParams.get('state')).toBe('st-1');
+      expect(location.searchParams.has('code')).toBe(false);
+      expect(() => client.parseCallback(location.searchParams)).toThrow(StravaAccessDeniedError);
+      // The Cancel button too.
+      const cancel = await fetch(`${sandbox.baseUrl}/oauth/authorize`, {
+        method: 'POST',
+        redirect: 'manual',
+        body: new URLSearchParams({ client_id: CLIENT_ID, redirect_uri: redirectUri, response_type: 'code', requested_scope: 'read', state: 'x', athlete_id: String(athletes[0]!.id), decision: 'cancel' }),
+      });
+      expect(new URL(cancel.headers.get('location')!).searchParams.get('error')).toBe('access_denied');
+    });
+
+    it('rejects a space-separated scope list and an unknown client', async () => {
+      const spaced = client.authorizeUrl({ redirectUri, scope: ['read'], state: 's' }).replace('scope=read', 'scope=read%20activity:read');
+      const response = await fetch(spaced, { redirect: 'manual' });
+      expect(response.status).toBe(400);
+      const body = await response.json();
+      assertValid(validFault, body, 'invalid scope fault');
+      expect(body.errors[0]).toMatchObject({ field: 'scope', code: 'invalid' });
+      const unknown = await fetch(spaced.replace(`client_id=${CLIENT_ID}`, 'client_id=1'), { redirect: 'manual' });
+      expect((await unknown.json()).errors[0]).toEqual({ resource: 'Application', field: 'client_id', code: 'invalid' });
+    });
+
+    it('accepts a code once only', async () => {
+      const { code } = client.parseCallback((await consent(athletes[0]!.id, 'approve', ['read', 'activity:read'])).searchParams);
+      await client.exchangeCode(code);
+      const error = await client.exchangeCode(code).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StravaInvalidGrantError);
+      expect((error as StravaInvalidGrantError).grant).toBe('authorization_code');
+      assertValid(validFault, faultOf(error), 'bad code fault');
+      expect(faultOf(error)).toEqual({ message: 'Bad Request', errors: [{ resource: 'AuthorizationCode', field: 'code', code: 'invalid' }] });
+    });
+
+    it('rejects a wrong client secret (401) and a wrong client id (400) as operator problems', async () => {
+      const { code } = client.parseCallback((await consent(athletes[0]!.id, 'approve', ['read'])).searchParams);
+      const badSecret = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: CLIENT_ID, clientSecret: 'wrong-secret' });
+      const error = await badSecret.exchangeCode(code).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StravaInvalidClientError);
+      expect((error as StravaInvalidClientError).status).toBe(401);
+      expect(faultOf(error)).toEqual({ message: 'Authorization Error', errors: [{ resource: 'Application', field: '', code: 'invalid' }] });
+      const badId = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: '999', clientSecret: CLIENT_SECRET });
+      const idError = await badId.exchangeCode(code).catch((caught: unknown) => caught);
+      expect(idError).toBeInstanceOf(StravaInvalidClientError);
+      expect((idError as StravaInvalidClientError).status).toBe(400);
+    });
+
+    it('takes token parameters from the query string, an urlencoded body or multipart, on both paths', async () => {
+      const codes = await Promise.all(
+        [0, 1, 2].map(async () => client.parseCallback((await consent(athletes[0]!.id, 'approve', ['read'])).searchParams).code),
+      );
+      const fields = (code: string) => ({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, grant_type: 'authorization_code' });
+      const viaQuery = await fetch(`${sandbox.baseUrl}/oauth/token?${new URLSearchParams(fields(codes[0]!))}`, { method: 'POST' });
+      const viaForm = await fetch(`${sandbox.baseUrl}/api/v3/oauth/token`, { method: 'POST', body: new URLSearchParams(fields(codes[1]!)) });
+      const multipart = new FormData();
+      for (const [key, value] of Object.entries(fields(codes[2]!))) multipart.append(key, value);
+      const viaMultipart = await fetch(`${sandbox.baseUrl}/oauth/token`, { method: 'POST', body: multipart });
+      for (const response of [viaQuery, viaForm, viaMultipart]) {
+        expect(response.status).toBe(200);
+        const body = await response.json();
+        expect(Object.keys(body).sort()).toEqual(['access_token', 'athlete', 'expires_at', 'expires_in', 'refresh_token', 'token_type']);
+      }
+    });
+  });
+
+  describe('tokens', () => {
+    it('returns the same token while more than an hour is left', async () => {
+      const tokens = await connect();
+      const again = await client.refresh(tokens.refreshToken);
+      expect(again).toEqual({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt });
+      const refreshed: StravaTokenSet[] = [];
+      const fresh = await client.ensureFreshToken(tokens, (pair) => void refreshed.push(pair));
+      expect(fresh).toBe(tokens);
+      expect(refreshed).toEqual([]);
+    });
+
+    it('rotates: a new pair near expiry, the old access token still works, the old refresh token dies at once', async () => {
+      const tokens = await connect();
+      await sandbox.admin('POST', '/tokens/expire', { access_token: tokens.accessToken, expires_in: 1800 });
+      const stale = { ...tokens, expiresAt: Math.floor(Date.now() / 1000) + 1800 };
+      const persisted: StravaTokenSet[] = [];
+      const fresh = await client.ensureFreshToken(stale, (pair) => void persisted.push(pair), 3600);
+      expect(persisted).toEqual([fresh]);
+      expect(fresh.accessToken).not.toBe(tokens.accessToken);
+      expect(fresh.refreshToken).not.toBe(tokens.refreshToken);
+      expect(fresh.expiresAt - Math.floor(Date.now() / 1000)).toBeGreaterThan(21_500);
+      // Old and new access tokens both work until the old one expires.
+      expect((await client.getAthlete(tokens.accessToken)).id).toBe(athletes[0]!.id);
+      expect((await client.getAthlete(fresh.accessToken)).id).toBe(athletes[0]!.id);
+      const error = await client.refresh(tokens.refreshToken).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StravaInvalidGrantError);
+      expect((error as StravaInvalidGrantError).grant).toBe('refresh_token');
+      expect(faultOf(error)).toEqual({ message: 'Bad Request', errors: [{ resource: 'RefreshToken', field: 'refresh_token', code: 'invalid' }] });
+    });
+
+    it('rejects an expired access token with 401 and refreshes it', async () => {
+      const tokens = await connect();
+      await sandbox.admin('POST', '/tokens/expire', { athlete_id: athletes[0]!.id });
+      const error = await client.getAthlete(tokens.accessToken).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StravaUnauthorizedError);
+      assertValid(validFault, faultOf(error), '401 fault');
+      expect(faultOf(error)).toEqual({ message: 'Authorization Error', errors: [{ resource: 'Athlete', field: 'access_token', code: 'invalid' }] });
+      const fresh = await client.refresh(tokens.refreshToken);
+      expect((await client.getAthlete(fresh.accessToken)).id).toBe(athletes[0]!.id);
+    });
+
+    it('deauthorize revokes every token of the athlete', async () => {
+      const tokens = await connect();
+      const second = await connect();
+      await client.deauthorize(tokens.accessToken);
+      await expect(client.getAthlete(second.accessToken)).rejects.toBeInstanceOf(StravaUnauthorizedError);
+      await expect(client.refresh(second.refreshToken)).rejects.toBeInstanceOf(StravaInvalidGrantError);
+    });
+  });
+
+  describe('athlete and activities', () => {
+    it('serves the athlete: summary, or detailed with profile:read_all', async () => {
+      const summary = await client.getAthlete((await connect()).accessToken);
+      assertValid(validAthlete, summary, '/athlete');
+      expect(summary.resource_state).toBe(2);
+      const detailed = await client.getAthlete((await connect(athletes[0]!.id, ['read', 'profile:read_all'])).accessToken);
+      assertValid(validAthlete, detailed, '/athlete (detailed)');
+      expect(detailed).toMatchObject({ resource_state: 3, measurement_preference: expect.any(String) });
+    });
+
+    it('pages until an empty page, through short pages, every activity valid and once', async () => {
+      const tokens = await connect();
+      const pages: Array<{ page: number; size: number }> = [];
+      const seen: StravaSummaryActivity[] = [];
+      for await (const { page, activities } of client.listActivities(tokens.accessToken)) {
+        assertValid(validActivities, activities, `page ${page}`);
+        pages.push({ page, size: activities.length });
+        seen.push(...activities);
+      }
+      const total = athletes[0]!.activity_count;
+      expect(seen.length).toBe(total);
+      expect(new Set(seen.map((a) => a.id)).size).toBe(total);
+      const shortBeforeEnd = pages.slice(0, -1).filter((p) => p.size < 200);
+      expect(shortBeforeEnd.length).toBeGreaterThan(0);
+      // Newest first.
+      expect(Date.parse(seen[0]!.start_date)).toBeGreaterThan(Date.parse(seen.at(-1)!.start_date));
+      for (const activity of seen) {
+        expect(activity.athlete.id).toBe(athletes[0]!.id);
+        expect(Number.isSafeInteger(activity.id)).toBe(true);
+        expect(activity.start_date_local.endsWith('Z')).toBe(true);
+      }
+      const runs = seen.filter((a) => a.sport_type === 'Run');
+      expect(runs.length).toBeGreaterThan(300);
+      expect(seen.some((a) => a.private)).toBe(true);
+    });
+
+    it('filters with after/before, per_page at most 200, and hides private activities without read_all', async () => {
+      const readAll = await connect();
+      const all: StravaSummaryActivity[] = [];
+      for await (const { activities } of client.listActivities(readAll.accessToken)) all.push(...activities);
+      const after = Date.parse('2026-06-01T00:00:00Z') / 1000;
+      const before = Date.parse('2026-09-01T00:00:00Z') / 1000;
+      const window: StravaSummaryActivity[] = [];
+      for await (const { activities } of client.listActivities(readAll.accessToken, { after, before, perPage: 50 })) window.push(...activities);
+      const expected = all.filter((a) => Date.parse(a.start_date) / 1000 > after && Date.parse(a.start_date) / 1000 < before);
+      expect(window.map((a) => a.id).sort()).toEqual(expected.map((a) => a.id).sort());
+      // Only `after`: oldest first, as Strava does.
+      const firstPage = await client.listActivitiesPage(readAll.accessToken, { after, perPage: 5 });
+      expect(Date.parse(firstPage[0]!.start_date)).toBeLessThan(Date.parse(firstPage[1]!.start_date));
+      const big = await fetch(`${sandbox.baseUrl}/api/v3/athlete/activities?per_page=500`, { headers: { authorization: `Bearer ${readAll.accessToken}` } });
+      expect(((await big.json()) as unknown[]).length).toBe(200);
+
+      const publicOnly = await connect(athletes[0]!.id, ['read', 'activity:read']);
+      const visible: StravaSummaryActivity[] = [];
+      for await (const { activities } of client.listActivities(publicOnly.accessToken)) visible.push(...activities);
+      expect(visible.some((a) => a.private)).toBe(false);
+      expect(visible.length).toBe(all.filter((a) => !a.private).length);
+      const hidden = all.find((a) => a.private)!;
+      await expect(client.getActivity(publicOnly.accessToken, hidden.id)).rejects.toBeInstanceOf(StravaNotFoundError);
+      const detail = await client.getActivity(readAll.accessToken, hidden.id);
+      assertValid(validDetailedActivity, detail, '/activities/{id}');
+    });
+
+    it('answers 401 activity:read_permission missing without an activity scope', async () => {
+      const tokens = await connect(athletes[0]!.id, ['read']);
+      const error = await client.listActivitiesPage(tokens.accessToken).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StravaMissingScopeError);
+      expect((error as StravaMissingScopeError).missing).toBe('activity:read_permission');
+      assertValid(validFault, faultOf(error), 'missing scope fault');
+      expect(faultOf(error)).toMatchObject({ errors: [{ resource: 'AccessToken', field: 'activity:read_permission', code: 'missing' }] });
+    });
+
+    it("does not show another athlete's activity", async () => {
+      const mine = await connect(athletes[0]!.id);
+      const theirs = await connect(athletes[1]!.id);
+      const [theirActivity] = await client.listActivitiesPage(theirs.accessToken, { perPage: 1 });
+      await expect(client.getActivity(mine.accessToken, theirActivity!.id)).rejects.toBeInstanceOf(StravaNotFoundError);
+    });
+  });
+
+  describe('rate limits', () => {
+    it('reports usage from the four headers and turns a 429 into an error that resets at the next quarter hour', async () => {
+      const tokens = await connect();
+      await sandbox.admin('PUT', '/settings', { rateLimits: { overall15min: 3, read15min: 100 } });
+      await client.getAthlete(tokens.accessToken);
+      expect(client.rateLimits?.overall.fifteenMinute).toEqual({ limit: 3, usage: 1 });
+      expect(client.rateLimits?.read?.daily).toEqual({ limit: 1000, usage: 1 });
+      await client.getAthlete(tokens.accessToken);
+      await client.getAthlete(tokens.accessToken);
+      // Usage is at the limit: the client refuses without calling.
+      const before = await sandbox.admin<{ total: number }>('GET', '/requests');
+      const refused = (await client.getAthlete(tokens.accessToken).catch((caught: unknown) => caught)) as StravaRateLimitError;
+      expect(refused.name).toBe('StravaRateLimitError');
+      expect(refused.sent).toBe(false);
+      expect((await sandbox.admin<{ total: number }>('GET', '/requests')).total).toBe(before.total);
+
+      // A client that did not know gets the 429 itself.
+      const other = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
+      const limited = (await other.getAthlete(tokens.accessToken).catch((caught: unknown) => caught)) as StravaRateLimitError;
+      expect(limited.name).toBe('StravaRateLimitError');
+      expect(limited.sent).toBe(true);
+      expect(limited.scope).toBe('15min');
+      const quarter = 15 * 60 * 1000;
+      expect(limited.resetAt.getTime()).toBe((Math.floor(Date.now() / quarter) + 1) * quarter);
+      expect(faultOf(limited)).toEqual({ message: 'Rate Limit Exceeded', errors: [{ resource: 'Application', field: 'rate limit', code: 'exceeded' }] });
+    });
+
+    it('uses midnight UTC when the daily limit is reached', async () => {
+      const tokens = await connect();
+      await sandbox.admin('PUT', '/settings', { rateLimits: { overallDaily: 50 }, usage: { daily: 50 } });
+      const error = (await client.getAthlete(tokens.accessToken).catch((caught: unknown) => caught)) as StravaRateLimitError;
+      expect(error.scope).toBe('daily');
+      const day = 86_400_000;
+      expect(error.resetAt.getTime()).toBe((Math.floor(Date.now() / day) + 1) * day);
+    });
+
+    it('sends the headers on errors too, in the windows of the clock', async () => {
+      const response = await fetch(`${sandbox.baseUrl}/api/v3/athlete`);
+      expect(response.status).toBe(401);
+      expect(response.headers.get('x-ratelimit-limit')).toBe('200,2000');
+      expect(response.headers.get('x-ratelimit-usage')).toBe('1,1');
+      expect(response.headers.get('x-readratelimit-limit')).toBe('100,1000');
+      await sandbox.admin('POST', '/clock', { advance_seconds: 15 * 60 });
+      const later = await fetch(`${sandbox.baseUrl}/api/v3/athlete`);
+      expect(later.headers.get('x-ratelimit-usage')).toBe('1,2');
+    });
+  });
+
+  describe("Strava's 2026 developer program", () => {
+    it('answers 403 Application Inactive to every call while the app is inactive', async () => {
+      const tokens = await connect();
+      await sandbox.admin('PUT', '/settings', { program: { appInactive: true } });
+      const error = await client.getAthlete(tokens.accessToken).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StravaAppInactiveError);
+      expect((error as StravaAppInactiveError).reason).toBe('app_inactive');
+      expect((error as StravaAppInactiveError).operatorProblem).toBe(true);
+      await expect(client.refresh(tokens.refreshToken)).rejects.toBeInstanceOf(StravaAppInactiveError);
+    });
+
+    it('refuses more connected athletes than the limit', async () => {
+      await sandbox.admin('PUT', '/settings', { program: { athleteLimit: 1 } });
+      await connect(athletes[0]!.id);
+      await connect(athletes[0]!.id); // the same athlete again is fine
+      const error = await connect(athletes[1]!.id).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(StravaAppInactiveError);
+      expect((error as StravaAppInactiveError).reason).toBe('athlete_limit');
+    });
+  });
+
+  describe('push subscriptions', () => {
+    let receiver: Receiver;
+    beforeEach(async () => {
+      receiver = await startReceiver('verify-me');
+    });
+    afterAll(() => receiver?.close());
+
+    it('verifies the callback, allows one subscription, lists and deletes it', async () => {
+      expect(await client.createPushSubscription(receiver.url, 'verify-me')).toEqual({ id: 1 });
+      const [subscription] = await client.listPushSubscriptions();
+      expect(subscription).toMatchObject({ id: 1, callback_url: receiver.url, application_id: Number(CLIENT_ID) });
+      await expect(client.createPushSubscription(receiver.url, 'verify-me')).rejects.toMatchObject({ status: 400 });
+      await client.deletePushSubscription(1);
+      expect(await client.listPushSubscriptions()).toEqual([]);
+      await receiver.close();
+    });
+
+    it('fails when the callback does not echo the challenge', async () => {
+      receiver.script.push('wrong-challenge');
+      const error = await client.createPushSubscription(receiver.url, 'verify-me').catch((caught: unknown) => caught);
+      expect(faultOf(error)).toEqual({ message: 'Bad Request', errors: [{ resource: 'PushSubscription', field: 'callback url', code: 'not verifiable' }] });
+      await expect(client.createPushSubscription(`${receiver.url}?x=1`, 'wrong-token')).rejects.toMatchObject({ status: 400 });
+      await receiver.close();
+    });
+
+    it('delivers activity events and the deauthorization, retrying up to 3 attempts', async () => {
+      await client.createPushSubscription(receiver.url, 'verify-me');
+      const athleteId = athletes[0]!.id;
+      receiver.script.push('fail', 'fail'); // the first two attempts fail, the third lands
+      const { activity } = await sandbox.admin<{ activity: { id: number } }>('POST', `/athletes/${athleteId}/activities`, { name: 'Sandbox run', distance: 10_000 });
+      await eventually(() => receiver.events.length === 1);
+      expect(receiver.posts).toBe(3);
+      expect(receiver.events[0]).toMatchObject({ object_type: 'activity', object_id: activity.id, aspect_type: 'create', owner_id: athleteId, subscription_id: 1, updates: {} });
+      expect(receiver.events[0]!.event_time).toEqual(expect.any(Number));
+
+      await sandbox.admin('PUT', `/activities/${activity.id}`, { name: 'Messy', private: true });
+      await sandbox.admin('DELETE', `/activities/${activity.id}`);
+      await sandbox.admin('POST', `/athletes/${athleteId}/revoke`);
+      await eventually(() => receiver.events.length === 4);
+      expect(receiver.events.slice(1).map((e) => [e.object_type, e.aspect_type, e.updates])).toEqual([
+        ['activity', 'update', { title: 'Messy', private: 'true' }],
+        ['activity', 'delete', {}],
+        ['athlete', 'update', { authorized: 'false' }],
+      ]);
+
+      receiver.script.push('fail', 'fail', 'fail');
+      await sandbox.admin('POST', `/athletes/${athleteId}/activities`, {});
+      await eventually(async () => (await sandbox.admin<Array<{ status: string }>>('GET', '/webhooks/deliveries')).at(-1)!.status === 'failed');
+      const last = (await sandbox.admin<Array<{ attempts: number }>>('GET', '/webhooks/deliveries')).at(-1)!;
+      expect(last.attempts).toBe(3);
+      await receiver.close();
+    });
+  });
+
+  it('never saw a token in a URL', async () => {
+    const tokens = await connect();
+    await client.getAthlete(tokens.accessToken);
+    await collect(client.listActivities(tokens.accessToken, { perPage: 200 }));
+    await client.deauthorize(tokens.accessToken);
+    expect((await sandbox.admin<{ accessTokenInQuery: number }>('GET', '/requests')).accessTokenInQuery).toBe(0);
+  });
+});
