@@ -1,14 +1,41 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { DatabaseModule } from '@runnerly/database';
 import { PlatformModule } from '@runnerly/platform';
+import { ClientsModule } from './clients/clients.module.js';
 import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from './config.js';
+import { TOKEN_DEALER_ENTITIES, TOKEN_DEALER_MIGRATIONS } from './database/data-source.js';
+import { TOKEN_DEALER_SCHEMA } from './database/schema.js';
+import { KeysModule } from './keys/keys.module.js';
+import { OAuthModule } from './oauth/oauth.module.js';
+import { RedisModule } from './redis/redis.module.js';
+
+@Global()
+@Module({})
+class ConfigModule {
+  static forRoot(config: TokenDealerConfig): DynamicModule {
+    return { module: ConfigModule, providers: [{ provide: TOKEN_DEALER_CONFIG, useValue: config }], exports: [TOKEN_DEALER_CONFIG] };
+  }
+}
 
 @Module({})
 export class AppModule {
   static forRoot(config: TokenDealerConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'token-dealer', logLevel: config.LOG_LEVEL })],
-      providers: [{ provide: TOKEN_DEALER_CONFIG, useValue: config }],
+      imports: [
+        PlatformModule.forRoot({ service: 'token-dealer', logLevel: config.LOG_LEVEL }),
+        ConfigModule.forRoot(config),
+        DatabaseModule.forRoot({
+          url: config.DATABASE_URL,
+          schema: TOKEN_DEALER_SCHEMA,
+          entities: TOKEN_DEALER_ENTITIES,
+          migrations: TOKEN_DEALER_MIGRATIONS,
+        }),
+        RedisModule,
+        ClientsModule,
+        KeysModule,
+        OAuthModule,
+      ],
     };
   }
 }

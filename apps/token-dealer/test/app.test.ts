@@ -1,37 +1,45 @@
-import 'reflect-metadata';
-import { parseConfig } from '@runnerly/config';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { TokenDealerConfigSchema } from '../src/config.js';
+import { startTokenDealer, type TestTokenDealer } from './helpers.js';
 
 describe('token-dealer', () => {
-  let app: Awaited<ReturnType<typeof createApp>>;
-  let baseUrl: string;
+  let dealer: TestTokenDealer;
 
   beforeAll(async () => {
-    app = await createApp(parseConfig(TokenDealerConfigSchema, { LOG_LEVEL: 'silent' }));
-    await app.listen(0, '127.0.0.1');
-    baseUrl = await app.getUrl();
+    dealer = await startTokenDealer();
   });
-  afterAll(() => app.close());
+  afterAll(() => dealer.close());
 
-  it('answers its health endpoints', async () => {
-    expect(await (await fetch(`${baseUrl}/health/live`)).json()).toEqual({ status: 'ok' });
-    expect((await fetch(`${baseUrl}/health/ready`)).status).toBe(200);
+  it('answers its health endpoints, ready with postgres and redis', async () => {
+    expect(await (await fetch(`${dealer.url}/health/live`)).json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${dealer.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
   });
 
   it('serves Prometheus metrics and its OpenAPI document', async () => {
-    const metrics = await fetch(`${baseUrl}/metrics`);
+    const metrics = await fetch(`${dealer.url}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await metrics.text()).toContain('http_request_duration_seconds_bucket{');
-    const openapi = await (await fetch(`${baseUrl}/openapi.json`)).json();
+    const openapi = (await (await fetch(`${dealer.url}/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, unknown> };
     expect(openapi.info.title).toBe('Runnerly token-dealer');
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/oauth/token', '/oauth/introspect', '/oauth/revoke', '/.well-known/jwks.json']));
   });
 
   it('answers an unknown route with a JSON 404 that carries the request id', async () => {
-    const response = await fetch(`${baseUrl}/nope`, { headers: { 'x-request-id': 'test-req-1' } });
+    const response = await fetch(`${dealer.url}/nope`, { headers: { 'x-request-id': 'test-req-1' } });
     expect(response.status).toBe(404);
     expect(response.headers.get('x-request-id')).toBe('test-req-1');
     expect(await response.json()).toMatchObject({ error: 'not_found' });
+  });
+
+  it('publishes RFC 8414 metadata', async () => {
+    const metadata = (await (await fetch(`${dealer.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({
+      issuer: 'http://token-dealer.test',
+      token_endpoint: 'http://token-dealer.test/oauth/token',
+      jwks_uri: 'http://token-dealer.test/.well-known/jwks.json',
+      grant_types_supported: ['client_credentials'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    });
   });
 });

@@ -1,0 +1,136 @@
+// The token-dealer's command line (CONTRACT.md): `pnpm --silent token-dealer clients create ...`.
+// Prints exactly one JSON document on stdout; errors go to stderr as `{error, message}`.
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { RevocationStore } from '@runnerly/auth';
+import { loadConfig } from '@runnerly/config';
+import { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { RedisClientChangeNotifier } from '../clients/client-change.notifier.js';
+import { ClientSecretHasher } from '../clients/client-secret.js';
+import { ClientsException } from '../clients/clients.exception.js';
+import { ClientsRepository } from '../clients/clients.repository.js';
+import { ClientsService } from '../clients/clients.service.js';
+import { secretBytes, TokenDealerConfigSchema, TokenDealerCliConfigSchema } from '../config.js';
+import { openDataSource } from '../database/data-source.js';
+import { KeyCipher } from '../keys/key-cipher.js';
+import { KeysRepository } from '../keys/keys.repository.js';
+import { KeysService } from '../keys/keys.service.js';
+import { CLIENT_CACHE_TTL_MS } from '../clients/client-cache.js';
+
+const USAGE = `usage:
+  token-dealer clients create --id ID --scope "S1 S2" --audience AUD [--audience AUD2]
+  token-dealer clients ensure --id ID --scope "S1 S2" --audience AUD [--known-secret-env VAR]
+  token-dealer clients list
+  token-dealer clients rotate-secret --id ID
+  token-dealer clients delete --id ID
+  token-dealer keys rotate [--now]`;
+
+class UsageError extends Error {}
+
+function required(value: string | undefined, name: string): string {
+  if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function main(argv: string[]): Promise<unknown> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      id: { type: 'string' },
+      scope: { type: 'string', multiple: true },
+      audience: { type: 'string', multiple: true },
+      'known-secret-env': { type: 'string' },
+      now: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [group, command] = positionals;
+  if (values.help || group === undefined) throw new UsageError('');
+
+  if (group === 'keys' && command === 'rotate') {
+    const config = loadConfig(TokenDealerConfigSchema.pick({
+      DATABASE_URL: true,
+      TOKEN_DEALER_KEY_ENCRYPTION_KEY: true,
+      TOKEN_DEALER_TOKEN_TTL_SECONDS: true,
+      TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS: true,
+    }));
+    return withDataSource(config.DATABASE_URL, async (dataSource) => {
+      const keys = new KeysService(new KeysRepository(dataSource), new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)), {
+        tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
+        rotationDays: 0,
+        publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
+      });
+      const { kid, activatesAt } = await keys.rotate(values.now === true);
+      return { kid, published: true, signs_from: activatesAt.toISOString() };
+    });
+  }
+  if (group !== 'clients') throw new UsageError(`unknown command: ${positionals.join(' ')}`);
+
+  const config = loadConfig(TokenDealerCliConfigSchema);
+  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+  try {
+    return await withDataSource(config.DATABASE_URL, async (dataSource) => {
+      const needsRedis = command === 'delete';
+      if (needsRedis) await redis.connect();
+      else await redis.connect().catch(() => undefined);
+      const clients = new ClientsService(
+        new ClientsRepository(dataSource),
+        new ClientSecretHasher(secretBytes(config.TOKEN_DEALER_PEPPER)),
+        { cacheTtlMs: CLIENT_CACHE_TTL_MS, tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS },
+        new RevocationStore(redis),
+        new RedisClientChangeNotifier(redis),
+      );
+      // The server remembers clients this long; the CLI itself never caches.
+      clients.forget();
+      const scope = values.scope ?? [];
+      const audience = values.audience ?? [];
+      switch (command) {
+        case 'create':
+          return clients.create(required(values.id, 'id'), scope, required(audience.join(' ') || undefined, 'audience'));
+        case 'ensure': {
+          const envName = values['known-secret-env'];
+          const known = envName === undefined ? undefined : (process.env[envName] ?? '');
+          return clients.ensure(required(values.id, 'id'), scope, required(audience.join(' ') || undefined, 'audience'), known);
+        }
+        case 'list':
+          return { clients: await clients.list() };
+        case 'rotate-secret':
+          return clients.rotateSecret(required(values.id, 'id'));
+        case 'delete':
+          await clients.delete(required(values.id, 'id'));
+          return { client_id: values.id, deleted: true };
+        default:
+          throw new UsageError(`unknown command: clients ${command ?? ''}`);
+      }
+    });
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function withDataSource<T>(url: string, fn: (dataSource: DataSource) => Promise<T>): Promise<T> {
+  const dataSource = await openDataSource(url);
+  try {
+    return await fn(dataSource);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+try {
+  const result = await main(process.argv.slice(2));
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message ? `${error.message}\n` : ''}${USAGE}\n`);
+    process.exitCode = 2;
+  } else if (error instanceof ClientsException) {
+    process.stderr.write(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`${JSON.stringify({ error: 'failed', message: error instanceof Error ? error.message : String(error) })}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,13 @@
+import type { Redis } from 'ioredis';
+import type { ClientChangeNotifier } from './clients.service.js';
+
+export const CLIENT_CHANGES_CHANNEL = 'runnerly:token-dealer:client-changed';
+
+export class RedisClientChangeNotifier implements ClientChangeNotifier {
+  constructor(private readonly redis: Redis) {}
+
+  /** Best effort: servers forget cached clients after a few seconds anyway. */
+  async clientChanged(id: string): Promise<void> {
+    await this.redis.publish(CLIENT_CHANGES_CHANNEL, id).catch(() => undefined);
+  }
+}

@@ -1,0 +1,53 @@
+import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import { secretBytes, TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
+import { dataSourceProvider, TOKEN_DEALER_DATA_SOURCE } from '../database/data-source.provider.js';
+import { REDIS } from '../redis/redis.module.js';
+import { CLIENT_CACHE_TTL_MS } from './client-cache.js';
+import { ClientSecretHasher } from './client-secret.js';
+import { CLIENT_CHANGES_CHANNEL, RedisClientChangeNotifier } from './client-change.notifier.js';
+import { ClientsRepository } from './clients.repository.js';
+import { ClientsService } from './clients.service.js';
+
+
+@Global()
+@Module({
+  providers: [
+    dataSourceProvider,
+    {
+      provide: ClientsService,
+      inject: [TOKEN_DEALER_DATA_SOURCE, TOKEN_DEALER_CONFIG, REDIS],
+      useFactory: (dataSource: DataSource, config: TokenDealerConfig, redis: Redis) =>
+        new ClientsService(
+          new ClientsRepository(dataSource),
+          new ClientSecretHasher(secretBytes(config.TOKEN_DEALER_PEPPER)),
+          { cacheTtlMs: CLIENT_CACHE_TTL_MS, tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS },
+          undefined,
+          new RedisClientChangeNotifier(redis),
+        ),
+    },
+  ],
+  exports: [ClientsService, dataSourceProvider],
+})
+export class ClientsModule implements OnModuleInit, OnApplicationShutdown {
+  private subscriber: Redis | undefined;
+
+  constructor(
+    @Inject(ClientsService) private readonly clients: ClientsService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  /** Other processes (the command line) announce client changes: forget them at once. */
+  async onModuleInit(): Promise<void> {
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, id: string) => this.clients.forget(id));
+    // A reconnect may have missed messages: start from a clean cache.
+    this.subscriber.on('ready', () => this.clients.forget());
+    await this.subscriber.subscribe(CLIENT_CHANGES_CHANNEL);
+  }
+
+  onApplicationShutdown(): void {
+    this.subscriber?.disconnect();
+  }
+}

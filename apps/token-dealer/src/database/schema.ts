@@ -1,0 +1,2 @@
+/** The PostgreSQL schema the token-dealer owns. */
+export const TOKEN_DEALER_SCHEMA = 'token_dealer';

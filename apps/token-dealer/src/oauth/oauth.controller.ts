@@ -1,0 +1,70 @@
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiBasicAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
+import { ApiZodBody, ApiZodResponse } from '@runnerly/platform';
+import { clientCredentials, formParams } from './client-credentials.js';
+import { IntrospectionResponseSchema, OAuthErrorSchema, TokenOperationSchema, TokenRequestSchema, TokenResponseSchema } from './oauth.dto.js';
+import { OAuthExceptionFilter } from './oauth.exception.js';
+import { type IntrospectionResponse, OAuthService, type TokenResponse } from './oauth.service.js';
+
+interface OAuthRequest {
+  ip: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+interface OAuthReply {
+  header(name: string, value: string): unknown;
+}
+
+function authorizationHeader(request: OAuthRequest): string | undefined {
+  const value = request.headers.authorization;
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function noStore(reply: OAuthReply): void {
+  reply.header('Cache-Control', 'no-store');
+  reply.header('Pragma', 'no-cache');
+}
+
+@ApiTags('oauth')
+@ApiBasicAuth()
+@ApiConsumes('application/x-www-form-urlencoded')
+@UseFilters(OAuthExceptionFilter)
+@Controller('oauth')
+export class OAuthController {
+  constructor(@Inject(OAuthService) private readonly oauth: OAuthService) {}
+
+  @Post('token')
+  @HttpCode(200)
+  @ApiZodBody(TokenRequestSchema)
+  @ApiZodResponse(200, TokenResponseSchema, 'an access token (RFC 9068 JWT)')
+  @ApiZodResponse(400, OAuthErrorSchema, 'RFC 6749 §5.2 error')
+  @ApiZodResponse(401, OAuthErrorSchema, 'invalid_client')
+  async token(@Req() request: OAuthRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: OAuthReply): Promise<TokenResponse> {
+    const params = formParams(body);
+    const client = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), request.ip);
+    const response = this.oauth.issue(client, { grantType: params.grant_type, scope: params.scope, audience: params.audience });
+    noStore(reply);
+    return response;
+  }
+
+  @Post('introspect')
+  @HttpCode(200)
+  @ApiZodBody(TokenOperationSchema)
+  @ApiZodResponse(200, IntrospectionResponseSchema, 'RFC 7662 introspection')
+  async introspect(@Req() request: OAuthRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: OAuthReply): Promise<IntrospectionResponse> {
+    const params = formParams(body);
+    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), request.ip);
+    noStore(reply);
+    return this.oauth.introspect(caller, params.token);
+  }
+
+  @Post('revoke')
+  @HttpCode(200)
+  @ApiZodBody(TokenOperationSchema)
+  async revoke(@Req() request: OAuthRequest, @Body() body: unknown): Promise<Record<string, never>> {
+    const params = formParams(body);
+    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), request.ip);
+    await this.oauth.revoke(caller, params.token, params.token_type_hint);
+    return {};
+  }
+}

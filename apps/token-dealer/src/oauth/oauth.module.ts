@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { RevocationStore } from '@runnerly/auth';
+import { MetricsService } from '@runnerly/platform';
+import type { Redis } from 'ioredis';
+import { ClientsService } from '../clients/clients.service.js';
+import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
+import { KeysService } from '../keys/keys.service.js';
+import { REDIS } from '../redis/redis.module.js';
+import { BruteForceLimiter } from './brute-force.guard.js';
+import { OAuthController } from './oauth.controller.js';
+import { OAuthService } from './oauth.service.js';
+import { WellKnownController } from './well-known.controller.js';
+
+@Module({
+  controllers: [OAuthController, WellKnownController],
+  providers: [
+    {
+      provide: OAuthService,
+      inject: [ClientsService, KeysService, REDIS, MetricsService, TOKEN_DEALER_CONFIG],
+      useFactory: (clients: ClientsService, keys: KeysService, redis: Redis, metrics: MetricsService, config: TokenDealerConfig) =>
+        new OAuthService(
+          clients,
+          keys,
+          new BruteForceLimiter(redis, {
+            maxFailuresPerClient: config.TOKEN_DEALER_MAX_FAILURES_PER_CLIENT,
+            maxFailuresPerIp: config.TOKEN_DEALER_MAX_FAILURES_PER_IP,
+            windowSeconds: config.TOKEN_DEALER_FAILURE_WINDOW_SECONDS,
+          }),
+          new RevocationStore(redis),
+          {
+            issued: metrics.counter({ name: 'token_dealer_tokens_issued_total', help: 'Access tokens issued', labelNames: ['client_id', 'audience'] }),
+            failures: metrics.counter({ name: 'token_dealer_auth_failures_total', help: 'Refused token requests by reason', labelNames: ['reason'] }),
+          },
+          { issuer: config.TOKEN_DEALER_ISSUER, tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS },
+        ),
+    },
+  ],
+})
+export class OAuthModule {}
