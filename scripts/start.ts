@@ -11,7 +11,7 @@ const root = join(import.meta.dirname, '..');
 const localEnvFile = join(root, '.runnerly', 'local.env');
 
 /** Secrets a development stack needs: generated on first start, kept out of git. */
-const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'SESSION_SECRET', 'STRAVA_TOKEN_ENCRYPTION_KEYS'];
+const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'SESSION_SECRET', 'STRAVA_TOKEN_ENCRYPTION_KEYS', 'STRAVA_CLIENT_SECRET'];
 /** Secrets with a format of their own (the others: 32 random bytes, hex). */
 const SECRET_FORMATS: Record<string, (bytes: Buffer) => string> = {
   STRAVA_TOKEN_ENCRYPTION_KEYS: (bytes) => `k1:${bytes.toString('base64')}`,
@@ -42,6 +42,11 @@ interface App {
   port: number;
 }
 const useSandbox = !env.STRAVA_BASE_URL;
+if (useSandbox) {
+  // The sandbox's one application: the same base URL and credentials for the sandbox, dashboard and worker.
+  env.STRAVA_BASE_URL = `http://127.0.0.1:${env.STRAVA_SANDBOX_PORT ?? 5003}`;
+  env.STRAVA_CLIENT_ID ??= '100001';
+}
 const apps: App[] = [
   ...(useSandbox ? [{ name: 'strava-sandbox', port: Number(env.STRAVA_SANDBOX_PORT ?? 5003) }] : []),
   { name: 'token-dealer', port: Number(env.TOKEN_DEALER_PORT ?? 5000) },
