@@ -1,7 +1,14 @@
 import { createFastifyService } from '@runnerly/platform';
 import { AppModule } from './app.module.js';
+import type { WorkerOptions } from './common/worker-options.js';
 import type { StravaWorkerConfig } from './config.js';
+import { mountBullBoard } from './operators/bull-board.js';
 
-export function createApp(config: StravaWorkerConfig) {
-  return createFastifyService(AppModule.forRoot(config), { title: 'Runnerly strava-worker' });
+export async function createApp(config: StravaWorkerConfig, options: WorkerOptions = {}) {
+  const app = await createFastifyService(AppModule.forRoot(config, options), {
+    title: 'Runnerly strava-worker',
+    description: 'Keeps every connected athlete’s runs in step with Strava: schedules, webhooks, queues.',
+  });
+  await mountBullBoard(app);
+  return app;
 }

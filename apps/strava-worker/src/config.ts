@@ -1,10 +1,47 @@
 import { env } from '@runnerly/config';
+import { SPORT_TYPES } from '@runnerly/data-client';
 import { z } from 'zod';
+
+const sportTypes = env.list(['Run', 'TrailRun', 'VirtualRun']).refine(
+  (types) => types.length > 0 && types.every((type) => (SPORT_TYPES as readonly string[]).includes(type)),
+  { message: `must be a comma-separated list of Strava sport types (${SPORT_TYPES.slice(0, 4).join(', ')}, …)` },
+);
 
 export const StravaWorkerConfigSchema = z.object({
   STRAVA_WORKER_PORT: env.port(5002),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: env.logLevel(),
+  REDIS_URL: env.redisUrl(),
+  DATA_SERVICE_URL: env.httpUrl('http://127.0.0.1:5001'),
+  TOKEN_DEALER_URL: env.httpUrl('http://127.0.0.1:5000'),
+  STRAVA_WORKER_CLIENT_ID: z.string().min(1).default('strava-worker'),
+  STRAVA_WORKER_CLIENT_SECRET: z.string().min(1),
+  STRAVA_BASE_URL: env.httpUrl('https://www.strava.com'),
+  STRAVA_CLIENT_ID: z.string().min(1),
+  STRAVA_CLIENT_SECRET: z.string().min(1),
+  STRAVA_TIMEOUT_MS: env.int(10_000, 100),
+  STRAVA_WEBHOOK_VERIFY_TOKEN: z.string().min(8),
+  /** When set, the worker makes sure Strava's push subscription points here at start. */
+  STRAVA_WEBHOOK_CALLBACK_URL: env.httpUrl().optional(),
+  STRAVA_RUN_SPORT_TYPES: sportTypes,
+  /** Whether this process keeps the periodic fan-out's job scheduler in place (one schedule for all workers). */
+  STRAVA_SYNC_SCHEDULER_ENABLED: env.boolean(true),
+  /** How often every connected athlete is synced (the fan-out's job scheduler). */
+  STRAVA_SYNC_INTERVAL_SECONDS: env.int(3600, 1),
+  /** Sync jobs run at once per worker process. */
+  STRAVA_SYNC_CONCURRENCY: env.int(4, 1),
+  /** `after` = newest stored run start minus this, to catch activities uploaded late. */
+  STRAVA_SYNC_OVERLAP_SECONDS: env.int(3 * 24 * 3600, 0),
+  /** Runs per PUT to the data-service. */
+  STRAVA_SYNC_BATCH_SIZE: env.int(200, 1),
+  /** Strava's (read) limits for the application; lower values from Strava's headers win. */
+  STRAVA_RATE_LIMIT_15MIN: env.int(100, 1),
+  STRAVA_RATE_LIMIT_DAILY: env.int(1000, 1),
+  /** First retry delay of a failed job; doubles per attempt. */
+  STRAVA_JOB_BACKOFF_MS: env.int(5_000, 1),
+  STRAVA_JOB_ATTEMPTS: env.int(8, 1),
+  /** Run the job processors in this process (false: HTTP + webhooks + producers only). */
+  STRAVA_WORKER_PROCESS_JOBS: env.boolean(true),
 });
 
 export type StravaWorkerConfig = z.output<typeof StravaWorkerConfigSchema>;

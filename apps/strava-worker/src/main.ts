@@ -2,7 +2,10 @@ import 'reflect-metadata';
 import { loadConfig } from '@runnerly/config';
 import { createApp } from './app.js';
 import { StravaWorkerConfigSchema } from './config.js';
+import { PushSubscriptionService } from './webhook/push-subscription.service.js';
 
 const config = loadConfig(StravaWorkerConfigSchema);
 const app = await createApp(config);
 await app.listen(config.STRAVA_WORKER_PORT, config.HOST);
+// Strava verifies the callback while we subscribe: only once we listen.
+app.get(PushSubscriptionService).ensureInBackground();

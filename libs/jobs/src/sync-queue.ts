@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { jobIds } from './job-ids.js';
-import { jobOptions } from './job-options.js';
+import { type JobPolicy, jobOptions } from './job-options.js';
 import { SyncReason, type SyncAthleteData } from './job-payloads.js';
 import { JobName, QUEUE_PREFIX, QueueName } from './queue-names.js';
 import { SyncStateStore } from './sync-state.store.js';
@@ -25,7 +25,11 @@ export class SyncQueue {
   readonly queue: Queue<SyncAthleteData, void, JobName.SyncAthlete>;
   readonly state: SyncStateStore;
 
-  constructor(private readonly connection: Redis) {
+  constructor(
+    connection: Redis,
+    /** Retry policy overrides (tests use tiny backoffs). */
+    private readonly policy: Partial<Record<JobName, JobPolicy>> = {},
+  ) {
     this.queue = new Queue(QueueName.StravaSync, { connection, prefix: QUEUE_PREFIX });
     this.state = new SyncStateStore(connection);
   }
@@ -37,9 +41,26 @@ export class SyncQueue {
     const job = await this.queue.add(
       JobName.SyncAthlete,
       { userId, reason, requestedAt: requestedAt.toISOString(), ...(requestId ? { requestId } : {}) },
-      { ...jobOptions(JobName.SyncAthlete), deduplication: { id: jobIds.syncAthlete(userId), keepLastIfActive: true } },
+      { ...jobOptions(JobName.SyncAthlete, this.policy), deduplication: { id: jobIds.syncAthlete(userId), keepLastIfActive: true } },
     );
     return { jobId: job.id ?? '' };
+  }
+
+  /**
+   * Many athletes at once (the scheduler's fan-out): one round trip for the states, one for the
+   * jobs. Athletes already waiting are deduplicated as with `requestSync`.
+   */
+  async requestSyncs(userIds: string[], { reason, requestId }: RequestSyncOptions): Promise<void> {
+    if (userIds.length === 0) return;
+    const requestedAt = new Date();
+    await Promise.all(userIds.map((userId) => this.state.markQueued(userId, reason, requestedAt)));
+    await this.queue.addBulk(
+      userIds.map((userId) => ({
+        name: JobName.SyncAthlete,
+        data: { userId, reason, requestedAt: requestedAt.toISOString(), ...(requestId ? { requestId } : {}) },
+        opts: { ...jobOptions(JobName.SyncAthlete, this.policy), deduplication: { id: jobIds.syncAthlete(userId), keepLastIfActive: true } },
+      })),
+    );
   }
 
   /** Waiting + delayed + active sync jobs: for health and metrics. */

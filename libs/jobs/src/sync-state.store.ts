@@ -84,12 +84,12 @@ export class SyncStateStore {
     await this.redis.eval(MARK_QUEUED, 1, this.key(userId), at.toISOString(), reason);
   }
 
-  async markRunning(userId: string, at = new Date()): Promise<void> {
-    await this.redis
-      .multi()
-      .hset(this.key(userId), { status: SyncStatus.Running, lastStartedAt: at.toISOString(), runsAdded: 0, pages: 0, activities: 0 })
-      .hdel(this.key(userId), 'waitingUntil')
-      .exec();
+  /** A sync starts (counters reset) or, with `resume`, goes on after a wait (counters kept). */
+  async markRunning(userId: string, at = new Date(), { resume = false }: { resume?: boolean } = {}): Promise<void> {
+    const fields = resume
+      ? { status: SyncStatus.Running }
+      : { status: SyncStatus.Running, lastStartedAt: at.toISOString(), runsAdded: 0, pages: 0, activities: 0 };
+    await this.redis.multi().hset(this.key(userId), fields).hdel(this.key(userId), 'waitingUntil').exec();
   }
 
   /** Adds to the running sync's counters. */

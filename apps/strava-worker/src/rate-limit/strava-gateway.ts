@@ -1,0 +1,34 @@
+import { StravaRateLimitError, type StravaClient } from '@runnerly/strava';
+import type { Counter } from 'prom-client';
+import { RateBudgetExhaustedError, type StravaRateLimiter } from './strava-rate-limiter.js';
+
+/**
+ * Every rate-limited Strava call of the worker goes through here: it takes a unit of the shared
+ * budget first, learns usage from the answer, and turns a 429 into a spent window for all workers.
+ */
+export class StravaGateway {
+  constructor(
+    readonly client: StravaClient,
+    private readonly limiter: StravaRateLimiter,
+    private readonly requests?: Counter<'endpoint' | 'outcome'>,
+  ) {}
+
+  async call<T>(endpoint: string, fn: (client: StravaClient) => Promise<T>): Promise<T> {
+    await this.limiter.acquire();
+    let outcome = 'ok';
+    try {
+      return await fn(this.client);
+    } catch (error) {
+      outcome = error instanceof Error ? error.name : 'error';
+      if (error instanceof StravaRateLimitError) {
+        outcome = error.sent ? 'rate_limited' : 'refused_locally';
+        const resetAt = await this.limiter.exhaust(error.scope);
+        throw new RateBudgetExhaustedError(resetAt, error.scope);
+      }
+      throw error;
+    } finally {
+      this.requests?.inc({ endpoint, outcome });
+      await this.limiter.observe(this.client.rateLimits);
+    }
+  }
+}

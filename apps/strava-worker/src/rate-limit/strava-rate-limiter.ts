@@ -1,0 +1,171 @@
+import type { StravaRateLimits } from '@runnerly/strava';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../common/clock.js';
+
+export type RateLimitScope = '15min' | 'daily';
+
+export interface RateLimiterOptions {
+  /** Requests allowed per short window (Strava: 15 min) and per long window (Strava: a day). */
+  shortLimit: number;
+  longLimit: number;
+  /** Window lengths. Strava's windows are aligned on the epoch: :00/:15/:30/:45 and midnight UTC. */
+  shortWindowMs?: number;
+  longWindowMs?: number;
+  /**
+   * Whether usage and limits read from Strava's headers count too (other apps' workers, requests
+   * before a restart). Only meaningful when the windows are Strava's own.
+   */
+  trustHeaders?: boolean;
+  prefix?: string;
+}
+
+/** Nothing may be asked of Strava before `until`: jobs that need Strava wait (they do not fail). */
+export class StravaPausedError extends Error {
+  constructor(
+    readonly until: Date,
+    readonly reason: 'rate_limit' | 'app_inactive',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StravaPausedError';
+  }
+}
+
+/** The application's budget for a window is spent: no request before the window resets. */
+export class RateBudgetExhaustedError extends StravaPausedError {
+  constructor(
+    readonly resetAt: Date,
+    readonly scope: RateLimitScope,
+  ) {
+    super(resetAt, 'rate_limit', `Strava rate limit (${scope}) reached; window resets at ${resetAt.toISOString()}`);
+    this.name = 'RateBudgetExhaustedError';
+  }
+}
+
+export interface BudgetSnapshot {
+  scope: RateLimitScope;
+  usage: number;
+  limit: number;
+  resetAt: Date;
+}
+
+const QUARTER_HOUR_MS = 15 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+// Reserves one request in both windows, or says which window is full. Atomic, so any number of
+// worker processes share one budget.
+const ACQUIRE = `
+local shortLimit = tonumber(redis.call('HGET', KEYS[3], 'short') or ARGV[1])
+local longLimit = tonumber(redis.call('HGET', KEYS[3], 'long') or ARGV[2])
+shortLimit = math.min(shortLimit, tonumber(ARGV[1]))
+longLimit = math.min(longLimit, tonumber(ARGV[2]))
+if tonumber(redis.call('GET', KEYS[2]) or '0') >= longLimit then return 2 end
+if tonumber(redis.call('GET', KEYS[1]) or '0') >= shortLimit then return 1 end
+redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+return 0`;
+
+// Raises a window's counter to what Strava reports (never lowers it: in-flight requests count).
+const RAISE = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+end
+return 1`;
+
+/**
+ * The application's Strava request budget, in Redis, shared by every worker process. Each request
+ * first takes one unit from the current 15-minute and daily windows; when either is spent the
+ * caller gets the window's reset time and parks its job until then.
+ */
+export class StravaRateLimiter {
+  private readonly shortWindowMs: number;
+  private readonly longWindowMs: number;
+  private readonly prefix: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly clock: Clock,
+    private readonly options: RateLimiterOptions,
+  ) {
+    this.shortWindowMs = options.shortWindowMs ?? QUARTER_HOUR_MS;
+    this.longWindowMs = options.longWindowMs ?? DAY_MS;
+    this.prefix = options.prefix ?? 'runnerly:strava-rate:';
+  }
+
+  private window(scope: RateLimitScope, at: number): { key: string; resetAt: Date; ttlMs: number } {
+    const size = scope === '15min' ? this.shortWindowMs : this.longWindowMs;
+    const index = Math.floor(at / size);
+    const resetAt = (index + 1) * size;
+    // Kept a little past the window's end so a late reader still sees it; then Redis drops it.
+    return { key: `${this.prefix}${scope}:${index}`, resetAt: new Date(resetAt), ttlMs: resetAt - at + size };
+  }
+
+  /** Takes one request from the budget, or throws RateBudgetExhaustedError. */
+  async acquire(): Promise<void> {
+    const now = this.clock.now().getTime();
+    const short = this.window('15min', now);
+    const long = this.window('daily', now);
+    const result = (await this.redis.eval(
+      ACQUIRE,
+      3,
+      short.key,
+      long.key,
+      `${this.prefix}limits`,
+      this.options.shortLimit,
+      this.options.longLimit,
+      short.ttlMs,
+      long.ttlMs,
+    )) as number;
+    if (result === 2) throw new RateBudgetExhaustedError(long.resetAt, 'daily');
+    if (result === 1) throw new RateBudgetExhaustedError(short.resetAt, '15min');
+  }
+
+  /** Learns from a Strava response's headers: usage (ours and anyone else's) and the real limits. */
+  async observe(limits: StravaRateLimits | undefined): Promise<void> {
+    if (!limits || !this.options.trustHeaders) return;
+    const at = limits.observedAt.getTime();
+    const pairs = [limits.overall, ...(limits.read ? [limits.read] : [])];
+    const usage15 = Math.max(...pairs.map((pair) => pair.fifteenMinute.usage));
+    const usageDay = Math.max(...pairs.map((pair) => pair.daily.usage));
+    const limit15 = Math.min(...pairs.map((pair) => pair.fifteenMinute.limit).filter((limit) => limit > 0));
+    const limitDay = Math.min(...pairs.map((pair) => pair.daily.limit).filter((limit) => limit > 0));
+    const short = this.window('15min', at);
+    const long = this.window('daily', at);
+    const multi = this.redis.multi();
+    multi.eval(RAISE, 1, short.key, usage15, short.ttlMs);
+    multi.eval(RAISE, 1, long.key, usageDay, long.ttlMs);
+    if (Number.isFinite(limit15) && Number.isFinite(limitDay)) {
+      multi.hset(`${this.prefix}limits`, { short: limit15, long: limitDay });
+    }
+    await multi.exec();
+  }
+
+  /** After a 429: the window is spent for everyone until it resets. */
+  async exhaust(scope: RateLimitScope): Promise<Date> {
+    const window = this.window(scope, this.clock.now().getTime());
+    const limit = scope === '15min' ? this.options.shortLimit : this.options.longLimit;
+    await this.redis.eval(RAISE, 1, window.key, Math.max(limit, Number.MAX_SAFE_INTEGER / 2), window.ttlMs);
+    return window.resetAt;
+  }
+
+  /** When a window's budget resets, for a scope named by Strava's client. */
+  resetAt(scope: RateLimitScope): Date {
+    return this.window(scope, this.clock.now().getTime()).resetAt;
+  }
+
+  async snapshot(): Promise<BudgetSnapshot[]> {
+    const now = this.clock.now().getTime();
+    const learned = await this.redis.hgetall(`${this.prefix}limits`);
+    const result: BudgetSnapshot[] = [];
+    for (const scope of ['15min', 'daily'] as const) {
+      const window = this.window(scope, now);
+      const configured = scope === '15min' ? this.options.shortLimit : this.options.longLimit;
+      const limit = Math.min(configured, Number(learned[scope === '15min' ? 'short' : 'long'] ?? configured));
+      const usage = Number((await this.redis.get(window.key)) ?? 0);
+      result.push({ scope, usage: Math.min(usage, limit), limit, resetAt: window.resetAt });
+    }
+    return result;
+  }
+}

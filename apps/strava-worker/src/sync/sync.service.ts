@@ -1,0 +1,207 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DataServiceClient, RunInput, StravaToken } from '@runnerly/data-client';
+import type { SyncStateStore } from '@runnerly/jobs';
+import { ServiceClientError } from '@runnerly/service-client';
+import {
+  isExpiring,
+  StravaAppInactiveError,
+  StravaInvalidGrantError,
+  StravaMissingScopeError,
+  type StravaSummaryActivity,
+  type StravaTokenSet,
+  StravaUnauthorizedError,
+} from '@runnerly/strava';
+import { CLOCK, type Clock } from '../common/clock.js';
+import { DATA_SERVICE, STRAVA_GATEWAY, SYNC_STATE } from '../common/tokens.js';
+import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
+import type { StravaGateway } from '../rate-limit/strava-gateway.js';
+import { StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
+import { isRun, toRun } from './run-mapper.js';
+import { SyncCheckpointRepository } from './sync-checkpoint.repository.js';
+import { SyncAbortedError, SyncErrorCode, SyncHandedBackError } from './sync.errors.js';
+
+export interface SyncContext {
+  /** True once the worker is stopping: the sync saves its place and hands the job back. */
+  shouldStop(): boolean;
+}
+
+export interface SyncOutcome {
+  pages: number;
+  activities: number;
+  runsAdded: number;
+  /** Strava API requests this run of the sync made (token refreshes not included). */
+  requests: number;
+}
+
+/** Refresh tokens this long before they expire, so a page never goes out with a dying token. */
+const TOKEN_MARGIN_SECONDS = 10 * 60;
+const STORE_TOKEN_ATTEMPTS = 5;
+
+/**
+ * Brings one athlete's runs in step with Strava: only what is new since the newest activity seen
+ * (with an overlap for late uploads), page by page (one page in memory at a time), resuming where
+ * an interrupted sync stopped.
+ */
+@Injectable()
+export class SyncService {
+  private readonly logger = new Logger(SyncService.name);
+  private readonly runTypes: ReadonlySet<string>;
+
+  constructor(
+    @Inject(STRAVA_WORKER_CONFIG) private readonly config: StravaWorkerConfig,
+    @Inject(DATA_SERVICE) private readonly data: DataServiceClient,
+    @Inject(STRAVA_GATEWAY) private readonly strava: StravaGateway,
+    @Inject(SYNC_STATE) private readonly state: SyncStateStore,
+    private readonly checkpoints: SyncCheckpointRepository,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {
+    this.runTypes = new Set(config.STRAVA_RUN_SPORT_TYPES);
+  }
+
+  async sync(userId: string, context: SyncContext): Promise<SyncOutcome> {
+    const outcome: SyncOutcome = { pages: 0, activities: 0, runsAdded: 0, requests: 0 };
+    let tokens = await this.freshTokens(userId, await this.loadTokens(userId));
+    const checkpoint = (await this.checkpoints.get(userId)) ?? { after: await this.startAfter(userId), page: 1 };
+    let newest = (await this.checkpoints.getWatermark(userId)) ?? 0;
+    for (let page = checkpoint.page; ; page += 1) {
+      if (context.shouldStop()) throw new SyncHandedBackError();
+      tokens = await this.freshTokens(userId, tokens);
+      const fetched = await this.fetchPage(userId, tokens, checkpoint.after, page, outcome);
+      tokens = fetched.tokens;
+      const activities = fetched.activities;
+      if (activities.length === 0) break;
+      const runs: RunInput[] = [];
+      for (const activity of activities) {
+        newest = Math.max(newest, epochSeconds(activity.start_date));
+        if (isRun(activity, this.runTypes)) runs.push(toRun(activity));
+      }
+      let inserted = 0;
+      for (let start = 0; start < runs.length; start += this.config.STRAVA_SYNC_BATCH_SIZE) {
+        const result = await this.data.upsertRuns(userId, runs.slice(start, start + this.config.STRAVA_SYNC_BATCH_SIZE));
+        inserted += result.inserted;
+      }
+      outcome.pages += 1;
+      outcome.activities += activities.length;
+      outcome.runsAdded += inserted;
+      // The page is stored: only now move the checkpoint past it (a crash repeats it, idempotently).
+      await this.checkpoints.save(userId, { after: checkpoint.after, page: page + 1 });
+      await this.state.addProgress(userId, { pages: 1, activities: activities.length, runsAdded: inserted });
+    }
+    if (newest > 0) await this.checkpoints.setWatermark(userId, newest);
+    await this.checkpoints.clear(userId);
+    return outcome;
+  }
+
+  /** Whether a sync of this athlete was interrupted and will resume. */
+  async isResuming(userId: string): Promise<boolean> {
+    return (await this.checkpoints.get(userId)) !== undefined;
+  }
+
+  /** `after` for a new sync: the newest activity already seen (or run stored) minus the overlap. */
+  private async startAfter(userId: string): Promise<number> {
+    const [watermark, newestRun] = await Promise.all([
+      this.checkpoints.getWatermark(userId),
+      this.data.listRuns(userId, { limit: 1 }),
+    ]);
+    const newestRunStart = newestRun.items[0] ? epochSeconds(newestRun.items[0].startDate) : 0;
+    const newest = Math.max(watermark ?? 0, newestRunStart);
+    return newest === 0 ? 0 : Math.max(0, newest - this.config.STRAVA_SYNC_OVERLAP_SECONDS);
+  }
+
+  private async fetchPage(
+    userId: string,
+    tokens: StravaTokenSet,
+    after: number,
+    page: number,
+    outcome: SyncOutcome,
+  ): Promise<{ activities: StravaSummaryActivity[]; tokens: StravaTokenSet }> {
+    const list = (current: StravaTokenSet) => {
+      outcome.requests += 1;
+      return this.strava.call('list_activities', (client) =>
+        client.listActivitiesPage(current.accessToken, { after, page, perPage: 200 }),
+      );
+    };
+    try {
+      return { activities: await this.stravaCall(userId, () => list(tokens)), tokens };
+    } catch (error) {
+      // The access token died early (revoked, or a clock off): refresh once and try the page again.
+      if (!(error instanceof StravaUnauthorizedError) || error instanceof StravaMissingScopeError) throw error;
+      const fresh = await this.freshTokens(userId, tokens, true);
+      return { activities: await this.stravaCall(userId, () => list(fresh)), tokens: fresh };
+    }
+  }
+
+  private async loadTokens(userId: string): Promise<StravaToken> {
+    try {
+      return await this.data.getStravaToken(userId);
+    } catch (error) {
+      if (error instanceof ServiceClientError && error.status === 404) {
+        throw new SyncAbortedError(SyncErrorCode.NotConnected, 'Runnerly holds no Strava tokens for this user', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Tokens valid for a while yet; a refreshed pair is stored back before it is used. */
+  private async freshTokens(userId: string, tokens: StravaTokenSet, force = false): Promise<StravaTokenSet> {
+    if (!force && !isExpiring(tokens, TOKEN_MARGIN_SECONDS, this.clock.now())) return tokens;
+    const fresh = await this.stravaCall(userId, () => this.strava.client.refresh(tokens.refreshToken, tokens.scope));
+    await this.storeTokens(userId, { ...fresh, scope: fresh.scope ?? tokens.scope ?? '' });
+    return fresh;
+  }
+
+  /**
+   * Strava may have rotated the refresh token: the old one is already dead, so losing the new pair
+   * would disconnect the athlete. Insist a little before giving up.
+   */
+  private async storeTokens(userId: string, token: StravaToken): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.data.putStravaToken(userId, token);
+        return;
+      } catch (error) {
+        if (attempt >= STORE_TOKEN_ATTEMPTS || (error instanceof ServiceClientError && error.status >= 400 && error.status < 500)) {
+          this.logger.error({ userId, err: error }, 'could not store the refreshed Strava tokens');
+          throw error;
+        }
+        await sleep(200 * 2 ** attempt);
+      }
+    }
+  }
+
+  /** Maps what Strava says about the athlete into what the job does next. */
+  private async stravaCall<T>(userId: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      if (error instanceof StravaInvalidGrantError) {
+        await this.disconnect(userId);
+        throw new SyncAbortedError(SyncErrorCode.Revoked, 'Strava refused the athlete’s refresh token: access was revoked', { cause: error });
+      }
+      if (error instanceof StravaMissingScopeError) {
+        await this.disconnect(userId);
+        throw new SyncAbortedError(SyncErrorCode.MissingScope, 'the athlete did not allow Runnerly to read activities', { cause: error });
+      }
+      if (error instanceof StravaAppInactiveError) {
+        // The operator's problem, the same for every athlete: wait a window, do not hammer Strava.
+        const until = new Date(Math.ceil((this.clock.now().getTime() + 1) / 900_000) * 900_000);
+        throw new StravaPausedError(until, 'app_inactive', error.message);
+      }
+      throw error;
+    }
+  }
+
+  /** No more scheduled syncs until the athlete connects again; their runs stay. */
+  private async disconnect(userId: string): Promise<void> {
+    await this.data.deleteStravaToken(userId).catch((error: unknown) => {
+      if (!(error instanceof ServiceClientError && error.status === 404)) throw error;
+    });
+    await this.state.setDisconnected(userId, true);
+    await this.checkpoints.clear(userId);
+  }
+}
+
+function epochSeconds(iso: string): number {
+  return Math.floor(new Date(iso).getTime() / 1000);
+}

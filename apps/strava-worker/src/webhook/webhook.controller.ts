@@ -1,0 +1,30 @@
+import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { z } from 'zod';
+import { ApiZodBody, ApiZodQuery, ApiZodResponse, currentRequestId, ZodPipe } from '@runnerly/platform';
+import { WebhookAck, WebhookChallengeQuery, WebhookChallengeResponse, WebhookEvent } from './webhook.dto.js';
+import { WebhookService } from './webhook.service.js';
+
+@ApiTags('strava webhook')
+@Controller('strava/webhook')
+export class WebhookController {
+  constructor(private readonly webhooks: WebhookService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Strava push-subscription handshake' })
+  @ApiZodQuery(WebhookChallengeQuery)
+  @ApiZodResponse(200, WebhookChallengeResponse)
+  challenge(@Query(new ZodPipe(WebhookChallengeQuery)) query: z.output<typeof WebhookChallengeQuery>) {
+    return this.webhooks.verifyChallenge(query['hub.verify_token'], query['hub.challenge']);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A Strava event: queued as a job, answered at once' })
+  @ApiZodBody(WebhookEvent)
+  @ApiZodResponse(200, WebhookAck)
+  async event(@Body(new ZodPipe(WebhookEvent)) event: z.output<typeof WebhookEvent>) {
+    const action = await this.webhooks.accept(event, currentRequestId());
+    return { status: 'accepted' as const, action };
+  }
+}

@@ -1,0 +1,7 @@
+import { AppException } from '@runnerly/platform';
+
+export enum WebhookErrorCode {
+  InvalidVerifyToken = 'invalid_verify_token',
+}
+
+export class WebhookException extends AppException<WebhookErrorCode> {}

@@ -1,0 +1,90 @@
+import { SyncReason, SyncStatus } from '@runnerly/jobs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SyncQueue, createRedisConnection } from '@runnerly/jobs';
+import { Stack, waitFor } from './harness.js';
+
+describe('sync of one athlete (sandbox, data-service, Redis)', () => {
+  let stack: Stack;
+  let syncs: SyncQueue;
+
+  beforeAll(async () => {
+    stack = await Stack.start();
+    syncs = new SyncQueue(createRedisConnection(stack.redis.url), {});
+  });
+  beforeEach(() => stack.reset());
+  afterAll(async () => {
+    await syncs.close();
+    await stack.close();
+  });
+
+  const done = (userId: string, after?: string) =>
+    waitFor(async () => {
+      const state = await stack.syncState(userId);
+      return state?.status === SyncStatus.Done && (!after || (state.lastFinishedAt ?? '') > after) && state;
+    });
+
+  it('first sync: the whole history, page by page, runs only, at the minimum number of requests', async () => {
+    const [athlete] = await stack.athletes();
+    const { userId, accessToken } = await stack.connect(athlete!.id);
+    const expected = await stack.stravaRuns(accessToken);
+    expect(expected.length).toBeGreaterThan(200);
+    await stack.sandboxCall('PUT', '/settings', { shortPages: { every: 0 } });
+    await stack.startWorker();
+    const before = await stack.apiRequests();
+
+    await syncs.requestSync(userId, { reason: SyncReason.Manual, requestId: 'first-sync' });
+    const state = await done(userId);
+
+    const stored = await stack.storedRuns(userId);
+    expect(stored.map((run) => run.stravaId).sort()).toEqual(expected.map((run) => run.id).sort());
+    expect(state.runsAdded).toBe(expected.length);
+    expect(state.progress.activities).toBe(athlete!.activity_count);
+    // The minimum: every page of 200 once, then the empty page that says it is over.
+    expect((await stack.apiRequests()) - before).toBe(Math.ceil(athlete!.activity_count / 200) + 1);
+    const sample = expected[0]!;
+    const run = stored.find((item) => item.stravaId === sample.id)!;
+    expect(run).toMatchObject({
+      name: sample.name,
+      sportType: sample.sport_type,
+      startDateLocal: sample.start_date_local.replace(/Z$/, ''),
+      distance: sample.distance,
+      movingTime: sample.moving_time,
+    });
+    expect(new Date(run.startDate).getTime()).toBe(new Date(sample.start_date).getTime());
+  });
+
+  it('incremental sync: only what is new, in two requests', async () => {
+    const [athlete] = await stack.athletes();
+    const { userId, accessToken } = await stack.connect(athlete!.id);
+    await stack.startWorker();
+    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    const first = await done(userId);
+    const countBefore = (await stack.storedRuns(userId)).length;
+
+    await stack.sandboxCall('POST', `/athletes/${athlete!.id}/activities`, { sport_type: 'Run', name: 'Fresh run' });
+    await stack.sandboxCall('POST', `/athletes/${athlete!.id}/activities`, { sport_type: 'Ride', name: 'Fresh ride' });
+    const before = await stack.apiRequests();
+    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    const second = await done(userId, first.lastFinishedAt);
+
+    expect((await stack.apiRequests()) - before).toBe(2);
+    expect(second.runsAdded).toBe(1);
+    const stored = await stack.storedRuns(userId);
+    expect(stored).toHaveLength(countBefore + 1);
+    expect(stored.some((run) => run.name === 'Fresh run')).toBe(true);
+    expect(stored.some((run) => run.name === 'Fresh ride')).toBe(false);
+    expect((await stack.stravaRuns(accessToken)).length).toBe(stored.length);
+  });
+
+  it('short pages before the end: keeps going until an empty page, misses nothing', async () => {
+    await stack.sandboxCall('PUT', '/settings', { shortPages: { every: 2, fraction: 0.5 } });
+    const [, athlete] = await stack.athletes();
+    const { userId, accessToken } = await stack.connect(athlete!.id);
+    const expected = await stack.stravaRuns(accessToken);
+    await stack.startWorker();
+    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    const state = await done(userId);
+    expect(state.progress.pages).toBeGreaterThan(Math.ceil(athlete!.activity_count / 200));
+    expect((await stack.storedRuns(userId)).map((run) => run.stravaId).sort()).toEqual(expected.map((run) => run.id).sort());
+  });
+});
