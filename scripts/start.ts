@@ -1,6 +1,7 @@
 // `pnpm start`: the whole stack on this machine, no Docker. Generates the local secrets once
 // (git-ignored, in .runnerly/), starts every app with prefixed logs through `concurrently`, waits
 // for each to be ready and prints the one URL to open. Ctrl-C stops them all.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ const root = join(import.meta.dirname, '..');
 const localEnvFile = join(root, '.runnerly', 'local.env');
 
 /** Secrets a development stack needs: generated on first start, kept out of git. */
-const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'SESSION_SECRET', 'STRAVA_TOKEN_ENCRYPTION_KEYS', 'STRAVA_CLIENT_SECRET'];
+const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'SESSION_SECRET', 'STRAVA_TOKEN_ENCRYPTION_KEYS', 'STRAVA_CLIENT_SECRET', 'TOKEN_DEALER_PEPPER', 'TOKEN_DEALER_KEY_ENCRYPTION_KEY'];
 /** Secrets with a format of their own (the others: 32 random bytes, hex). */
 const SECRET_FORMATS: Record<string, (bytes: Buffer) => string> = {
   STRAVA_TOKEN_ENCRYPTION_KEYS: (bytes) => `k1:${bytes.toString('base64')}`,
@@ -54,6 +55,40 @@ const apps: App[] = [
   { name: 'strava-worker', port: Number(env.STRAVA_WORKER_PORT ?? 5002) },
   { name: 'dashboard', port: Number(env.DASHBOARD_PORT ?? 3000) },
 ];
+
+/** Keeps a value generated after the first start (a client secret) in .runnerly/local.env. */
+function saveLocalSecret(name: string, value: string): void {
+  const lines = existsSync(localEnvFile) ? readFileSync(localEnvFile, 'utf8').split('\n').filter((line) => line && !line.startsWith(`${name}=`)) : [];
+  mkdirSync(join(root, '.runnerly'), { recursive: true });
+  writeFileSync(localEnvFile, `${[...lines, `${name}=${value}`].join('\n')}\n`, { mode: 0o600 });
+}
+
+/**
+ * The dashboard's and the worker's token-dealer clients, with least-privilege scopes, made sure of
+ * before anything starts. Their secrets live in .runnerly/local.env; a missing or stale one is rotated.
+ */
+const SERVICE_CLIENTS = [
+  { id: env.DASHBOARD_CLIENT_ID ?? 'dashboard', secret: 'DASHBOARD_CLIENT_SECRET', scope: 'users:read users:write strava-tokens:write runs:read' },
+  {
+    id: env.STRAVA_WORKER_CLIENT_ID ?? 'strava-worker',
+    secret: 'STRAVA_WORKER_CLIENT_SECRET',
+    scope: 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write',
+  },
+];
+for (const client of SERVICE_CLIENTS) {
+  const cli = ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts'];
+  const args = ['clients', 'ensure', '--id', client.id, '--scope', client.scope, '--audience', 'data-service', '--known-secret-env', client.secret];
+  const ensure = spawnSync(process.execPath, [...cli, ...args], { cwd: root, env, encoding: 'utf8' });
+  if (ensure.status !== 0) {
+    console.error(`Could not provision the token-dealer client ${client.id}: ${ensure.stderr.trim() || ensure.error?.message}`);
+    process.exit(1);
+  }
+  const { client_secret: secret } = JSON.parse(ensure.stdout) as { client_secret?: string };
+  if (secret) {
+    env[client.secret] = secret;
+    saveLocalSecret(client.secret, secret);
+  }
+}
 
 const { commands, result } = concurrently(
   apps.map((app) => ({
