@@ -1,0 +1,197 @@
+// data-service throughput against a bare baseline measured in the same run:
+// - reads: guarded `GET /users/{id}/runs` (a page of 50 runs, real ES256 token) vs a bare
+//   node:http + pg server sending the same SQL;
+// - ingest: runs/s through `PUT /users/{id}/runs` (batches of 200 new runs, validated, one upsert
+//   statement per batch) vs the bare server running the same multi-row upsert.
+// Both servers run as child processes (one Node process each, same pool size, same database);
+// autocannon drives them from this process.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestDatabase, freePort } from '@runnerly/testing';
+import autocannon from 'autocannon';
+import { createTestIssuer } from '../apps/data-service/bench/support.js';
+import { type BenchResult, compared } from './types.js';
+
+const appDir = join(import.meta.dirname, '..', 'apps', 'data-service');
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = 8;
+const BATCH = 200;
+const SEEDED_RUNS = 600;
+const POOL_SIZE = '10';
+const NODE_ARGS = ['--import', '@swc-node/register/esm-register'];
+
+let nextStravaId = 10_000_000_000;
+const POLYLINE = 'ki{eFvqfiVqAWQIGEEKAYJgBVqDJ{BHa@jAkNJw@Pw@V{APs@^aABQAOEQGKoJ_FuJkFqAo@{A}@sH{DiAs@Q]?WVy@`@oBt@_CB]KYMMkB{AQEI@WT{BlE';
+
+function run(index: number) {
+  const stravaId = nextStravaId++;
+  const day = new Date(Date.UTC(2025, 0, 1) + index * 3_600_000 * 7);
+  const iso = day.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    stravaId,
+    name: `Run ${stravaId}`,
+    sportType: 'Run',
+    startDate: iso,
+    startDateLocal: iso.slice(0, -1),
+    timezone: '(GMT+00:00) Europe/London',
+    distance: 5000 + (index % 100) * 37.5,
+    movingTime: 1500 + (index % 60),
+    elapsedTime: 1600 + (index % 60),
+    totalElevationGain: 12.5,
+    averageSpeed: 3.3,
+    maxSpeed: 4.9,
+    averageHeartrate: 150.5,
+    maxHeartrate: 175,
+    summaryPolyline: POLYLINE,
+  };
+}
+
+const batchBody = () => JSON.stringify({ runs: Array.from({ length: BATCH }, (_, index) => run(index)) });
+
+interface Server {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function startChild(args: string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess {
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  child.on('exit', (code) => {
+    if (code) process.stderr.write(`bench child ${args.join(' ')} exited ${code}: ${stderr}\n`);
+  });
+  child.stdout?.resume();
+  return child;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server for ${url} exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`${url} not ready within 60 s`);
+}
+
+async function startDataService(env: Record<string, string>): Promise<Server> {
+  const port = await freePort();
+  const child = startChild(['src/main.ts'], { ...process.env, ...env, DATA_SERVICE_PORT: String(port), HOST: '127.0.0.1' }, appDir);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/health/ready`, child);
+  return { url, stop: () => stopChild(child) };
+}
+
+async function startBare(databaseUrl: string): Promise<Server> {
+  const port = await freePort();
+  const child = startChild(['bench/bare-server.ts'], { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: POOL_SIZE, PORT: String(port) }, appDir);
+  const url = `http://127.0.0.1:${port}`;
+  await waitFor(`${url}/health`, child).catch(async () => {
+    // The bare server answers 404 on /health: any HTTP answer means it is up.
+    await fetch(`${url}/health`);
+  });
+  return { url, stop: () => stopChild(child) };
+}
+
+async function load(options: autocannon.Options): Promise<autocannon.Result> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_SECONDS, ...options });
+  if (result.non2xx > 0 || result.errors > 0) {
+    throw new Error(`${options.title}: ${result.non2xx} non-2xx answers, ${result.errors} errors`);
+  }
+  return result;
+}
+
+const readsPerSecond = (result: autocannon.Result) => result['2xx'] / result.duration;
+const runsPerSecond = (result: autocannon.Result) => (result['2xx'] * BATCH) / result.duration;
+
+export default async function main(): Promise<BenchResult[]> {
+  const [database, issuer] = await Promise.all([createTestDatabase(), createTestIssuer()]);
+  const servers: Server[] = [];
+  try {
+    const service = await startDataService({
+      DATABASE_URL: database.url,
+      DATABASE_POOL_SIZE: POOL_SIZE,
+      TOKEN_DEALER_URL: issuer.issuer,
+      STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      // Per-request access logs off on both sides (the bare server has none); revocation lookups off.
+      LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+    });
+    servers.push(service);
+    const bare = await startBare(database.url);
+    servers.push(bare);
+
+    // A token as a real caller holds it: fetched once, reused until it expires.
+    const authorization = `Bearer ${issuer.sign({ scope: 'users:write runs:read runs:write' }, { expiresIn: 3600 })}`;
+    const json = { authorization, 'content-type': 'application/json' };
+    const createUser = async (stravaAthleteId: number) => {
+      const response = await fetch(`${service.url}/users`, {
+        method: 'PUT',
+        headers: json,
+        body: JSON.stringify({ stravaAthleteId, firstname: 'Bench', lastname: 'Runner' }),
+      });
+      return ((await response.json()) as { id: string }).id;
+    };
+    const [reader, serviceWriter, bareWriter] = [await createUser(1), await createUser(2), await createUser(3)];
+    for (let seeded = 0; seeded < SEEDED_RUNS; seeded += BATCH) {
+      await fetch(`${service.url}/users/${reader}/runs`, { method: 'PUT', headers: json, body: batchBody() });
+    }
+
+    const readPath = `/users/${reader}/runs?limit=50`;
+    const ingest = (server: Server, userId: string, title: string, headers: Record<string, string>) =>
+      load({
+        title,
+        url: server.url,
+        connections: 4,
+        requests: [{ method: 'PUT', path: `/users/${userId}/runs`, headers, setupRequest: (request) => ({ ...request, body: batchBody() }) }],
+      });
+
+    // Warm both up (JIT, pools, the verified-token cache) before measuring.
+    await load({ title: 'warm-up service', url: `${service.url}${readPath}`, headers: { authorization }, duration: 2 });
+    await load({ title: 'warm-up bare', url: `${bare.url}${readPath}`, duration: 2 });
+
+    // Alternate the two sides, keep each side's best round: the machine is shared, and the best
+    // round is the one least disturbed by others.
+    const best = { serviceReads: 0, bareReads: 0, serviceIngest: 0, bareIngest: 0 };
+    for (let round = 0; round < ROUNDS; round += 1) {
+      best.bareReads = Math.max(best.bareReads, readsPerSecond(await load({ title: 'bare reads', url: `${bare.url}${readPath}` })));
+      best.serviceReads = Math.max(
+        best.serviceReads,
+        readsPerSecond(await load({ title: 'service reads', url: `${service.url}${readPath}`, headers: { authorization } })),
+      );
+      best.bareIngest = Math.max(best.bareIngest, runsPerSecond(await ingest(bare, bareWriter, 'bare ingest', { 'content-type': 'application/json' })));
+      best.serviceIngest = Math.max(best.serviceIngest, runsPerSecond(await ingest(service, serviceWriter, 'service ingest', json)));
+    }
+
+    const setup = `${CONNECTIONS} connections, ${DURATION_SECONDS} s × best of ${ROUNDS} rounds, pool ${POOL_SIZE}, LOG_LEVEL=warn`;
+    return [
+      compared('data-service GET /users/{id}/runs (50 runs/page, ES256 token)', 'req/s', best.serviceReads, { name: 'bare node:http + pg, same SQL', value: best.bareReads }, {
+        target: '≥ 0.60× bare',
+        notes: setup,
+      }),
+      compared('data-service PUT /users/{id}/runs ingest', 'runs/s', best.serviceIngest, { name: 'bare node:http + pg, same upsert', value: best.bareIngest }, {
+        target: '≥ 0.50× bare',
+        notes: `batches of ${BATCH} new runs, 4 connections, validated with zod, one INSERT … ON CONFLICT per batch`,
+      }),
+    ];
+  } finally {
+    for (const server of servers.reverse()) await server.stop();
+    await Promise.all([issuer.close(), database.drop()]);
+  }
+}
