@@ -400,6 +400,9 @@ describe('Strava client against the sandbox', () => {
     it('delivers activity events and the deauthorization, retrying up to 3 attempts', async () => {
       await client.createPushSubscription(receiver.url, 'verify-me');
       const athleteId = athletes[0]!.id;
+      // Events only concern athletes who authorized the app.
+      await sandbox.admin('POST', `/athletes/${athletes[1]!.id}/activities`, {});
+      await connect(athleteId);
       receiver.script.push('fail', 'fail'); // the first two attempts fail, the third lands
       const { activity } = await sandbox.admin<{ activity: { id: number } }>('POST', `/athletes/${athleteId}/activities`, { name: 'Sandbox run', distance: 10_000 });
       await eventually(() => receiver.events.length === 1);
@@ -418,6 +421,7 @@ describe('Strava client against the sandbox', () => {
       ]);
 
       receiver.script.push('fail', 'fail', 'fail');
+      await connect(athleteId);
       await sandbox.admin('POST', `/athletes/${athleteId}/activities`, {});
       await eventually(async () => (await sandbox.admin<Array<{ status: string }>>('GET', '/webhooks/deliveries')).at(-1)!.status === 'failed');
       const last = (await sandbox.admin<Array<{ attempts: number }>>('GET', '/webhooks/deliveries')).at(-1)!;

@@ -44,14 +44,14 @@ export class AdminService {
   addActivity(athleteId: number, input: NewActivity): { activity: StravaDetailedActivity; webhook?: Delivery } {
     this.requireAthlete(athleteId);
     const activity = this.athletes.addActivity(athleteId, input);
-    const webhook = this.webhooks.publish({ object_type: 'activity', object_id: activity.id, aspect_type: 'create', updates: {}, owner_id: athleteId });
+    const webhook = this.notify({ object_type: 'activity', object_id: activity.id, aspect_type: 'create', updates: {}, owner_id: athleteId });
     return { activity, webhook };
   }
 
   updateActivity(id: number, patch: ActivityPatch): { activity: StravaDetailedActivity; webhook?: Delivery } {
     const result = this.athletes.updateActivity(id, patch);
     if (!result) throw this.activityNotFound(id);
-    const webhook = this.webhooks.publish({
+    const webhook = this.notify({
       object_type: 'activity',
       object_id: id,
       aspect_type: 'update',
@@ -64,7 +64,7 @@ export class AdminService {
   deleteActivity(id: number): { webhook?: Delivery } {
     const activity = this.athletes.deleteActivity(id);
     if (!activity) throw this.activityNotFound(id);
-    return { webhook: this.webhooks.publish({ object_type: 'activity', object_id: id, aspect_type: 'delete', updates: {}, owner_id: activity.athlete.id }) };
+    return { webhook: this.notify({ object_type: 'activity', object_id: id, aspect_type: 'delete', updates: {}, owner_id: activity.athlete.id }) };
   }
 
   mintTokens(athleteId: number, scopes: string[]) {
@@ -114,6 +114,11 @@ export class AdminService {
     this.webhooks.reset();
     this.rateLimits.reset();
     this.requests.reset();
+  }
+
+  /** Like Strava, events only go out about athletes who authorized the application. */
+  private notify(event: Parameters<WebhooksService['publish']>[0]): Delivery | undefined {
+    return this.oauth.connectedAthletes().has(event.owner_id) ? this.webhooks.publish(event) : undefined;
   }
 
   private requireAthlete(id: number): void {

@@ -179,6 +179,7 @@ export class OAuthService {
 
   /** Revokes the athlete's tokens and tells the app through its push subscription. */
   revokeAthlete(athleteId: number): number {
+    const wasConnected = this.connectedAthletes().has(athleteId);
     let revoked = 0;
     for (const [token, grant] of this.accessGrants) {
       if (grant.athleteId === athleteId) {
@@ -189,7 +190,9 @@ export class OAuthService {
     for (const [token, grant] of this.refreshGrants) {
       if (grant.athleteId === athleteId) this.refreshGrants.delete(token);
     }
-    this.webhooks.publish({ object_type: 'athlete', object_id: athleteId, aspect_type: 'update', updates: { authorized: 'false' }, owner_id: athleteId });
+    if (wasConnected) {
+      this.webhooks.publish({ object_type: 'athlete', object_id: athleteId, aspect_type: 'update', updates: { authorized: 'false' }, owner_id: athleteId });
+    }
     return revoked;
   }
 
