@@ -149,7 +149,8 @@ export type User = z.infer<typeof User>;
 export const UserPage = Page(User);
 export type UserPage = Page<User>;
 
-const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
+/** `true`/`false` in a query string (callers may pass a boolean; it is sent as its text). */
+const booleanQuery = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
 
 export const ListUsersQuery = z
   .object({
