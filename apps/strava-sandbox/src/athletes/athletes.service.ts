@@ -3,7 +3,7 @@ import type { StravaDetailedActivity, StravaSummaryActivity } from '@runnerly/st
 import { ClockService } from '../common/clock.service.js';
 import { STRAVA_SANDBOX_CONFIG, type StravaSandboxConfig } from '../config.js';
 import { Prng } from '../seed/prng.js';
-import { buildActivity, generateWorld, type SandboxAthlete } from '../seed/world.js';
+import { buildActivity, generateWorld, type SandboxAthlete, type SandboxWorld } from '../seed/world.js';
 import { SettingsService } from '../settings/settings.service.js';
 
 export interface ActivityQuery {
@@ -37,6 +37,20 @@ export interface ActivityPatch {
 
 const startSeconds = (activity: StravaDetailedActivity) => Date.parse(activity.start_date) / 1000;
 
+/** Pristine worlds by seed, size and last day: a reset clones one instead of generating it again. */
+const pristineWorlds = new Map<string, SandboxWorld>();
+
+function seededWorld(seed: number, athleteCount: number, end: Date): SandboxWorld {
+  const key = `${seed}:${athleteCount}:${end.toISOString().slice(0, 10)}`;
+  let world = pristineWorlds.get(key);
+  if (!world) {
+    world = generateWorld(seed, athleteCount, end);
+    pristineWorlds.clear();
+    pristineWorlds.set(key, world);
+  }
+  return structuredClone(world);
+}
+
 /** The seeded athletes and their activities, in memory. */
 @Injectable()
 export class AthletesService {
@@ -58,7 +72,7 @@ export class AthletesService {
   /** Back to the seeded world. */
   reseed(): void {
     const end = this.config.STRAVA_SANDBOX_HISTORY_END ? new Date(`${this.config.STRAVA_SANDBOX_HISTORY_END}T00:00:00Z`) : this.clock.now();
-    const world = generateWorld(this.config.STRAVA_SANDBOX_SEED, this.config.STRAVA_SANDBOX_ATHLETES, end);
+    const world = seededWorld(this.config.STRAVA_SANDBOX_SEED, this.config.STRAVA_SANDBOX_ATHLETES, end);
     this.athletes = new Map(world.athletes.map((athlete) => [athlete.profile.id, athlete]));
     this.activities = new Map(world.activities.map((activity) => [activity.id, activity]));
     this.timelines = new Map(world.athletes.map((athlete) => [athlete.profile.id, []]));
