@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { Me } from '../api.js';
 import type { Unit } from '../lib/units.js';
+import { Avatar } from './Avatar.js';
 import { PersonalBests } from './PersonalBests.js';
 import { RunsList } from './RunsList.js';
 import { SyncPanel } from './SyncPanel.js';
@@ -22,7 +23,7 @@ export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUn
         <div className="top-inner">
           <span className="brand small">Runnerly</span>
           <div className="who">
-            {me.profileImageUrl && <img src={me.profileImageUrl} alt="" width={32} height={32} className="avatar" />}
+            <Avatar url={me.profileImageUrl} name={name} />
             <span>
               <span className="visually-hidden">Logged in as </span>
               <strong data-testid="athlete-name">{name}</strong>

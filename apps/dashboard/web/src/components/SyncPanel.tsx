@@ -82,7 +82,7 @@ export function SyncPanel({ csrfToken, onSynced }: { csrfToken: string; onSynced
           {state?.status === 'idle' && 'Not synced yet.'}
           {state?.status === 'failed' && (problem?.title ?? 'The last sync failed')}
         </p>
-        {busy && <span className="bar" aria-hidden="true" />}
+        {busy && <span className="progress" aria-hidden="true" />}
         {problem && <p className={problem.operator ? 'hint warning-text' : 'hint'}>{problem.text}</p>}
         {state?.status === 'failed' && state.lastFinishedAt && (
           <p className="hint">Last attempt {formatRelative(new Date(state.lastFinishedAt), now)}.</p>

@@ -8,12 +8,12 @@ import { ErrorPanel, Loading } from './States.js';
 const WEEKS = 16;
 const W = 640;
 const H = 200;
-const PAD = { left: 36, right: 8, top: 12, bottom: 24 };
+const PAD = { left: 36, right: 8, top: 18, bottom: 24 };
 
 function niceMax(value: number): number {
   if (value <= 0) return 10;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  const step = [1, 2, 2.5, 5, 10].find((m) => m * magnitude >= value)!;
+  const step = [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].find((m) => m * magnitude >= value)!;
   return step * magnitude;
 }
 
@@ -57,7 +57,7 @@ export function WeeklyChart({ unit, version }: { unit: Unit; version: number }) 
               const x = PAD.left + i * slot + slot * 0.15;
               return (
                 <g key={week.periodStart}>
-                  <rect x={x} y={PAD.top + plotH - h} width={slot * 0.7} height={Math.max(h, 0)} rx={2} className={i === WEEKS - 1 ? 'bar-now' : 'bar'}>
+                  <rect x={x} y={PAD.top + plotH - h} width={slot * 0.7} height={Math.max(h, 0)} rx={2} className={i === WEEKS - 1 ? 'chart-bar now' : 'chart-bar'}>
                     <title>{`Week of ${shortDate.format(wallClock(week.periodStart))}: ${values[i]!.toFixed(1)} ${unit}`}</title>
                   </rect>
                   {i % 4 === 0 && (
@@ -68,8 +68,8 @@ export function WeeklyChart({ unit, version }: { unit: Unit; version: number }) 
                 </g>
               );
             })}
-            <text x={4} y={PAD.top - 2} className="axis">
-              {unit}
+            <text x={W - PAD.right} y={PAD.top - 2} textAnchor="end" className="axis">
+              {unit} per week
             </text>
           </svg>
           <table className="visually-hidden">

@@ -1,0 +1,132 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { findRepoRoot } from '@runnerly/config';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureWebBuild } from '../src/web/web-build.js';
+import { type Stack, startStack } from './full-stack.js';
+
+// The whole flow in a real browser (Debian's Chromium, driven by playwright-core) against the
+// whole stack: sandbox, token-dealer, data-service, strava-worker and the dashboard.
+const SCREENSHOTS = join(findRepoRoot(import.meta.dirname) ?? process.cwd(), 'test-artifacts', 'screenshots');
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+describe('the runner’s page in a browser', () => {
+  let stack: Stack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await ensureWebBuild();
+    [stack, browser] = await Promise.all([
+      startStack({ worker: true }),
+      chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }),
+    ]);
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  const shot = (page: Page, name: string, fullPage = true) =>
+    page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage });
+
+  it('logs in with Strava, shows the runs after the sync, switches units, logs out', { timeout: 120_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(stack.dashboard.url);
+    const login = page.getByRole('link', { name: 'Log in with Strava' });
+    await login.waitFor();
+    await shot(page, '1-landing');
+
+    await login.click();
+    await page.getByRole('button', { name: 'Authorize' }).waitFor();
+    await shot(page, '2-strava-consent');
+    await page.getByRole('button', { name: 'Authorize' }).click();
+
+    const [athlete] = await stack.sandbox.athletes();
+    await expect.poll(() => page.getByTestId('athlete-name').textContent()).toBe(`${athlete!.firstname} ${athlete!.lastname}`);
+    await shot(page, '3-first-sync', false); // queued, running or done: whatever the worker has got to
+    // The first sync was queued at login: runs appear when it is done, without reloading.
+    await page.getByTestId('runs').waitFor({ timeout: 90_000 });
+    await expect.poll(() => page.getByTestId('sync-status').textContent(), { timeout: 30_000 }).toMatch(/^Synced/);
+    await page.getByRole('heading', { name: 'Personal bests' }).waitFor();
+    await expect.poll(() => page.getByTestId('best-5k').textContent()).toMatch(/\d+:\d\d/);
+    expect(await page.getByTestId('run-distance').first().textContent()).toMatch(/^\d+\.\d\d km$/);
+    await shot(page, '4-runs-km');
+
+    // Units: a keyboard-reachable radio group; the choice survives a reload.
+    await page.getByRole('radio', { name: 'Miles' }).check();
+    await expect.poll(() => page.getByTestId('run-distance').first().textContent()).toMatch(/^\d+\.\d\d mi$/);
+    await page.reload();
+    await page.getByTestId('runs').waitFor();
+    expect(await page.getByTestId('run-distance').first().textContent()).toMatch(/ mi$/);
+    expect(await page.getByRole('radio', { name: 'Miles' }).isChecked()).toBe(true);
+    await shot(page, '5-runs-miles');
+
+    // Paging through older runs.
+    const older = page.getByRole('button', { name: 'Older' });
+    if (await older.isEnabled()) {
+      const newest = await page.getByTestId('runs').locator('time').first().getAttribute('datetime');
+      await older.click();
+      await page.getByText('Page 2').waitFor();
+      await expect.poll(() => page.getByTestId('runs').locator('time').first().getAttribute('datetime')).not.toBe(newest);
+      const olderStart = await page.getByTestId('runs').locator('time').first().getAttribute('datetime');
+      expect(olderStart! < newest!).toBe(true);
+    }
+
+    // A phone-sized screen.
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.getByRole('button', { name: 'Newer' }).click().catch(() => undefined);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, '6-phone', false);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+
+    await page.getByRole('button', { name: 'Log out' }).click();
+    await page.getByRole('link', { name: 'Log in with Strava' }).waitFor();
+    expect((await page.request.get(`${stack.dashboard.url}/api/me`)).status()).toBe(401);
+    await context.close();
+  });
+
+  it('says plainly that the runner cancelled, and offers to try again', { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const page = await context.newPage();
+    await page.goto(stack.dashboard.url);
+    await page.getByRole('link', { name: 'Log in with Strava' }).click();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('You did not connect Strava').waitFor();
+    const retry = page.getByRole('link', { name: 'Try again with Strava' });
+    expect(await retry.getAttribute('href')).toBe('/auth/strava');
+    expect(new URL(page.url()).search).toBe(''); // a reload does not repeat the message
+    await shot(page, '7-denied');
+
+    // Unticking the activity permission is explained too.
+    await retry.click();
+    await page.getByLabel(/View data about your activities/).uncheck();
+    await page.getByRole('button', { name: 'Authorize' }).click();
+    await page.getByText('Runnerly needs to see your activities').waitFor();
+    await shot(page, '8-missing-scope');
+
+    // Strava's developer program refusing the app is the operator's problem, and said to be.
+    await stack.sandbox.settings({ program: { appInactive: true } });
+    try {
+      await page.getByRole('link', { name: 'Try again with Strava' }).click();
+      await page.getByRole('button', { name: 'Authorize' }).click();
+      await page.getByText('This is a problem on our side, not yours').waitFor();
+      await shot(page, '9-operator-problem');
+    } finally {
+      await stack.sandbox.settings({ program: { appInactive: false } });
+    }
+    await context.close();
+  });
+});

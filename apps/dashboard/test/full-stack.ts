@@ -1,0 +1,111 @@
+import { randomBytes } from 'node:crypto';
+import { parseConfig } from '@runnerly/config';
+import { freePort } from '@runnerly/testing';
+import { Cleanup, type Dashboard, type Sandbox, startDashboard, startSandbox, testDatabase, testRedis } from './stack.js';
+
+// The whole stack for the dashboard's API and browser tests.
+
+export const DASHBOARD_SCOPES = ['users:read', 'users:write', 'strava-tokens:write', 'runs:read'];
+const WORKER_SCOPES = ['users:read', 'users:write', 'strava-tokens:read', 'strava-tokens:write', 'runs:read', 'runs:write'];
+
+export interface Stack {
+  sandbox: Sandbox;
+  dashboard: Dashboard;
+  dataServiceUrl: string;
+  close(): Promise<void>;
+}
+
+interface Closable {
+  close(): Promise<unknown>;
+}
+
+/**
+ * The whole Runnerly stack on real PostgreSQL and Redis: sandbox, token-dealer (with the
+ * dashboard and worker clients provisioned), data-service, dashboard and, when `worker` is set,
+ * the strava-worker processing sync jobs.
+ */
+export async function startStack(options: { worker?: boolean } = {}): Promise<Stack> {
+  const cleanup = new Cleanup();
+  try {
+    const [redis, dealerDb, dataDb] = await Promise.all([testRedis(cleanup), testDatabase(cleanup), testDatabase(cleanup)]);
+    const sandbox = cleanup.add(await startSandbox(), (s) => s.close());
+
+    const { createApp: createTokenDealer } = await import('@runnerly/token-dealer/src/app.js');
+    const { TokenDealerConfigSchema } = await import('@runnerly/token-dealer/src/config.js');
+    const { ClientsService } = await import('@runnerly/token-dealer/src/clients/clients.service.js');
+    const dealerPort = await freePort();
+    const tokenDealerUrl = `http://127.0.0.1:${dealerPort}`;
+    const dealer = cleanup.add(
+      await createTokenDealer(
+        parseConfig(TokenDealerConfigSchema, {
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: dealerDb.url,
+          REDIS_URL: redis.url,
+          TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex'),
+          TOKEN_DEALER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+          TOKEN_DEALER_ISSUER: tokenDealerUrl,
+        }),
+      ),
+      (app: Closable) => app.close(),
+    );
+    await dealer.listen(dealerPort, '127.0.0.1');
+    const clients = dealer.get(ClientsService);
+    const dashboardClient = await clients.create('dashboard', DASHBOARD_SCOPES, 'data-service');
+    const workerClient = await clients.create('strava-worker', WORKER_SCOPES, 'data-service');
+
+    const { createApp: createDataService } = await import('@runnerly/data-service/src/app.js');
+    const { DataServiceConfigSchema } = await import('@runnerly/data-service/src/config.js');
+    const data = cleanup.add(
+      await createDataService(
+        parseConfig(DataServiceConfigSchema, {
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: dataDb.url,
+          DATABASE_POOL_SIZE: '4',
+          TOKEN_DEALER_URL: tokenDealerUrl,
+          STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        }),
+      ),
+      (app: Closable) => app.close(),
+    );
+    await data.listen(0, '127.0.0.1');
+    const dataServiceUrl = (await data.getUrl()).replace('[::1]', '127.0.0.1');
+
+    const strava = { STRAVA_BASE_URL: sandbox.url, STRAVA_CLIENT_ID: sandbox.clientId, STRAVA_CLIENT_SECRET: sandbox.clientSecret };
+    if (options.worker) {
+      const { createApp: createWorker } = await import('@runnerly/strava-worker/src/app.js');
+      const { StravaWorkerConfigSchema } = await import('@runnerly/strava-worker/src/config.js');
+      const worker = cleanup.add(
+        await createWorker(
+          parseConfig(StravaWorkerConfigSchema, {
+            LOG_LEVEL: 'silent',
+            REDIS_URL: redis.url,
+            DATA_SERVICE_URL: dataServiceUrl,
+            TOKEN_DEALER_URL: tokenDealerUrl,
+            STRAVA_WORKER_CLIENT_SECRET: workerClient.client_secret,
+            STRAVA_WEBHOOK_VERIFY_TOKEN: randomBytes(16).toString('hex'),
+            STRAVA_JOB_BACKOFF_MS: '200',
+            STRAVA_JOB_ATTEMPTS: '2',
+            ...strava,
+          }),
+        ),
+        (app: Closable) => app.close(),
+      );
+      await worker.listen(0, '127.0.0.1');
+    }
+
+    const dashboard = cleanup.add(
+      await startDashboard({
+        REDIS_URL: redis.url,
+        DATA_SERVICE_URL: dataServiceUrl,
+        TOKEN_DEALER_URL: tokenDealerUrl,
+        DASHBOARD_CLIENT_SECRET: dashboardClient.client_secret,
+        ...strava,
+      }),
+      (d) => d.close(),
+    );
+    return { sandbox, dashboard, dataServiceUrl, close: () => cleanup.run() };
+  } catch (error) {
+    await cleanup.run();
+    throw error;
+  }
+}
