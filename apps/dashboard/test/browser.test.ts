@@ -92,6 +92,16 @@ describe('the runner’s page in a browser', () => {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
 
+    // Strava refusing the app during a sync: the runner is told it is the operator's problem.
+    await stack.sandbox.settings({ program: { appInactive: true } });
+    try {
+      await page.getByRole('button', { name: 'Sync now' }).click();
+      await page.getByTestId('sync-problem').getByText('This is a problem on our side').waitFor({ timeout: 30_000 });
+      await shot(page, '6b-sync-operator-problem', false);
+    } finally {
+      await stack.sandbox.settings({ program: { appInactive: false } });
+    }
+
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('link', { name: 'Log in with Strava' }).waitFor();
     expect((await page.request.get(`${stack.dashboard.url}/api/me`)).status()).toBe(401);

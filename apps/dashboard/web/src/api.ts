@@ -39,6 +39,9 @@ export type SyncStatus = 'idle' | 'queued' | 'running' | 'done' | 'failed';
 
 export interface SyncState {
   status: SyncStatus;
+  requestedAt?: string | null;
+  /** Set while the sync waits for Strava (rate limit, or the app refused). */
+  waitingUntil?: string | null;
   lastStartedAt?: string | null;
   lastFinishedAt?: string | null;
   runsAdded?: number | null;

@@ -4,12 +4,36 @@ import { syncProblem } from '../lib/messages.js';
 import { formatRelative } from '../lib/time.js';
 
 const POLL_MS = 1000;
+const IDLE_POLL_MS = 30_000;
+const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 function active(state: SyncState | undefined): boolean {
   return state?.status === 'queued' || state?.status === 'running';
 }
 
-/** "Sync now", the live progress of a sync, and when the last one finished. */
+function statusLine(state: SyncState, now: Date): string {
+  switch (state.status) {
+    case 'idle':
+      return 'Not synced yet.';
+    case 'queued':
+      return state.waitingUntil
+        ? `Waiting for Strava until ${clock.format(new Date(state.waitingUntil))}…`
+        : 'Sync queued: starting in a moment…';
+    case 'running': {
+      const read = state.progress?.activities ?? 0;
+      return `Syncing with Strava… ${read} ${read === 1 ? 'activity' : 'activities'} read`;
+    }
+    case 'done': {
+      const when = state.lastFinishedAt ? ` ${formatRelative(new Date(state.lastFinishedAt), now)}` : '';
+      const added = state.runsAdded ? ` · ${state.runsAdded} new ${state.runsAdded === 1 ? 'run' : 'runs'}` : '';
+      return `Synced${when}${added}`;
+    }
+    case 'failed':
+      return state.lastError ? syncProblem(state.lastError.code, state.lastError.message).title : 'The last sync failed';
+  }
+}
+
+/** "Sync now", the live progress of a sync, when the last one finished, and what stops it. */
 export function SyncPanel({ csrfToken, onSynced }: { csrfToken: string; onSynced: () => void }) {
   const [state, setState] = useState<SyncState>();
   const [error, setError] = useState<ApiError>();
@@ -28,7 +52,7 @@ export function SyncPanel({ csrfToken, onSynced }: { csrfToken: string; onSynced
           setNow(new Date());
           if (wasActive.current && !active(next)) onSynced();
           wasActive.current = active(next);
-          timer = setTimeout(poll, active(next) ? POLL_MS : 30_000);
+          timer = setTimeout(poll, active(next) ? POLL_MS : IDLE_POLL_MS);
         },
         (failure: ApiError) => {
           if (!live) return;
@@ -63,7 +87,8 @@ export function SyncPanel({ csrfToken, onSynced }: { csrfToken: string; onSynced
   };
 
   const busy = active(state);
-  const problem = state?.status === 'failed' && state.lastError ? syncProblem(state.lastError.code, state.lastError.message) : undefined;
+  // A failed sync, or a problem a waiting sync is retrying through (operator problems included).
+  const problem = state?.lastError && state.status !== 'done' ? syncProblem(state.lastError.code, state.lastError.message) : undefined;
   return (
     <section className="card sync" aria-labelledby="sync-title">
       <div className="sync-text">
@@ -71,19 +96,15 @@ export function SyncPanel({ csrfToken, onSynced }: { csrfToken: string; onSynced
           Sync with Strava
         </h2>
         <p role="status" aria-live="polite" data-testid="sync-status">
-          {state === undefined && !error && 'Checking the last sync…'}
-          {state?.status === 'queued' && 'Sync queued: starting in a moment…'}
-          {state?.status === 'running' &&
-            `Syncing with Strava… ${state.progress?.activities ?? 0} activities read${state.progress ? ` (${state.progress.pages} pages)` : ''}`}
-          {state?.status === 'done' &&
-            `Synced ${state.lastFinishedAt ? formatRelative(new Date(state.lastFinishedAt), now) : ''}${
-              state.runsAdded ? ` · ${state.runsAdded} new ${state.runsAdded === 1 ? 'run' : 'runs'}` : ''
-            }`}
-          {state?.status === 'idle' && 'Not synced yet.'}
-          {state?.status === 'failed' && (problem?.title ?? 'The last sync failed')}
+          {state ? statusLine(state, now) : !error && 'Checking the last sync…'}
         </p>
         {busy && <span className="progress" aria-hidden="true" />}
-        {problem && <p className={problem.operator ? 'hint warning-text' : 'hint'}>{problem.text}</p>}
+        {problem && (
+          <div className={problem.operator ? 'notice warning' : 'notice error'} role="alert" data-testid="sync-problem">
+            {state?.status !== 'failed' && <p className="notice-title">{problem.title}</p>}
+            <p>{problem.text}</p>
+          </div>
+        )}
         {state?.status === 'failed' && state.lastFinishedAt && (
           <p className="hint">Last attempt {formatRelative(new Date(state.lastFinishedAt), now)}.</p>
         )}
@@ -93,7 +114,7 @@ export function SyncPanel({ csrfToken, onSynced }: { csrfToken: string; onSynced
           </p>
         )}
       </div>
-      <button type="button" className="button primary" onClick={syncNow} disabled={busy} aria-disabled={busy}>
+      <button type="button" className="button primary" onClick={syncNow} disabled={busy}>
         {busy ? 'Syncing…' : 'Sync now'}
       </button>
     </section>

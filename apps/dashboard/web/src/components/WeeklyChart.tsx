@@ -46,9 +46,11 @@ export function WeeklyChart({ unit, version }: { unit: Unit; version: number }) 
               return (
                 <g key={f}>
                   <line x1={PAD.left} x2={W - PAD.right} y1={y} y2={y} className="grid" />
-                  <text x={PAD.left - 6} y={y + 4} textAnchor="end" className="axis">
-                    {Math.round(max * f)}
-                  </text>
+                  {f > 0 && (
+                    <text x={PAD.left - 6} y={y + 4} textAnchor="end" className="axis">
+                      {Math.round(max * f)}
+                    </text>
+                  )}
                 </g>
               );
             })}

@@ -44,10 +44,26 @@ export function loginProblem(code: string): Problem {
   );
 }
 
-/** A sync that failed: operator problems are told as such. */
+const SYNC_PROBLEMS: Record<string, Problem> = {
+  strava_revoked: {
+    title: 'Strava access was withdrawn',
+    text: 'Strava no longer lets Runnerly read your activities. Log out and log in with Strava again to reconnect.',
+  },
+  not_connected: {
+    title: 'Strava is not connected',
+    text: 'Runnerly holds no Strava connection for you. Log out and log in with Strava again.',
+  },
+  strava_missing_scope: {
+    title: 'Runnerly may not read your activities',
+    text: 'Log out and log in with Strava again, leaving “View data about your activities” ticked.',
+  },
+  strava_unavailable: { title: 'Strava is not answering', text: 'Runnerly will try again by itself in a moment.' },
+  data_service_unavailable: { title: 'Runnerly could not save your runs', text: 'It will try again by itself in a moment.' },
+};
+
+/** A sync problem, by the worker's error code; operator problems are told as such. */
 export function syncProblem(code: string, message: string): Problem {
-  if (code in LOGIN_PROBLEMS && LOGIN_PROBLEMS[code]!.operator) return LOGIN_PROBLEMS[code]!;
-  if (code === 'strava_unauthorized')
-    return { title: 'Strava access was withdrawn', text: 'Runnerly can no longer read your Strava activities. Log out and connect again.' };
-  return { title: 'The last sync failed', text: message || 'Please try again in a moment.' };
+  const operator = LOGIN_PROBLEMS[code];
+  if (operator?.operator) return operator;
+  return SYNC_PROBLEMS[code] ?? { title: 'The last sync failed', text: message || 'Please try again in a moment.' };
 }
