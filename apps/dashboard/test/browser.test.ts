@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { findRepoRoot } from '@runnerly/config';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -19,6 +20,28 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
 ];
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's WCAG 2.1 A/AA findings on the page as it is (evaluated over CDP: the page's CSP stays on). */
+async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const { violations } = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
+    return violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+}
+
+/** Script errors and CSP refusals: a page that works must have none. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) errors.push(message.text());
+  });
+  return errors;
+}
 
 describe('the runner’s page in a browser', () => {
   let stack: Stack;
@@ -43,10 +66,12 @@ describe('the runner’s page in a browser', () => {
   it('logs in with Strava, shows the runs after the sync, switches units, logs out', { timeout: 120_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
     const page = await context.newPage();
+    const errors = watchErrors(page);
     await page.goto(stack.dashboard.url);
     const login = page.getByRole('link', { name: 'Log in with Strava' });
     await login.waitFor();
     await shot(page, '1-landing');
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     await login.click();
     await page.getByRole('button', { name: 'Authorize' }).waitFor();
@@ -63,6 +88,11 @@ describe('the runner’s page in a browser', () => {
     await expect.poll(() => page.getByTestId('best-5k').textContent()).toMatch(/\d+:\d\d/);
     expect(await page.getByTestId('run-distance').first().textContent()).toMatch(/^\d+\.\d\d km$/);
     await shot(page, '4-runs-km');
+    expect(await accessibilityViolations(page)).toEqual([]);
+
+    // Keyboard: the first Tab reaches the skip link, and every control is reachable from there.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to your training');
 
     // Units: a keyboard-reachable radio group; the choice survives a reload.
     await page.getByRole('radio', { name: 'Miles' }).check();
@@ -89,6 +119,7 @@ describe('the runner’s page in a browser', () => {
     await page.getByRole('button', { name: 'Newer' }).click().catch(() => undefined);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, '6-phone', false);
+    expect(await accessibilityViolations(page)).toEqual([]);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
 
@@ -105,6 +136,7 @@ describe('the runner’s page in a browser', () => {
     await page.getByRole('button', { name: 'Log out' }).click();
     await page.getByRole('link', { name: 'Log in with Strava' }).waitFor();
     expect((await page.request.get(`${stack.dashboard.url}/api/me`)).status()).toBe(401);
+    expect(errors).toEqual([]);
     await context.close();
   });
 
@@ -119,6 +151,7 @@ describe('the runner’s page in a browser', () => {
     expect(await retry.getAttribute('href')).toBe('/auth/strava');
     expect(new URL(page.url()).search).toBe(''); // a reload does not repeat the message
     await shot(page, '7-denied');
+    expect(await accessibilityViolations(page)).toEqual([]);
 
     // Unticking the activity permission is explained too.
     await retry.click();
