@@ -55,7 +55,10 @@ export class AuthModule implements OnModuleInit, OnModuleDestroy {
       if (this.verifier.jwksClient.size === 0) await this.verifier.jwksClient.refresh();
     });
     const revocations = this.revocations;
-    if (revocations !== undefined) this.health?.register('redis', () => revocations.ping());
+    if (revocations !== undefined) {
+      revocations.watch();
+      this.health?.register('redis', () => revocations.ping());
+    }
   }
 
   onModuleDestroy(): void {

@@ -4,5 +4,5 @@ export { AuthGuard } from './auth.guard.js';
 export { AuthModule } from './auth.module.js';
 export { AUTH_OPTIONS, type AuthOptions, type SigningAlgorithm } from './auth.options.js';
 export { type Jwk, JwksClient } from './jwks.client.js';
-export { RevocationStore, revokedClientKey, revokedJtiKey } from './revocation.store.js';
+export { REVOCATION_CHANNEL, type RevocableClaims, RevocationStore, revokedClientKey, revokedJtiKey } from './revocation.store.js';
 export { type AccessTokenClaims, TokenVerifier, type VerifiedToken } from './token-verifier.js';

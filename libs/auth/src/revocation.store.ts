@@ -2,37 +2,95 @@ import { Redis } from 'ioredis';
 
 /** Redis keys shared by the token-dealer (writer) and every guard (reader). */
 export const REVOCATION_KEY_PREFIX = 'runnerly:auth:revoked:';
+export const REVOCATION_CHANNEL = 'runnerly:auth:revocations';
 export const revokedJtiKey = (jti: string) => `${REVOCATION_KEY_PREFIX}jti:${jti}`;
 export const revokedClientKey = (clientId: string) => `${REVOCATION_KEY_PREFIX}client:${clientId}`;
+
+export interface RevocableClaims {
+  jti?: string;
+  client_id?: string;
+  sub?: string;
+  iat?: number;
+}
 
 /**
  * The revocation list: single token ids (`jti`, kept until the token would have expired anyway)
  * and whole clients (every token issued up to a moment, e.g. when the client is deleted).
+ *
+ * The list lives in Redis; each revocation is also published, so that a guard that `watch()`es
+ * keeps a local mirror and answers for tokens it has already checked without a Redis round trip.
+ * A mirror is only trusted while its subscription is up: every (re)subscription starts a new
+ * `generation`, and what was checked in an earlier generation is checked against Redis again.
  */
 export class RevocationStore {
+  private subscriber: Redis | undefined;
+  private readonly jtis = new Map<string, number>();
+  private readonly clients = new Map<string, { at: number; until: number }>();
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private liveGeneration = 0;
+  private live = false;
+
   constructor(private readonly redis: Redis) {}
 
   static connect(url: string): RevocationStore {
-    return new RevocationStore(new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 1, lazyConnect: false }));
+    return new RevocationStore(new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 }));
   }
 
   /** Revokes one token until its expiry (`exp`, epoch seconds). */
   async revokeToken(jti: string, exp: number): Promise<void> {
     const ttlMs = Math.max(1000, exp * 1000 - Date.now() + 60_000);
     await this.redis.set(revokedJtiKey(jti), '1', 'PX', ttlMs);
+    await this.redis.publish(REVOCATION_CHANNEL, JSON.stringify({ jti, until: Date.now() + ttlMs }));
   }
 
   /** Revokes every token of a client issued at or before `at` (epoch seconds), for `ttlSeconds`. */
   async revokeClient(clientId: string, ttlSeconds: number, at = Math.floor(Date.now() / 1000)): Promise<void> {
-    await this.redis.set(revokedClientKey(clientId), String(at), 'EX', Math.max(1, ttlSeconds + 60));
+    const ttl = Math.max(1, ttlSeconds + 60);
+    await this.redis.set(revokedClientKey(clientId), String(at), 'EX', ttl);
+    await this.redis.publish(REVOCATION_CHANNEL, JSON.stringify({ client: clientId, at, until: Date.now() + ttl * 1000 }));
   }
 
-  /** Whether this token's id, or its client as of the token's `iat`, is revoked. */
-  async isRevoked(claims: { jti?: string; client_id?: string; sub?: string; iat?: number }): Promise<boolean> {
+  /** Whether this token's id, or its client as of the token's `iat`, is revoked: asks Redis. */
+  async isRevoked(claims: RevocableClaims): Promise<boolean> {
     const clientId = claims.client_id ?? claims.sub ?? '';
     const [jti, client] = await this.redis.mget(revokedJtiKey(claims.jti ?? ''), revokedClientKey(clientId));
     if (jti !== null) return true;
     return client !== null && (claims.iat ?? 0) <= Number(client);
+  }
+
+  /** The current mirror generation, or undefined while the mirror cannot be trusted. */
+  get generation(): number | undefined {
+    return this.live ? this.liveGeneration : undefined;
+  }
+
+  /** Answers from the local mirror (only meaningful while `generation` is defined). */
+  isRevokedLocally(claims: RevocableClaims): boolean {
+    if (claims.jti !== undefined && this.jtis.has(claims.jti)) return true;
+    const client = this.clients.get(claims.client_id ?? claims.sub ?? '');
+    return client !== undefined && (claims.iat ?? 0) <= client.at;
+  }
+
+  /** Starts mirroring revocations published by the token-dealer (does not wait for Redis). */
+  watch(): void {
+    if (this.subscriber !== undefined) return;
+    const subscriber = this.redis.duplicate({ autoResubscribe: false, enableAutoPipelining: false, maxRetriesPerRequest: null });
+    this.subscriber = subscriber;
+    subscriber.on('message', (_channel: string, message: string) => this.apply(message));
+    subscriber.on('close', () => {
+      this.live = false;
+    });
+    subscriber.on('ready', () => {
+      subscriber.subscribe(REVOCATION_CHANNEL).then(
+        () => {
+          this.liveGeneration += 1;
+          this.live = true;
+        },
+        () => undefined,
+      );
+    });
+    subscriber.on('error', () => undefined);
+    this.pruneTimer = setInterval(() => this.prune(), 60_000);
+    this.pruneTimer.unref();
   }
 
   ping(): Promise<string> {
@@ -40,6 +98,28 @@ export class RevocationStore {
   }
 
   close(): void {
+    clearInterval(this.pruneTimer);
+    this.live = false;
+    this.subscriber?.disconnect();
     this.redis.disconnect();
+  }
+
+  private apply(message: string): void {
+    try {
+      const event = JSON.parse(message) as { jti?: string; client?: string; at?: number; until: number };
+      if (typeof event.jti === 'string') this.jtis.set(event.jti, event.until);
+      if (typeof event.client === 'string' && typeof event.at === 'number') {
+        const previous = this.clients.get(event.client);
+        this.clients.set(event.client, { at: Math.max(event.at, previous?.at ?? 0), until: event.until });
+      }
+    } catch {
+      // Not ours: ignore.
+    }
+  }
+
+  private prune(): void {
+    const now = Date.now();
+    for (const [jti, until] of this.jtis) if (until < now) this.jtis.delete(jti);
+    for (const [client, { until }] of this.clients) if (until < now) this.clients.delete(client);
   }
 }

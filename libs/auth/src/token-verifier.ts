@@ -30,13 +30,15 @@ const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
  * token's own `alg` only selects among them), `typ` must be `at+jwt`, and `iss`, `aud`, `exp`,
  * `nbf` are checked with a small clock tolerance. Tokens that passed the signature check are
  * remembered by their exact text until they expire, so a caller reusing its token costs one map
- * lookup instead of an ECDSA verification; revocation is checked on every use.
+ * lookup instead of an ECDSA verification. Revocation is checked on every use: against Redis the
+ * first time, then against the store's live local mirror (see RevocationStore).
  */
 export class TokenVerifier {
   private readonly algorithms: SigningAlgorithm[];
   private readonly clockTolerance: number;
   private readonly cacheSize: number;
-  private readonly verified = new Map<string, VerifiedToken>();
+  /** Verified tokens, with the revocation-mirror generation in which they were last checked against Redis. */
+  private readonly verified = new Map<string, { token: VerifiedToken; checkedIn: number | undefined }>();
 
   constructor(
     private readonly options: AuthOptions,
@@ -55,16 +57,26 @@ export class TokenVerifier {
   /** The token's claims, or an InvalidTokenError saying why it is refused. */
   async verify(token: string): Promise<VerifiedToken> {
     const nowSeconds = Date.now() / 1000;
-    let result = this.verified.get(token);
-    if (result !== undefined && result.claims.exp + this.clockTolerance <= nowSeconds) {
+    let entry = this.verified.get(token);
+    if (entry !== undefined && entry.token.claims.exp + this.clockTolerance <= nowSeconds) {
       this.verified.delete(token);
-      result = undefined;
+      entry = undefined;
     }
-    result ??= await this.verifySignature(token);
-    if (this.revocations !== undefined && (await this.revocations.isRevoked(result.claims))) {
-      throw new InvalidTokenError('token revoked');
+    if (entry === undefined) {
+      entry = { token: await this.verifySignature(token), checkedIn: undefined };
+      this.remember(token, entry);
     }
-    return result;
+    const revocations = this.revocations;
+    if (revocations === undefined) return entry.token;
+    const generation = revocations.generation;
+    if (generation !== undefined && entry.checkedIn === generation) {
+      // Checked against Redis before, and every revocation since has reached the local mirror.
+      if (revocations.isRevokedLocally(entry.token.claims)) throw new InvalidTokenError('token revoked');
+      return entry.token;
+    }
+    if (await revocations.isRevoked(entry.token.claims)) throw new InvalidTokenError('token revoked');
+    entry.checkedIn = generation;
+    return entry.token;
   }
 
   /** Forgets the verified-token cache (tests; key compromise). */
@@ -109,14 +121,16 @@ export class TokenVerifier {
     }
     const claims = checkClaims(payload);
     if (claims.iat > Date.now() / 1000 + this.clockTolerance) throw new InvalidTokenError('token issued in the future');
-    const result: VerifiedToken = { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
+    return { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
+  }
+
+  private remember(token: string, entry: { token: VerifiedToken; checkedIn: number | undefined }): void {
     if (this.verified.size >= this.cacheSize) {
       // Oldest first: Map keeps insertion order.
       const oldest = this.verified.keys().next().value;
       if (oldest !== undefined) this.verified.delete(oldest);
     }
-    this.verified.set(token, result);
-    return result;
+    this.verified.set(token, entry);
   }
 }
 

@@ -144,14 +144,25 @@ describe('AuthModule guard', () => {
   });
 
   it('refuses a revoked jti and the tokens of a deleted client, even once cached', async () => {
+    // Never seen before: checked against Redis.
+    const fresh = issuer.sign({ scope: 'runs:read', jti: 'revoked-before-use' });
+    await revocations.revokeToken('revoked-before-use', Math.floor(Date.now() / 1000) + 300);
+    await expectInvalid(fresh, /revoked/);
+
+    // Already verified and cached: the published revocation reaches the guard's mirror.
     const token = issuer.sign({ scope: 'runs:read', jti: 'jti-to-revoke' });
     expect((await call('/runs', token)).status).toBe(200);
     await revocations.revokeToken('jti-to-revoke', Math.floor(Date.now() / 1000) + 300);
+    await expect.poll(async () => (await call('/runs', token)).status, { timeout: 2000, interval: 20 }).toBe(401);
     await expectInvalid(token, /revoked/);
 
     const clientToken = issuer.sign({ scope: 'runs:read', client_id: 'deleted-client' });
     expect((await call('/runs', clientToken)).status).toBe(200);
     await revocations.revokeClient('deleted-client', 900);
+    await expect.poll(async () => (await call('/runs', clientToken)).status, { timeout: 2000, interval: 20 }).toBe(401);
     await expectInvalid(clientToken, /revoked/);
+    // Tokens the client gets afterwards (re-created under the same id) are not affected.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await call('/runs', issuer.sign({ scope: 'runs:read', client_id: 'deleted-client' }))).status).toBe(200);
   });
 });
