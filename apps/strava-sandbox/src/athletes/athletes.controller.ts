@@ -1,6 +1,6 @@
-import { Controller, Get, Headers, Param, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Param, Query, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { StravaDetailedActivity, StravaSummaryActivity } from '@runnerly/strava';
+import type { StravaDetailedActivity } from '@runnerly/strava';
 import { param, type Params } from '../common/params.js';
 import { Faults, StravaFaultFilter } from '../common/strava-fault.js';
 import { bearer } from '../oauth/oauth.controller.js';
@@ -49,11 +49,12 @@ export class AthletesController {
 
   /** Needs activity:read; private activities only with activity:read_all. */
   @Get('athlete/activities')
-  activities(@Headers('authorization') authorization: string | undefined, @Query() query: Params): StravaSummaryActivity[] {
+  @Header('content-type', 'application/json; charset=utf-8')
+  activities(@Headers('authorization') authorization: string | undefined, @Query() query: Params): string {
     const grant = this.authenticate(authorization, query);
     const includePrivate = grant.scopes.includes('activity:read_all');
     if (!includePrivate && !grant.scopes.includes('activity:read')) throw Faults.missingScope('activity:read_permission');
-    return this.athletes.listActivities(grant.athleteId, {
+    return this.athletes.listActivitiesJson(grant.athleteId, {
       before: integer(query, 'before', 0),
       after: integer(query, 'after', 0),
       page: integer(query, 'page', 1) ?? 1,

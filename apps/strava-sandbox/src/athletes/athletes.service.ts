@@ -35,7 +35,16 @@ export interface ActivityPatch {
   trainer?: boolean;
 }
 
-const startSeconds = (activity: StravaDetailedActivity) => Date.parse(activity.start_date) / 1000;
+const startTimes = new WeakMap<StravaDetailedActivity, number>();
+/** Epoch seconds of the start, parsed once per activity. */
+function startSeconds(activity: StravaDetailedActivity): number {
+  let seconds = startTimes.get(activity);
+  if (seconds === undefined) {
+    seconds = Date.parse(activity.start_date) / 1000;
+    startTimes.set(activity, seconds);
+  }
+  return seconds;
+}
 
 /** Pristine worlds by seed, size and last day: a reset clones one instead of generating it again. */
 const pristineWorlds = new Map<string, SandboxWorld>();
@@ -58,6 +67,7 @@ export class AthletesService {
   private activities = new Map<number, StravaDetailedActivity>();
   /** Per athlete, ordered by start time, oldest first. */
   private timelines = new Map<number, StravaDetailedActivity[]>();
+  private serialised = new Map<number, string>();
   private nextActivityId = 0;
   private prng = new Prng(1);
 
@@ -77,6 +87,7 @@ export class AthletesService {
     this.activities = new Map(world.activities.map((activity) => [activity.id, activity]));
     this.timelines = new Map(world.athletes.map((athlete) => [athlete.profile.id, []]));
     for (const activity of world.activities) this.timelines.get(activity.athlete.id)!.push(activity);
+    this.serialised.clear();
     this.nextActivityId = world.nextActivityId;
     this.prng = new Prng(this.config.STRAVA_SANDBOX_SEED ^ 0x5eed);
   }
@@ -102,18 +113,40 @@ export class AthletesService {
    * `after` is given; and, like Strava, some pages hold fewer items than asked before the end.
    */
   listActivities(athleteId: number, query: ActivityQuery): StravaSummaryActivity[] {
-    let list = (this.timelines.get(athleteId) ?? []).filter(
-      (activity) =>
-        (query.includePrivate || !activity.private) &&
-        (query.before === undefined || startSeconds(activity) < query.before) &&
-        (query.after === undefined || startSeconds(activity) > query.after),
-    );
+    return this.page(athleteId, query).map(toSummary);
+  }
+
+  /** The same page as JSON, from per-activity serialisations kept until the activity changes. */
+  listActivitiesJson(athleteId: number, query: ActivityQuery): string {
+    return `[${this.page(athleteId, query).map((activity) => this.summaryJson(activity)).join(',')}]`;
+  }
+
+  private page(athleteId: number, query: ActivityQuery): StravaDetailedActivity[] {
+    const timeline = this.timelines.get(athleteId) ?? [];
+    const filtered = !query.includePrivate || query.before !== undefined || query.after !== undefined;
+    let list = filtered
+      ? timeline.filter(
+          (activity) =>
+            (query.includePrivate || !activity.private) &&
+            (query.before === undefined || startSeconds(activity) < query.before) &&
+            (query.after === undefined || startSeconds(activity) > query.after),
+        )
+      : timeline.slice();
     if (!(query.after !== undefined && query.before === undefined)) list = list.reverse();
     const { every, fraction } = this.settings.get().shortPages;
     const size = (page: number) => (every > 0 && page % every === 0 ? Math.max(1, Math.floor(query.perPage * fraction)) : query.perPage);
     let start = 0;
     for (let page = 1; page < query.page && start < list.length; page += 1) start += size(page);
-    return list.slice(start, start + size(query.page)).map(toSummary);
+    return list.slice(start, start + size(query.page));
+  }
+
+  private summaryJson(activity: StravaDetailedActivity): string {
+    let json = this.serialised.get(activity.id);
+    if (json === undefined) {
+      json = JSON.stringify(toSummary(activity));
+      this.serialised.set(activity.id, json);
+    }
+    return json;
   }
 
   addActivity(athleteId: number, input: NewActivity): StravaDetailedActivity {
@@ -146,6 +179,7 @@ export class AthletesService {
   updateActivity(id: number, patch: ActivityPatch): { activity: StravaDetailedActivity; updates: Record<string, string> } | undefined {
     const activity = this.activities.get(id);
     if (!activity) return undefined;
+    this.serialised.delete(id);
     const updates: Record<string, string> = {};
     if (patch.name !== undefined) {
       activity.name = patch.name;
@@ -171,6 +205,7 @@ export class AthletesService {
     const activity = this.activities.get(id);
     if (!activity) return undefined;
     this.activities.delete(id);
+    this.serialised.delete(id);
     const timeline = this.timelines.get(activity.athlete.id)!;
     timeline.splice(timeline.indexOf(activity), 1);
     return activity;
