@@ -187,6 +187,16 @@ describe('Strava client against the sandbox', () => {
     it('rotates: a new pair near expiry, the old access token still works, the old refresh token dies at once', async () => {
       const tokens = await connect();
       await sandbox.admin('POST', '/tokens/expire', { access_token: tokens.accessToken, expires_in: 1800 });
+      const raw = await fetch(`${sandbox.baseUrl}/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
+      });
+      const peek = await raw.json();
+      expect(Object.keys(peek).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type']);
+      // That refresh rotated the pair: go on from the new one, as a client that persisted it would.
+      tokens.refreshToken = peek.refresh_token;
+      tokens.accessToken = peek.access_token;
+      await sandbox.admin('POST', '/tokens/expire', { access_token: tokens.accessToken, expires_in: 1800 });
       const stale = { ...tokens, expiresAt: Math.floor(Date.now() / 1000) + 1800 };
       const persisted: StravaTokenSet[] = [];
       const fresh = await client.ensureFreshToken(stale, (pair) => void persisted.push(pair), 3600);
@@ -328,6 +338,12 @@ describe('Strava client against the sandbox', () => {
       const quarter = 15 * 60 * 1000;
       expect(limited.resetAt.getTime()).toBe((Math.floor(Date.now() / quarter) + 1) * quarter);
       expect(faultOf(limited)).toEqual({ message: 'Rate Limit Exceeded', errors: [{ resource: 'Application', field: 'rate limit', code: 'exceeded' }] });
+      // Per application, not per athlete; and no Retry-After.
+      const otherAthlete = await connect(athletes[1]!.id);
+      const response = await fetch(`${sandbox.baseUrl}/api/v3/athlete`, { headers: { authorization: `Bearer ${otherAthlete.accessToken}` } });
+      expect(response.status).toBe(429);
+      expect(response.headers.has('retry-after')).toBe(false);
+      assertValid(validFault, await response.json(), '429 fault');
     });
 
     it('uses midnight UTC when the daily limit is reached', async () => {
@@ -394,6 +410,10 @@ describe('Strava client against the sandbox', () => {
       const error = await client.createPushSubscription(receiver.url, 'verify-me').catch((caught: unknown) => caught);
       expect(faultOf(error)).toEqual({ message: 'Bad Request', errors: [{ resource: 'PushSubscription', field: 'callback url', code: 'not verifiable' }] });
       await expect(client.createPushSubscription(`${receiver.url}?x=1`, 'wrong-token')).rejects.toMatchObject({ status: 400 });
+      // Strava waits 2 s for the echo, no longer.
+      receiver.script.push('slow');
+      await expect(client.createPushSubscription(receiver.url, 'verify-me')).rejects.toMatchObject({ status: 400 });
+      expect(await client.listPushSubscriptions()).toEqual([]);
       await receiver.close();
     });
 

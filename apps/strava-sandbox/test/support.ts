@@ -37,8 +37,8 @@ export async function startSandbox(env: Record<string, string> = {}) {
 export interface Receiver {
   url: string;
   events: StravaWebhookEvent[];
-  /** How the next requests are answered: 'ok', 'fail' (500), 'wrong-challenge'. */
-  script: Array<'ok' | 'fail' | 'wrong-challenge'>;
+  /** How the next requests are answered: 'ok', 'fail' (500), 'wrong-challenge', 'slow' (after 2.5 s). */
+  script: Array<'ok' | 'fail' | 'wrong-challenge' | 'slow'>;
   posts: number;
   close(): Promise<void>;
 }
@@ -56,6 +56,10 @@ export async function startReceiver(verifyToken: string): Promise<Receiver> {
     const mode = receiver.script.shift() ?? 'ok';
     const url = new URL(req.url ?? '/', 'http://receiver');
     if (req.method === 'GET') {
+      if (mode === 'slow') {
+        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ 'hub.challenge': url.searchParams.get('hub.challenge') })), 2500);
+        return;
+      }
       const ok = url.searchParams.get('hub.verify_token') === verifyToken && mode === 'ok';
       res.writeHead(ok ? 200 : 403, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ 'hub.challenge': ok ? url.searchParams.get('hub.challenge') : 'nope' }));
