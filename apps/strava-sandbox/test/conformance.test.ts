@@ -213,6 +213,18 @@ describe('Strava client against the sandbox', () => {
       expect(faultOf(error)).toEqual({ message: 'Bad Request', errors: [{ resource: 'RefreshToken', field: 'refresh_token', code: 'invalid' }] });
     });
 
+    it('refreshes once when several callers find the token expiring at the same time', async () => {
+      const tokens = await connect();
+      await sandbox.admin('POST', '/tokens/expire', { access_token: tokens.accessToken, expires_in: 600 });
+      const stale = { ...tokens, expiresAt: Math.floor(Date.now() / 1000) + 600 };
+      const persisted: StravaTokenSet[] = [];
+      const results = await Promise.all([1, 2, 3].map(() => client.ensureFreshToken(stale, (pair) => void persisted.push(pair))));
+      expect(new Set(results.map((pair) => pair.refreshToken)).size).toBe(1);
+      expect(results[0]!.refreshToken).not.toBe(tokens.refreshToken);
+      expect(persisted.every((pair) => pair.refreshToken === results[0]!.refreshToken)).toBe(true);
+      expect((await client.getAthlete(results[0]!.accessToken)).id).toBe(athletes[0]!.id);
+    });
+
     it('rejects an expired access token with 401 and refreshes it', async () => {
       const tokens = await connect();
       await sandbox.admin('POST', '/tokens/expire', { athlete_id: athletes[0]!.id });

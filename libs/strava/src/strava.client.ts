@@ -1,5 +1,6 @@
 import {
   StravaAccessDeniedError,
+  StravaApiError,
   StravaError,
   StravaNetworkError,
   StravaRateLimitError,
@@ -88,6 +89,7 @@ export class StravaClient {
   private readonly timeoutMs: number;
   private readonly now: () => Date;
   private latestRateLimits: StravaRateLimits | undefined;
+  private readonly refreshing = new Map<string, Promise<StravaTokenSet>>();
 
   constructor(private readonly options: StravaClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
@@ -139,11 +141,19 @@ export class StravaClient {
    * and may rotate the refresh token (the old one stops working at once): always persist the result.
    */
   async refresh(refreshToken: string, scope?: string): Promise<StravaTokenSet> {
-    const body = await this.request<StravaTokenResponseBody>(`${this.baseUrl}/oauth/token`, {
-      method: 'POST',
-      form: { ...this.clientCredentials(), refresh_token: refreshToken, grant_type: 'refresh_token' },
-    });
-    return { ...toTokenSet(body), ...(scope === undefined ? {} : { scope }) };
+    // One refresh per refresh token at a time: with rotation, a second concurrent refresh would
+    // present a token Strava has just invalidated.
+    let pending = this.refreshing.get(refreshToken);
+    if (!pending) {
+      pending = this.request<StravaTokenResponseBody>(`${this.baseUrl}/oauth/token`, {
+        method: 'POST',
+        form: { ...this.clientCredentials(), refresh_token: refreshToken, grant_type: 'refresh_token' },
+      })
+        .then(toTokenSet)
+        .finally(() => this.refreshing.delete(refreshToken));
+      this.refreshing.set(refreshToken, pending);
+    }
+    return { ...(await pending), ...(scope === undefined ? {} : { scope }) };
   }
 
   /**
@@ -183,15 +193,18 @@ export class StravaClient {
   }
 
   /** One page of `/athlete/activities`. */
-  listActivitiesPage(
+  async listActivitiesPage(
     accessToken: string,
     { after, before, perPage = MAX_PER_PAGE, page = 1 }: ListActivitiesOptions = {},
   ): Promise<StravaSummaryActivity[]> {
-    return this.request(`${this.apiBaseUrl}/athlete/activities`, {
+    const activities = await this.request<unknown>(`${this.apiBaseUrl}/athlete/activities`, {
       accessToken,
       rateLimited: true,
       query: { after, before, page, per_page: Math.min(Math.max(1, perPage), MAX_PER_PAGE) },
     });
+    // A page that is not a list would otherwise end (or break) an iteration silently.
+    if (!Array.isArray(activities)) throw new StravaApiError('Strava answered /athlete/activities with something other than a list', 200);
+    return activities as StravaSummaryActivity[];
   }
 
   /**
