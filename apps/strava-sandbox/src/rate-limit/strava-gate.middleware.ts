@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, type NestMiddleware } from '@nestjs/common';
+import { MetricsService } from '@runnerly/platform';
 import { Faults, type StravaFaultException } from '../common/strava-fault.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { RateLimitService } from './rate-limit.service.js';
@@ -14,11 +15,20 @@ const OAUTH_TOKEN_PATHS = new Set(['/oauth/token', '/api/v3/oauth/token', '/oaut
  */
 @Injectable()
 export class StravaGateMiddleware implements NestMiddleware {
+  private readonly refused: ReturnType<MetricsService['counter']>;
+
   constructor(
     private readonly rateLimits: RateLimitService,
     private readonly requests: RequestLogService,
     private readonly settings: SettingsService,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.refused = metrics.counter({
+      name: 'strava_sandbox_refused_requests_total',
+      help: 'Requests the sandbox refused before routing: rate limited (429) or application inactive (403)',
+      labelNames: ['reason'],
+    });
+  }
 
   use(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void {
     // Mounted on every route, the middleware sees req.url relative to its mount point.
@@ -32,9 +42,15 @@ export class StravaGateMiddleware implements NestMiddleware {
     if (api && !subscriptions) {
       const decision = this.rateLimits.record(false);
       for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
-      if (decision.limited) return send(res, Faults.rateLimited());
+      if (decision.limited) {
+        this.refused.inc({ reason: 'rate_limited' });
+        return send(res, Faults.rateLimited());
+      }
     }
-    if (this.settings.get().program.appInactive && path !== '/oauth/authorize') return send(res, Faults.appInactive());
+    if (this.settings.get().program.appInactive && path !== '/oauth/authorize') {
+      this.refused.inc({ reason: 'app_inactive' });
+      return send(res, Faults.appInactive());
+    }
     next();
   }
 }

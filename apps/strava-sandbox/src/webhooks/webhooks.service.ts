@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { MetricsService } from '@runnerly/platform';
 import type { StravaPushSubscription, StravaWebhookEvent } from '@runnerly/strava';
 import { ClockService } from '../common/clock.service.js';
 import { Faults } from '../common/strava-fault.js';
@@ -36,11 +37,19 @@ export class WebhooksService implements OnModuleDestroy {
   private deliveryLog: Delivery[] = [];
   private inFlight = new Set<Promise<void>>();
   private shutdown = new AbortController();
+  private readonly delivered: ReturnType<MetricsService['counter']>;
 
   constructor(
     private readonly settings: SettingsService,
     private readonly clock: ClockService,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.delivered = metrics.counter({
+      name: 'strava_sandbox_webhook_events_total',
+      help: 'Webhook events the sandbox sent, by outcome after all attempts',
+      labelNames: ['outcome'],
+    });
+  }
 
   async onModuleDestroy(): Promise<void> {
     this.shutdown.abort();
@@ -127,6 +136,7 @@ export class WebhooksService implements OnModuleDestroy {
         await response.body?.cancel();
         if (response.status >= 200 && response.status < 300) {
           delivery.status = 'delivered';
+          this.delivered.inc({ outcome: 'delivered' });
           return;
         }
         delivery.lastError = `HTTP ${response.status}`;
@@ -138,5 +148,6 @@ export class WebhooksService implements OnModuleDestroy {
       }
     }
     delivery.status = 'failed';
+    this.delivered.inc({ outcome: 'failed' });
   }
 }
