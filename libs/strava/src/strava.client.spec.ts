@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StravaAccessDeniedError, StravaNetworkError, StravaRateLimitError, StravaTimeoutError } from './errors.js';
+import { StravaAccessDeniedError, StravaNetworkError, StravaRateLimitError, StravaServerError, StravaTimeoutError } from './errors.js';
 import { StravaClient } from './strava.client.js';
 
 const options = { baseUrl: 'https://www.strava.com/', clientId: '1234', clientSecret: 'secret' };
@@ -48,12 +48,13 @@ describe('StravaClient (no network)', () => {
   });
 });
 
-describe('StravaClient timeouts', () => {
+describe('StravaClient against a misbehaving server', () => {
   let server: Server;
   let baseUrl: string;
   beforeAll(async () => {
-    server = createServer(() => {
-      // never answers
+    server = createServer((request, response) => {
+      // /api/v3/athlete never answers; the activities list comes back as an HTML page
+      if (request.url?.startsWith('/api/v3/athlete/activities')) response.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy</html>');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -66,5 +67,12 @@ describe('StravaClient timeouts', () => {
   it('gives up after timeoutMs with a typed error', async () => {
     const client = new StravaClient({ ...options, baseUrl, timeoutMs: 100 });
     await expect(client.getAthlete('t')).rejects.toBeInstanceOf(StravaTimeoutError);
+  });
+
+  it('does not mistake a non-JSON 200 for data', async () => {
+    const client = new StravaClient({ ...options, baseUrl, timeoutMs: 1000 });
+    const error = await client.listActivitiesPage('t').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StravaServerError);
+    expect((error as StravaServerError).retryable).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import {
   StravaError,
   StravaNetworkError,
   StravaRateLimitError,
+  StravaServerError,
   StravaTimeoutError,
   toStravaError,
 } from './errors.js';
@@ -276,12 +277,18 @@ export class StravaClient {
     if (observed) this.latestRateLimits = observed;
     const text = await readBody(response, this.timeoutMs, method, target.pathname);
     let body: unknown = text;
+    let json = text === '';
     if (text) {
       try {
         body = JSON.parse(text) as unknown;
+        json = true;
       } catch {
         // not JSON: keep the text for the error message
       }
+    }
+    if (response.ok && !json) {
+      // e.g. an HTML page from a proxy in front of Strava: nothing a caller can use, maybe transient.
+      throw new StravaServerError(`Strava answered ${response.status} without JSON (${method} ${target.pathname})`, response.status);
     }
     if (!response.ok) {
       // A 429 names no window: the daily one when its usage is at the limit, else the 15-minute one.
