@@ -3,7 +3,7 @@ import type { StravaDetailedActivity, StravaSummaryActivity } from '@runnerly/st
 import { ClockService } from '../common/clock.service.js';
 import { STRAVA_SANDBOX_CONFIG, type StravaSandboxConfig } from '../config.js';
 import { Prng } from '../seed/prng.js';
-import { buildActivity, generateWorld, type SandboxAthlete, type SandboxWorld } from '../seed/world.js';
+import { buildActivity, generateWorld, legacyType, type SandboxAthlete, type SandboxWorld } from '../seed/world.js';
 import { SettingsService } from '../settings/settings.service.js';
 
 export interface ActivityQuery {
@@ -187,7 +187,7 @@ export class AthletesService {
     }
     if (patch.sport_type !== undefined) {
       activity.sport_type = patch.sport_type;
-      activity.type = patch.sport_type === 'TrailRun' ? 'Run' : patch.sport_type;
+      activity.type = legacyType(patch.sport_type);
       updates.type = activity.type;
     }
     if (patch.private !== undefined) {

@@ -120,9 +120,9 @@ export class OAuthService {
     const code = newToken();
     this.codes.set(code, { athleteId: athlete.profile.id, scopes, expiresAt: this.clock.nowSeconds() + CODE_TTL_SECONDS });
     target.searchParams.set('code', code);
-    target.searchParams.set('scope', scopes.join(','));
-    // Strava writes the scope list with literal commas.
-    return target.toString().replace(/scope=([^&]*)/, (_, value: string) => `scope=${decodeURIComponent(value)}`);
+    // Strava writes the scope list with literal commas (and colons).
+    target.search = `${target.search}&scope=${scopes.map((scope) => encodeURIComponent(scope).replace(/%3A/gi, ':')).join(',')}`;
+    return target.toString();
   }
 
   /** `grant_type=authorization_code`: single use, short-lived, and bound to the athlete limit. */

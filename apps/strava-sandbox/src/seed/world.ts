@@ -97,7 +97,12 @@ function defaultName(localHour: number, sport: string): string {
   return `${part} ${label}`;
 }
 
-const LEGACY_TYPE: Record<string, string> = { TrailRun: 'Run', MountainBikeRide: 'Ride', GravelRide: 'Ride' };
+const LEGACY_TYPE: Record<string, string> = { TrailRun: 'Run', MountainBikeRide: 'Ride', GravelRide: 'Ride', EMountainBikeRide: 'EBikeRide' };
+
+/** The deprecated `type` Strava still sends next to `sport_type`. */
+export function legacyType(sportType: string): string {
+  return LEGACY_TYPE[sportType] ?? sportType;
+}
 
 export interface ActivityDraft {
   sportType: string;
@@ -138,7 +143,7 @@ export function buildActivity(prng: Prng, id: number, athleteId: number, draft: 
     moving_time: Math.round(draft.movingTime),
     elapsed_time: elapsed,
     total_elevation_gain: round(draft.elevationGain),
-    type: LEGACY_TYPE[draft.sportType] ?? draft.sportType,
+    type: legacyType(draft.sportType),
     sport_type: draft.sportType,
     workout_type: draft.workoutType ?? (draft.sportType.endsWith('Run') ? 0 : null),
     id,
