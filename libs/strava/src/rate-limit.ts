@@ -75,7 +75,8 @@ function sameWindow(scope: RateLimitScope, observedAt: Date, now: Date): boolean
 
 /**
  * The window that is exhausted (daily first: it resets later), or undefined when requests may go
- * on. `readRequest` also checks the read limits. Usage seen in an earlier window no longer counts.
+ * on. `readRequest` (anything but an upload) also checks the read limits. Usage seen in an earlier
+ * window no longer counts.
  */
 export function exhaustedWindow(
   limits: StravaRateLimits | undefined,

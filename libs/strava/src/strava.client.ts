@@ -248,7 +248,8 @@ export class StravaClient {
     const method = options.method ?? 'GET';
     if (options.rateLimited) {
       const now = this.now();
-      const scope = exhaustedWindow(this.latestRateLimits, method === 'GET', now);
+      // Strava's "read" limits cover every request but uploads, and this client uploads nothing.
+      const scope = exhaustedWindow(this.latestRateLimits, true, now);
       if (scope) throw new StravaRateLimitError(rateLimitResetAt(scope, now), scope, this.latestRateLimits, undefined, false);
     }
     const target = new URL(url);
