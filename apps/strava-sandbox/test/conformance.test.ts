@@ -462,6 +462,15 @@ describe('Strava client against the sandbox', () => {
     });
   });
 
+  it('has schema validators that do reject wrong shapes', async () => {
+    const [activity] = await client.listActivitiesPage((await connect()).accessToken, { perPage: 1 });
+    expect(validActivities([activity])).toBe(true);
+    expect(validActivities([{ ...activity, distance: '10 km' }])).toBe(false);
+    expect(validActivities([{ ...activity, sport_type: 'Jogging' }])).toBe(false);
+    expect(validActivities([{ ...activity, start_date: '2026-01-01 10:00' }])).toBe(false);
+    expect(validFault({ message: 'x', errors: [{ resource: 1 }] })).toBe(false);
+  });
+
   it('never saw a token in a URL', async () => {
     const tokens = await connect();
     await client.getAthlete(tokens.accessToken);
