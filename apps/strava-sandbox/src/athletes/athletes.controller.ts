@@ -1,9 +1,8 @@
 import { Controller, Get, Header, Headers, Param, Query, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { StravaDetailedActivity } from '@runnerly/strava';
-import { param, type Params } from '../common/params.js';
+import { bearer, param, type Params } from '../common/params.js';
 import { Faults, StravaFaultFilter } from '../common/strava-fault.js';
-import { bearer } from '../oauth/oauth.controller.js';
 import { type AccessGrant, OAuthService } from '../oauth/oauth.service.js';
 import { AthletesService } from './athletes.service.js';
 

@@ -32,3 +32,9 @@ export async function parseMultipart(contentType: string, body: Buffer): Promise
   }
   return result;
 }
+
+/** The token of an `Authorization: Bearer …` header. */
+export function bearer(authorization: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  return match?.[1];
+}

@@ -2,15 +2,10 @@ import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res, UseFilters 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AthletesService } from '../athletes/athletes.service.js';
-import { mergeParams, param, params } from '../common/params.js';
+import { bearer, mergeParams, param, params } from '../common/params.js';
 import { Faults, StravaFaultFilter } from '../common/strava-fault.js';
 import { renderConsentPage } from './consent-page.js';
 import { OAuthService } from './oauth.service.js';
-
-export function bearer(authorization: string | undefined): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-  return match?.[1];
-}
 
 /** Strava's OAuth endpoints: consent page, token exchange and refresh, deauthorization. */
 @ApiExcludeController()
