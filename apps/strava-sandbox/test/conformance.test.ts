@@ -236,6 +236,19 @@ describe('Strava client against the sandbox', () => {
       expect((await client.getAthlete(fresh.accessToken)).id).toBe(athletes[0]!.id);
     });
 
+    it('revokes a pair through /oauth/revoke (2027), leaving the athlete\'s other pairs alone', async () => {
+      const first = await connect();
+      const second = await connect();
+      await client.revoke(first.refreshToken, 'refresh_token');
+      await expect(client.getAthlete(first.accessToken)).rejects.toBeInstanceOf(StravaUnauthorizedError);
+      await expect(client.refresh(first.refreshToken)).rejects.toBeInstanceOf(StravaInvalidGrantError);
+      expect((await client.getAthlete(second.accessToken)).id).toBe(athletes[0]!.id);
+      await client.revoke(second.accessToken);
+      await expect(client.refresh(second.refreshToken)).rejects.toBeInstanceOf(StravaInvalidGrantError);
+      const badClient = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: CLIENT_ID, clientSecret: 'nope-nope-nope' });
+      await expect(badClient.revoke('anything')).rejects.toBeInstanceOf(StravaInvalidClientError);
+    });
+
     it('deauthorize revokes every token of the athlete', async () => {
       const tokens = await connect();
       const second = await connect();

@@ -73,6 +73,8 @@ interface RequestOptions {
   form?: Record<string, string>;
   query?: Record<string, string | number | undefined>;
   accessToken?: string;
+  /** HTTP Basic client authentication (client_secret_basic). */
+  basicAuth?: boolean;
   /** Counts against the rate limits (API calls do; OAuth calls don't). */
   rateLimited?: boolean;
 }
@@ -182,6 +184,18 @@ export class StravaClient {
     });
   }
 
+  /**
+   * Strava's announced successor of deauthorize (`/oauth/revoke`, from 2027-06-01): revoking either
+   * token of a pair revokes both. The sandbox serves it already.
+   */
+  async revoke(token: string, tokenTypeHint?: 'access_token' | 'refresh_token'): Promise<void> {
+    await this.request(`${this.baseUrl}/oauth/revoke`, {
+      method: 'POST',
+      basicAuth: true,
+      form: { token, ...(tokenTypeHint ? { token_type_hint: tokenTypeHint } : {}) },
+    });
+  }
+
   getAthlete(accessToken: string): Promise<StravaSummaryAthlete> {
     return this.request(`${this.apiBaseUrl}/athlete`, { accessToken, rateLimited: true });
   }
@@ -258,6 +272,10 @@ export class StravaClient {
     }
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.accessToken) headers.authorization = `Bearer ${options.accessToken}`;
+    if (options.basicAuth) {
+      const credentials = `${encodeURIComponent(this.options.clientId)}:${encodeURIComponent(this.options.clientSecret)}`;
+      headers.authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
+    }
     let response: Response;
     try {
       response = await fetch(target, {

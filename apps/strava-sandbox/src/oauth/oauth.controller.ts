@@ -80,6 +80,18 @@ export class OAuthController {
     throw Faults.invalidGrantType();
   }
 
+  /** Strava's announced replacement for deauthorize: HTTP Basic client auth, body `token`. */
+  @Post('oauth/revoke')
+  @HttpCode(200)
+  revoke(@Headers('authorization') authorization: string | undefined, @Body() body: unknown): Record<string, never> {
+    const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
+    const [clientId, ...secret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':') : [];
+    if (!basic) throw Faults.invalidClientSecret();
+    this.oauth.checkClient(decodeURIComponent(clientId ?? ''), decodeURIComponent(secret.join(':')));
+    this.oauth.revoke(param(mergeParams({}, body), 'token'));
+    return {};
+  }
+
   @Post('oauth/deauthorize')
   @HttpCode(200)
   deauthorize(@Headers('authorization') authorization: string | undefined, @Query() query: unknown, @Body() body: unknown) {

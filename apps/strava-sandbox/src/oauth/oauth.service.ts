@@ -15,6 +15,8 @@ const CODE_TTL_SECONDS = 600;
 
 export interface AccessGrant {
   token: string;
+  /** The authorization (code exchange) this token descends from, through refreshes. */
+  pairId: number;
   athleteId: number;
   scopes: string[];
   expiresAt: number;
@@ -22,6 +24,7 @@ export interface AccessGrant {
 
 interface RefreshGrant {
   token: string;
+  pairId: number;
   athleteId: number;
   scopes: string[];
   /** The access token the last exchange or refresh handed out with this refresh token. */
@@ -49,6 +52,7 @@ export class OAuthService {
   private codes = new Map<string, AuthorizationCode>();
   private accessGrants = new Map<string, AccessGrant>();
   private refreshGrants = new Map<string, RefreshGrant>();
+  private nextPairId = 1;
 
   constructor(
     @Inject(STRAVA_SANDBOX_CONFIG) private readonly config: StravaSandboxConfig,
@@ -134,8 +138,9 @@ export class OAuthService {
     const { athleteLimit } = this.settings.get().program;
     const connected = this.connectedAthletes();
     if (athleteLimit !== null && !connected.has(grant.athleteId) && connected.size >= athleteLimit) throw Faults.athleteLimit();
-    const access = this.issueAccess(grant.athleteId, grant.scopes);
-    const refresh: RefreshGrant = { token: newToken(), athleteId: grant.athleteId, scopes: grant.scopes, accessToken: access.token };
+    const pairId = this.nextPairId++;
+    const access = this.issueAccess(grant.athleteId, grant.scopes, pairId);
+    const refresh: RefreshGrant = { token: newToken(), pairId, athleteId: grant.athleteId, scopes: grant.scopes, accessToken: access.token };
     this.refreshGrants.set(refresh.token, refresh);
     const athlete = this.athletes.find(grant.athleteId)!;
     return { ...this.tokenBody(access, refresh.token), athlete: { ...athlete.profile } };
@@ -153,7 +158,7 @@ export class OAuthService {
     if (current && current.expiresAt - this.clock.nowSeconds() > SAME_TOKEN_THRESHOLD_SECONDS) {
       return this.tokenBody(current, grant.token);
     }
-    const access = this.issueAccess(grant.athleteId, grant.scopes);
+    const access = this.issueAccess(grant.athleteId, grant.scopes, grant.pairId);
     grant.accessToken = access.token;
     if (this.settings.get().rotateRefreshTokens) {
       this.refreshGrants.delete(grant.token);
@@ -175,6 +180,28 @@ export class OAuthService {
     const grant = this.authenticate(accessToken);
     this.revokeAthlete(grant.athleteId);
     return { access_token: grant.token };
+  }
+
+  /**
+   * `/oauth/revoke` (announced for 2027-06-01, RFC 7009 style): revoking either token of a pair
+   * revokes both (and the older access tokens of the same pair). Unknown tokens are ignored.
+   */
+  revoke(token: string | undefined): void {
+    const pairId = (token && (this.accessGrants.get(token)?.pairId ?? this.refreshGrants.get(token)?.pairId)) || undefined;
+    if (pairId === undefined) return;
+    let athleteId: number | undefined;
+    for (const [key, grant] of this.accessGrants) {
+      if (grant.pairId === pairId) {
+        athleteId = grant.athleteId;
+        this.accessGrants.delete(key);
+      }
+    }
+    for (const [key, grant] of this.refreshGrants) {
+      if (grant.pairId === pairId) this.refreshGrants.delete(key);
+    }
+    if (athleteId !== undefined && !this.connectedAthletes().has(athleteId)) {
+      this.webhooks.publish({ object_type: 'athlete', object_id: athleteId, aspect_type: 'update', updates: { authorized: 'false' }, owner_id: athleteId });
+    }
   }
 
   /** Revokes the athlete's tokens and tells the app through its push subscription. */
@@ -221,8 +248,8 @@ export class OAuthService {
     return new Set([...this.refreshGrants.values()].map((grant) => grant.athleteId));
   }
 
-  private issueAccess(athleteId: number, scopes: string[]): AccessGrant {
-    const grant: AccessGrant = { token: newToken(), athleteId, scopes, expiresAt: this.clock.nowSeconds() + ACCESS_TOKEN_TTL_SECONDS };
+  private issueAccess(athleteId: number, scopes: string[], pairId: number): AccessGrant {
+    const grant: AccessGrant = { token: newToken(), pairId, athleteId, scopes, expiresAt: this.clock.nowSeconds() + ACCESS_TOKEN_TTL_SECONDS };
     this.accessGrants.set(grant.token, grant);
     return grant;
   }

@@ -6,7 +6,7 @@ import { SettingsService } from '../settings/settings.service.js';
 import { RateLimitService } from './rate-limit.service.js';
 import { RequestLogService } from './request-log.service.js';
 
-const OAUTH_TOKEN_PATHS = new Set(['/oauth/token', '/api/v3/oauth/token', '/oauth/deauthorize']);
+const OAUTH_TOKEN_PATHS = new Set(['/oauth/token', '/api/v3/oauth/token', '/oauth/deauthorize', '/oauth/revoke']);
 
 /**
  * In front of every Strava-facing route: counts it, answers 403 while the application is
