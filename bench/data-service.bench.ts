@@ -170,13 +170,17 @@ export default async function main(): Promise<BenchResult[]> {
     // round is the one least disturbed by others.
     const best = { serviceReads: 0, bareReads: 0, serviceIngest: 0, bareIngest: 0 };
     for (let round = 0; round < ROUNDS; round += 1) {
-      best.bareReads = Math.max(best.bareReads, readsPerSecond(await load({ title: 'bare reads', url: `${bare.url}${readPath}` })));
-      best.serviceReads = Math.max(
-        best.serviceReads,
-        readsPerSecond(await load({ title: 'service reads', url: `${service.url}${readPath}`, headers: { authorization } })),
+      const bareReads = readsPerSecond(await load({ title: 'bare reads', url: `${bare.url}${readPath}` }));
+      const serviceReads = readsPerSecond(await load({ title: 'service reads', url: `${service.url}${readPath}`, headers: { authorization } }));
+      const bareIngest = runsPerSecond(await ingest(bare, bareWriter, 'bare ingest', { 'content-type': 'application/json' }));
+      const serviceIngest = runsPerSecond(await ingest(service, serviceWriter, 'service ingest', json));
+      console.log(
+        `  round ${round + 1}: reads ${Math.round(serviceReads)} vs bare ${Math.round(bareReads)} req/s; ingest ${Math.round(serviceIngest)} vs bare ${Math.round(bareIngest)} runs/s`,
       );
-      best.bareIngest = Math.max(best.bareIngest, runsPerSecond(await ingest(bare, bareWriter, 'bare ingest', { 'content-type': 'application/json' })));
-      best.serviceIngest = Math.max(best.serviceIngest, runsPerSecond(await ingest(service, serviceWriter, 'service ingest', json)));
+      best.bareReads = Math.max(best.bareReads, bareReads);
+      best.serviceReads = Math.max(best.serviceReads, serviceReads);
+      best.bareIngest = Math.max(best.bareIngest, bareIngest);
+      best.serviceIngest = Math.max(best.serviceIngest, serviceIngest);
     }
 
     const setup = `${CONNECTIONS} connections, ${DURATION_SECONDS} s × best of ${ROUNDS} rounds, pool ${POOL_SIZE}, LOG_LEVEL=warn`;
