@@ -1,0 +1,175 @@
+// token-dealer throughput, each figure next to baselines measured in the same run:
+// - tokens/s of POST /oauth/token (client_credentials, client_secret_basic, ES256 RFC 9068 JWT,
+//   audience data-service) vs a bare node:http server doing the same authentication and signing
+//   (the limit) and vs node-oidc-provider's client-credentials grant (same alg, audience, scopes);
+// - guarded requests/s through the @runnerly/auth guard (real token-dealer JWKS and revocation
+//   list) vs the same Fastify/Nest route left open.
+// Every server runs as a child process (one Node process each); autocannon drives them from here.
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestDatabase, freePort, leaseTestRedis } from '@runnerly/testing';
+import autocannon from 'autocannon';
+import { type BenchResult, compared } from './types.js';
+
+const root = join(import.meta.dirname, '..');
+const appDir = join(root, 'apps', 'token-dealer');
+const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = 32;
+const NODE_ARGS = ['--import', '@swc-node/register/esm-register'];
+const ISSUER = 'http://127.0.0.1:5000';
+
+interface Child {
+  process: ChildProcess;
+  url: string;
+}
+
+async function startChild(script: string, env: Record<string, string>, port?: number): Promise<Child> {
+  const child = spawn(process.execPath, [...NODE_ARGS, script], {
+    cwd: appDir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  if (port !== undefined) {
+    child.stdout!.resume();
+    const url = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 240; i += 1) {
+      if (child.exitCode !== null) throw new Error(`${script} exited: ${stderr.slice(-2000)}`);
+      const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
+      if (ready) return { process: child, url };
+      await sleep(250);
+    }
+    throw new Error(`${script} not ready: ${stderr.slice(-2000)}`);
+  }
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\d+)/.exec(out);
+      if (match) resolve({ process: child, url: `http://127.0.0.1:${match[1]}` });
+    });
+    child.on('exit', () => reject(new Error(`${script} exited: ${stderr.slice(-2000)}`)));
+  });
+}
+
+async function stop(child: Child | undefined): Promise<void> {
+  if (child === undefined || child.process.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.process.once('exit', resolve));
+  child.process.kill('SIGTERM');
+  await Promise.race([exited, sleep(5000).then(() => child.process.kill('SIGKILL'))]);
+}
+
+async function load(options: autocannon.Options): Promise<number> {
+  const result = await autocannon({ connections: CONNECTIONS, duration: DURATION_SECONDS, ...options });
+  const failures = result.non2xx + result.errors + result.timeouts;
+  if (failures > result.requests.total * 0.001) {
+    throw new Error(`${options.url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
+  }
+  return result.requests.average;
+}
+
+/** Best of a few rounds, round-robin between targets: the machine is shared, noise only slows down. */
+async function measure(targets: Record<string, autocannon.Options>): Promise<Record<string, number>> {
+  const best: Record<string, number> = {};
+  for (const options of Object.values(targets)) await autocannon({ ...options, connections: CONNECTIONS, duration: 1 });
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const [name, options] of Object.entries(targets)) best[name] = Math.max(best[name] ?? 0, await load(options));
+  }
+  return best;
+}
+
+function tokenRequest(url: string, path: string, clientId: string, secret: string, body: string): autocannon.Options {
+  return {
+    url: `${url}${path}`,
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body,
+  };
+}
+
+async function checkToken(options: autocannon.Options): Promise<string> {
+  const response = await fetch(options.url, { method: 'POST', headers: options.headers as Record<string, string>, body: options.body as string });
+  const json = (await response.json()) as { access_token?: string };
+  if (!response.ok || !json.access_token) throw new Error(`${options.url}: ${response.status} ${JSON.stringify(json)}`);
+  const header = JSON.parse(Buffer.from(json.access_token.split('.')[0]!, 'base64url').toString()) as { alg: string };
+  if (header.alg !== 'ES256') throw new Error(`${options.url}: signed with ${header.alg}`);
+  return json.access_token;
+}
+
+export default async function run(): Promise<BenchResult[]> {
+  const [database, redis, dealerPort] = await Promise.all([createTestDatabase(), leaseTestRedis(), freePort()]);
+  const children: Child[] = [];
+  try {
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex'),
+      TOKEN_DEALER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      TOKEN_DEALER_ISSUER: ISSUER,
+      TOKEN_DEALER_PORT: String(dealerPort),
+      LOG_LEVEL: 'warn',
+    };
+    const dealer = await startChild('src/main.ts', env, dealerPort);
+    children.push(dealer);
+    const created = spawnSync(
+      process.execPath,
+      [...NODE_ARGS, 'apps/token-dealer/src/cli/main.ts', 'clients', 'create', '--id', 'bench', '--scope', 'runs:read users:read users:write', '--audience', 'data-service'],
+      { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' },
+    );
+    if (created.status !== 0) throw new Error(`clients create: ${created.stderr}`);
+    const { client_secret: secret } = JSON.parse(created.stdout) as { client_secret: string };
+    const clientEnv = { BENCH_CLIENT_ID: 'bench', BENCH_CLIENT_SECRET: secret };
+    const [bare, oidc] = await Promise.all([startChild('bench/bare-server.ts', clientEnv), startChild('bench/oidc-server.ts', clientEnv)]);
+    children.push(bare, oidc);
+
+    const form = 'grant_type=client_credentials&scope=runs:read&audience=data-service';
+    const targets = {
+      'token-dealer': tokenRequest(dealer.url, '/oauth/token', 'bench', secret, form),
+      bare: tokenRequest(bare.url, '/oauth/token', 'bench', secret, form),
+      'oidc-provider': tokenRequest(oidc.url, '/token', 'bench', secret, 'grant_type=client_credentials&scope=runs:read'),
+    };
+    const token = await checkToken(targets['token-dealer']);
+    await checkToken(targets.bare);
+    await checkToken(targets['oidc-provider']);
+    const tokens = await measure(targets);
+    await Promise.all([stop(bare), stop(oidc)]);
+
+    const guarded = await startChild(
+      'bench/guarded-server.ts',
+      { BENCH_ISSUER: ISSUER, BENCH_TOKEN_DEALER_URL: dealer.url, BENCH_REDIS_URL: redis.url },
+    );
+    children.push(guarded);
+    const authorization = { authorization: `Bearer ${token}` };
+    const check = await fetch(`${guarded.url}/guarded`, { headers: authorization });
+    if (!check.ok) throw new Error(`guarded route refused the token: ${check.status} ${await check.text()}`);
+    const requests = await measure({
+      guarded: { url: `${guarded.url}/guarded`, headers: authorization },
+      open: { url: `${guarded.url}/open`, headers: authorization },
+    });
+
+    const tokenNotes = `ES256 (jsonwebtoken), client_secret_basic, ${CONNECTIONS} connections, best of ${ROUNDS}×${DURATION_SECONDS}s; token-dealer at LOG_LEVEL=warn`;
+    return [
+      compared('token-dealer POST /oauth/token', 'tokens/s', tokens['token-dealer']!, { name: 'oidc-provider client_credentials', value: tokens['oidc-provider']! }, {
+        target: '≥ 1.5× oidc-provider',
+        notes: tokenNotes,
+      }),
+      compared('token-dealer POST /oauth/token', 'tokens/s', tokens['token-dealer']!, { name: 'bare node:http (auth + sign)', value: tokens.bare! }, {
+        target: '≥ 0.6× bare',
+        notes: tokenNotes,
+      }),
+      compared('guarded GET (@Scopes, ES256, revocation check)', 'requests/s', requests.guarded!, { name: 'same route @Public', value: requests.open! }, {
+        notes: 'one token reused (verified-token cache hit + one Redis MGET for revocation per request)',
+      }),
+    ];
+  } finally {
+    for (const child of children.reverse()) await stop(child);
+    await Promise.all([database.drop(), redis.release()]);
+  }
+}
