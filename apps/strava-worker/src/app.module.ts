@@ -72,9 +72,10 @@ export class AppModule implements OnApplicationShutdown {
             new StravaRateLimiter(redis, clock, {
               shortLimit: config.STRAVA_RATE_LIMIT_15MIN,
               longLimit: config.STRAVA_RATE_LIMIT_DAILY,
+              trustHeaders: options.trustRateHeaders ?? !options.rateWindowsMs,
               ...(options.rateWindowsMs
-                ? { shortWindowMs: options.rateWindowsMs.short, longWindowMs: options.rateWindowsMs.long, trustHeaders: false }
-                : { trustHeaders: true }),
+                ? { shortWindowMs: options.rateWindowsMs.short, longWindowMs: options.rateWindowsMs.long }
+                : {}),
             }),
         },
         {

@@ -2,10 +2,11 @@ import { env } from '@runnerly/config';
 import { SPORT_TYPES } from '@runnerly/data-client';
 import { z } from 'zod';
 
-const sportTypes = env.list(['Run', 'TrailRun', 'VirtualRun']).refine(
-  (types) => types.length > 0 && types.every((type) => (SPORT_TYPES as readonly string[]).includes(type)),
-  { message: `must be a comma-separated list of Strava sport types (${SPORT_TYPES.slice(0, 4).join(', ')}, …)` },
-);
+const sportTypes = env
+  .list(['Run', 'TrailRun', 'VirtualRun'])
+  .refine((types) => types.length > 0 && types.every((type) => (SPORT_TYPES as readonly string[]).includes(type)), {
+    message: `must be a comma-separated list of Strava sport types (${SPORT_TYPES.slice(0, 4).join(', ')}, …)`,
+  });
 
 export const StravaWorkerConfigSchema = z.object({
   STRAVA_WORKER_PORT: env.port(5002),

@@ -50,7 +50,10 @@ describe('strava-worker', () => {
 
   it('shows queues to operators: JSON and Bull Board', async () => {
     const overview = await (await fetch(`${baseUrl}/queues`)).json();
-    expect(overview.queues.map((queue: { name: string }) => queue.name)).toEqual(['strava-sync', 'strava-housekeeping']);
+    expect(overview.queues.map((queue: { name: string }) => queue.name)).toEqual([
+      'strava-sync',
+      'strava-housekeeping',
+    ]);
     expect(overview.stravaBudget[0]).toMatchObject({ scope: '15min', remaining: 100 });
     const board = await fetch(`${baseUrl}/queues/board`);
     expect(board.status).toBe(200);

@@ -54,7 +54,10 @@ async function startTokenDealer(issuer: TestIssuer): Promise<Server> {
       }
       const form = new URLSearchParams(body);
       const scope = form.get('scope') ?? '';
-      const token = issuer.sign({ scope, aud: 'data-service', sub: 'strava-worker', client_id: 'strava-worker' }, { expiresIn: 600 });
+      const token = issuer.sign(
+        { scope, aud: 'data-service', sub: 'strava-worker', client_id: 'strava-worker' },
+        { expiresIn: 600 },
+      );
       response
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 600, scope }));
@@ -88,7 +91,11 @@ export class Stack {
 
   static async start(): Promise<Stack> {
     const stack = new Stack();
-    [stack.redis, stack.database, stack.issuer] = await Promise.all([leaseTestRedis(), createTestDatabase(), createTestIssuer()]);
+    [stack.redis, stack.database, stack.issuer] = await Promise.all([
+      leaseTestRedis(),
+      createTestDatabase(),
+      createTestIssuer(),
+    ]);
     stack.connection = createRedisConnection(stack.redis.url);
     stack.state = new SyncStateStore(stack.connection);
     stack.dealer = await startTokenDealer(stack.issuer);
@@ -122,7 +129,12 @@ export class Stack {
         scope: 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write',
       }),
     );
-    stack.strava = new StravaClient({ baseUrl: stack.sandboxUrl, clientId: STRAVA_CLIENT_ID, clientSecret: STRAVA_CLIENT_SECRET, now: () => stack.clock.now() });
+    stack.strava = new StravaClient({
+      baseUrl: stack.sandboxUrl,
+      clientId: STRAVA_CLIENT_ID,
+      clientSecret: STRAVA_CLIENT_SECRET,
+      now: () => stack.clock.now(),
+    });
     return stack;
   }
 
@@ -207,7 +219,12 @@ export class Stack {
       stravaAthleteId: athleteId,
       firstname: 'Test',
       lastname: `Athlete ${athleteId}`,
-      strava: { accessToken: tokens.access_token, refreshToken: tokens.refresh_token, expiresAt: tokens.expires_at, scope },
+      strava: {
+        accessToken: tokens.access_token,
+        refreshToken: tokens.refresh_token,
+        expiresAt: tokens.expires_at,
+        scope,
+      },
     });
     return { userId: user.id, accessToken: tokens.access_token };
   }
@@ -255,6 +272,8 @@ export class Stack {
     await Promise.all([...this.workers].map((worker) => worker.close()));
     await this.redis.flush();
     await this.sandboxCall('POST', '/reset');
+    if (this.dataService)
+      for await (const user of this.data.allUsers({ limit: 500 })) await this.data.deleteUser(user.id);
     this.clock.offsetMs = 0;
   }
 

@@ -85,6 +85,8 @@ describe('sync of one athlete (sandbox, data-service, Redis)', () => {
     await syncs.requestSync(userId, { reason: SyncReason.Manual });
     const state = await done(userId);
     expect(state.progress.pages).toBeGreaterThan(Math.ceil(athlete!.activity_count / 200));
-    expect((await stack.storedRuns(userId)).map((run) => run.stravaId).sort()).toEqual(expected.map((run) => run.id).sort());
+    expect((await stack.storedRuns(userId)).map((run) => run.stravaId).sort()).toEqual(
+      expected.map((run) => run.id).sort(),
+    );
   });
 });

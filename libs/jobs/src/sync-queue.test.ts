@@ -36,7 +36,11 @@ describe('SyncQueue and SyncStateStore', () => {
     expect(job?.name).toBe(JobName.SyncAthlete);
     expect(job?.data).toMatchObject({ userId: 'u1', reason: SyncReason.Manual, requestId: 'r1' });
     expect(job?.opts.attempts).toBeGreaterThan(1);
-    expect(await syncs.state.get('u1')).toMatchObject({ status: SyncStatus.Queued, reason: SyncReason.Webhook, disconnected: false });
+    expect(await syncs.state.get('u1')).toMatchObject({
+      status: SyncStatus.Queued,
+      reason: SyncReason.Webhook,
+      disconnected: false,
+    });
   });
 
   it('keeps one request that arrives while the athlete is being synced, and runs it afterwards', async () => {
@@ -91,7 +95,11 @@ describe('SyncQueue and SyncStateStore', () => {
     });
     await state.markFailed('u3', { code: 'strava_revoked', message: 'the athlete revoked access' });
     await state.setDisconnected('u3', true);
-    expect(await state.get('u3')).toMatchObject({ status: SyncStatus.Failed, disconnected: true, lastError: { code: 'strava_revoked' } });
+    expect(await state.get('u3')).toMatchObject({
+      status: SyncStatus.Failed,
+      disconnected: true,
+      lastError: { code: 'strava_revoked' },
+    });
     await syncs.requestSync('u3', { reason: SyncReason.Connected });
     expect(await state.get('u3')).toMatchObject({ status: SyncStatus.Queued, disconnected: false });
     await state.remove('u3');

@@ -41,7 +41,10 @@ export class SyncQueue {
     const job = await this.queue.add(
       JobName.SyncAthlete,
       { userId, reason, requestedAt: requestedAt.toISOString(), ...(requestId ? { requestId } : {}) },
-      { ...jobOptions(JobName.SyncAthlete, this.policy), deduplication: { id: jobIds.syncAthlete(userId), keepLastIfActive: true } },
+      {
+        ...jobOptions(JobName.SyncAthlete, this.policy),
+        deduplication: { id: jobIds.syncAthlete(userId), keepLastIfActive: true },
+      },
     );
     return { jobId: job.id ?? '' };
   }
@@ -58,7 +61,10 @@ export class SyncQueue {
       userIds.map((userId) => ({
         name: JobName.SyncAthlete,
         data: { userId, reason, requestedAt: requestedAt.toISOString(), ...(requestId ? { requestId } : {}) },
-        opts: { ...jobOptions(JobName.SyncAthlete, this.policy), deduplication: { id: jobIds.syncAthlete(userId), keepLastIfActive: true } },
+        opts: {
+          ...jobOptions(JobName.SyncAthlete, this.policy),
+          deduplication: { id: jobIds.syncAthlete(userId), keepLastIfActive: true },
+        },
       })),
     );
   }

@@ -25,7 +25,8 @@ import { HOUSEKEEPING_QUEUE } from '../common/tokens.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import { HousekeepingService } from './housekeeping.service.js';
 
-type HousekeepingJobName = JobName.ScheduleSyncs | JobName.SyncStravaAthlete | JobName.DeleteRun | JobName.DeleteAthlete;
+type HousekeepingJobName =
+  JobName.ScheduleSyncs | JobName.SyncStravaAthlete | JobName.DeleteRun | JobName.DeleteAthlete;
 type Handlers = { [N in HousekeepingJobName]: (job: Job<JobPayloads[N]>) => Promise<unknown> };
 
 /**

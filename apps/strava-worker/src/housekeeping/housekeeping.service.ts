@@ -30,7 +30,10 @@ export class HousekeepingService {
    * Queues a sync of every connected athlete, a page of users at a time (flat memory for any
    * number of athletes). `save` records the cursor so a retried fan-out resumes where it stopped.
    */
-  async handleScheduleSyncs(data: ScheduleSyncsData, save: (data: ScheduleSyncsData) => Promise<void>): Promise<number> {
+  async handleScheduleSyncs(
+    data: ScheduleSyncsData,
+    save: (data: ScheduleSyncsData) => Promise<void>,
+  ): Promise<number> {
     let { cursor, queued = 0 } = data;
     do {
       const page = await this.data.listUsers({ connected: 'true', limit: FAN_OUT_PAGE, ...(cursor ? { cursor } : {}) });

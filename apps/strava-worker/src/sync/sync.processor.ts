@@ -5,7 +5,15 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { createRedisConnection, JobName, QUEUE_PREFIX, QueueName, type SyncAthleteData, type SyncQueue, type SyncStateStore } from '@runnerly/jobs';
+import {
+  createRedisConnection,
+  JobName,
+  QUEUE_PREFIX,
+  QueueName,
+  type SyncAthleteData,
+  type SyncQueue,
+  type SyncStateStore,
+} from '@runnerly/jobs';
 import { MetricsService, runWithRequestId } from '@runnerly/platform';
 import { ServiceClientError } from '@runnerly/service-client';
 import { StravaError } from '@runnerly/strava';
@@ -58,7 +66,9 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
       // Jobs are not limited by count; a limiter must exist for `queue.rateLimit()` to park the queue.
       limiter: { max: 1_000_000, duration: 1_000 },
       maximumRateLimitDelay: this.options.maxParkMs ?? 30_000,
-      ...(this.options.lockDurationMs ? { lockDuration: this.options.lockDurationMs, stalledInterval: this.options.lockDurationMs } : {}),
+      ...(this.options.lockDurationMs
+        ? { lockDuration: this.options.lockDurationMs, stalledInterval: this.options.lockDurationMs }
+        : {}),
     });
     this.worker.on('error', (error) => this.logger.error({ err: error }, 'sync worker error'));
     this.worker.on('failed', (job, error) => void this.onFailed(job, error));
@@ -89,12 +99,19 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
   private async onError(job: Job<SyncAthleteData, void>, token: string | undefined, error: unknown): Promise<never> {
     const { userId } = job.data;
     if (error instanceof StravaPausedError) {
-      const waitMs = Math.max(1, Math.min(error.until.getTime() - this.clock.now().getTime(), this.options.maxParkMs ?? Infinity));
+      const waitMs = Math.max(
+        1,
+        Math.min(error.until.getTime() - this.clock.now().getTime(), this.options.maxParkMs ?? Infinity),
+      );
       await this.state.markWaiting(userId, error.until);
-      if (error.reason === 'app_inactive') await this.state.recordError(userId, { code: SyncErrorCode.AppInactive, message: error.message });
+      if (error.reason === 'app_inactive')
+        await this.state.recordError(userId, { code: SyncErrorCode.AppInactive, message: error.message });
       await this.syncQueue.queue.rateLimit(waitMs);
       this.outcomes.inc({ outcome: 'rate_limited' });
-      this.logger.warn({ userId, until: error.until.toISOString(), reason: error.reason }, 'Strava paused: sync parked');
+      this.logger.warn(
+        { userId, until: error.until.toISOString(), reason: error.reason },
+        'Strava paused: sync parked',
+      );
       throw Worker.RateLimitError();
     }
     if (error instanceof SyncHandedBackError) {
@@ -126,6 +143,7 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
 
 function describe(error: unknown): { code: string; message: string } {
   if (error instanceof StravaError) return { code: SyncErrorCode.StravaUnavailable, message: error.message };
-  if (error instanceof ServiceClientError) return { code: SyncErrorCode.DataServiceUnavailable, message: error.message };
+  if (error instanceof ServiceClientError)
+    return { code: SyncErrorCode.DataServiceUnavailable, message: error.message };
   return { code: SyncErrorCode.Internal, message: error instanceof Error ? error.message : String(error) };
 }

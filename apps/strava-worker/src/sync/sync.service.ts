@@ -78,7 +78,10 @@ export class SyncService {
       }
       let inserted = 0;
       for (let start = 0; start < runs.length; start += this.config.STRAVA_SYNC_BATCH_SIZE) {
-        const result = await this.data.upsertRuns(userId, runs.slice(start, start + this.config.STRAVA_SYNC_BATCH_SIZE));
+        const result = await this.data.upsertRuns(
+          userId,
+          runs.slice(start, start + this.config.STRAVA_SYNC_BATCH_SIZE),
+        );
         inserted += result.inserted;
       }
       outcome.pages += 1;
@@ -137,7 +140,9 @@ export class SyncService {
       return await this.data.getStravaToken(userId);
     } catch (error) {
       if (error instanceof ServiceClientError && error.status === 404) {
-        throw new SyncAbortedError(SyncErrorCode.NotConnected, 'Runnerly holds no Strava tokens for this user', { cause: error });
+        throw new SyncAbortedError(SyncErrorCode.NotConnected, 'Runnerly holds no Strava tokens for this user', {
+          cause: error,
+        });
       }
       throw error;
     }
@@ -161,7 +166,10 @@ export class SyncService {
         await this.data.putStravaToken(userId, token);
         return;
       } catch (error) {
-        if (attempt >= STORE_TOKEN_ATTEMPTS || (error instanceof ServiceClientError && error.status >= 400 && error.status < 500)) {
+        if (
+          attempt >= STORE_TOKEN_ATTEMPTS ||
+          (error instanceof ServiceClientError && error.status >= 400 && error.status < 500)
+        ) {
           this.logger.error({ userId, err: error }, 'could not store the refreshed Strava tokens');
           throw error;
         }
@@ -177,11 +185,19 @@ export class SyncService {
     } catch (error) {
       if (error instanceof StravaInvalidGrantError) {
         await this.disconnect(userId);
-        throw new SyncAbortedError(SyncErrorCode.Revoked, 'Strava refused the athlete’s refresh token: access was revoked', { cause: error });
+        throw new SyncAbortedError(
+          SyncErrorCode.Revoked,
+          'Strava refused the athlete’s refresh token: access was revoked',
+          { cause: error },
+        );
       }
       if (error instanceof StravaMissingScopeError) {
         await this.disconnect(userId);
-        throw new SyncAbortedError(SyncErrorCode.MissingScope, 'the athlete did not allow Runnerly to read activities', { cause: error });
+        throw new SyncAbortedError(
+          SyncErrorCode.MissingScope,
+          'the athlete did not allow Runnerly to read activities',
+          { cause: error },
+        );
       }
       if (error instanceof StravaAppInactiveError) {
         // The operator's problem, the same for every athlete: wait a window, do not hammer Strava.

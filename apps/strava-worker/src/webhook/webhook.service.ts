@@ -51,7 +51,11 @@ export class WebhookService {
     const ids = requestId ? { requestId } : {};
     switch (action) {
       case WebhookAction.SyncAthlete:
-        await this.add(JobName.SyncStravaAthlete, { stravaAthleteId: event.owner_id, ...ids }, jobIds.syncStravaAthlete(event.owner_id));
+        await this.add(
+          JobName.SyncStravaAthlete,
+          { stravaAthleteId: event.owner_id, ...ids },
+          jobIds.syncStravaAthlete(event.owner_id),
+        );
         break;
       case WebhookAction.DeleteRun:
         await this.add(
@@ -61,7 +65,11 @@ export class WebhookService {
         );
         break;
       case WebhookAction.DeleteAthlete:
-        await this.add(JobName.DeleteAthlete, { stravaAthleteId: event.owner_id, ...ids }, jobIds.deleteAthlete(event.owner_id));
+        await this.add(
+          JobName.DeleteAthlete,
+          { stravaAthleteId: event.owner_id, ...ids },
+          jobIds.deleteAthlete(event.owner_id),
+        );
         break;
       case WebhookAction.Ignored:
         break;
@@ -77,7 +85,11 @@ export class WebhookService {
     if (event.aspect_type === 'delete') return WebhookAction.DeleteRun;
     // An activity whose sport changed away from running is no longer a run.
     const newType = event.updates.sport_type ?? event.updates.type;
-    if (event.aspect_type === 'update' && typeof newType === 'string' && !this.config.STRAVA_RUN_SPORT_TYPES.includes(newType)) {
+    if (
+      event.aspect_type === 'update' &&
+      typeof newType === 'string' &&
+      !this.config.STRAVA_RUN_SPORT_TYPES.includes(newType)
+    ) {
       return WebhookAction.DeleteRun;
     }
     return WebhookAction.SyncAthlete;
