@@ -17,9 +17,19 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [PlatformModule.forRoot({ service: 'dashboard', logLevel: config.LOG_LEVEL }), PassportModule, ClientsModule],
+      imports: [
+        PlatformModule.forRoot({ service: 'dashboard', logLevel: config.LOG_LEVEL }),
+        PassportModule,
+        ClientsModule,
+      ],
       controllers: [AuthController, ApiController, WebController],
-      providers: [{ provide: DASHBOARD_CONFIG, useValue: config }, AuthService, StravaStrategy, TrainingService, SyncService],
+      providers: [
+        { provide: DASHBOARD_CONFIG, useValue: config },
+        AuthService,
+        StravaStrategy,
+        TrainingService,
+        SyncService,
+      ],
       exports: [DASHBOARD_CONFIG],
     };
   }

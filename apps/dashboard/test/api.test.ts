@@ -35,7 +35,11 @@ describe('dashboard JSON API', () => {
   it('logs in: the athlete from the token response, a new session id, tokens never in the page', async () => {
     const me = await (await get('/api/me')).json();
     const [athlete] = await stack.sandbox.athletes();
-    expect(me).toMatchObject({ stravaAthleteId: athlete!.id, firstname: athlete!.firstname, lastname: athlete!.lastname });
+    expect(me).toMatchObject({
+      stravaAthleteId: athlete!.id,
+      firstname: athlete!.firstname,
+      lastname: athlete!.lastname,
+    });
     expect(me.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(me.csrfToken).toMatch(/^[\w-]{32}$/);
     expect(JSON.stringify(me)).not.toMatch(/accessToken|refreshToken/);
@@ -51,7 +55,10 @@ describe('dashboard JSON API', () => {
     const refused = await jar.fetch(`${stack.dashboard.url}/api/sync`, { method: 'POST' });
     expect(refused.status).toBe(403);
     const { csrfToken } = await (await get('/api/me')).json();
-    const accepted = await jar.fetch(`${stack.dashboard.url}/api/sync`, { method: 'POST', headers: { 'x-csrf-token': csrfToken } });
+    const accepted = await jar.fetch(`${stack.dashboard.url}/api/sync`, {
+      method: 'POST',
+      headers: { 'x-csrf-token': csrfToken },
+    });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ status: 'queued', lastError: null });
   });

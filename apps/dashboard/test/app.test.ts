@@ -48,7 +48,9 @@ describe('dashboard', () => {
     expect(await metrics.text()).toContain('http_request_duration_seconds_bucket{');
     const openapi = await (await fetch(`${baseUrl}/openapi.json`)).json();
     expect(openapi.info.title).toBe('Runnerly dashboard');
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/api/me', '/api/runs', '/api/stats', '/api/sync', '/auth/logout']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/api/me', '/api/runs', '/api/stats', '/api/sync', '/auth/logout']),
+    );
   });
 
   it('answers an unknown route with a JSON 404 that carries the request id', async () => {
@@ -92,11 +94,15 @@ describe('dashboard', () => {
   it('refuses a callback whose state does not match, without exchanging the code', async () => {
     const jar = new CookieJar();
     await jar.fetch(`${baseUrl}/auth/strava`);
-    const forged = await jar.fetch(`${baseUrl}/auth/strava/callback?state=forged&code=abc&scope=read,activity:read_all`);
+    const forged = await jar.fetch(
+      `${baseUrl}/auth/strava/callback?state=forged&code=abc&scope=read,activity:read_all`,
+    );
     expect(forged.status).toBe(303);
     expect(forged.headers.get('location')).toBe('/?login_error=login_expired');
     // No session at all (a callback that was never started) is refused the same way.
-    const stray = await new CookieJar().fetch(`${baseUrl}/auth/strava/callback?state=x&code=abc&scope=read,activity:read_all`);
+    const stray = await new CookieJar().fetch(
+      `${baseUrl}/auth/strava/callback?state=x&code=abc&scope=read,activity:read_all`,
+    );
     expect(stray.headers.get('location')).toBe('/?login_error=login_expired');
   });
 
@@ -111,14 +117,18 @@ describe('dashboard', () => {
     const response2 = await unticked.fetch(`${baseUrl}/auth/strava/callback?state=${state2}&code=abc&scope=read`);
     expect(response2.headers.get('location')).toBe('/?login_error=missing_scope');
     // The state is single-use: replaying the callback is refused.
-    const replay = await unticked.fetch(`${baseUrl}/auth/strava/callback?state=${state2}&code=abc&scope=read,activity:read_all`);
+    const replay = await unticked.fetch(
+      `${baseUrl}/auth/strava/callback?state=${state2}&code=abc&scope=read,activity:read_all`,
+    );
     expect(replay.headers.get('location')).toBe('/?login_error=login_expired');
   });
 
   it('tells Strava being unreachable apart from the runner’s choices', async () => {
     const jar = new CookieJar();
     const state = await jar.startLogin(baseUrl);
-    const response = await jar.fetch(`${baseUrl}/auth/strava/callback?state=${state}&code=abc&scope=read,activity:read_all`);
+    const response = await jar.fetch(
+      `${baseUrl}/auth/strava/callback?state=${state}&code=abc&scope=read,activity:read_all`,
+    );
     expect(response.headers.get('location')).toBe('/?login_error=strava_unavailable');
   });
 

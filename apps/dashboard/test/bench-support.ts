@@ -21,7 +21,13 @@ import type { BenchResult } from '../../../bench/types.js';
 const DURATION_S = 4;
 const CONNECTIONS = 10;
 
-function compared(name: string, unit: string, value: number, baseline: { name: string; value: number }, extra: Pick<BenchResult, 'target' | 'notes'> = {}): BenchResult {
+function compared(
+  name: string,
+  unit: string,
+  value: number,
+  baseline: { name: string; value: number },
+  extra: Pick<BenchResult, 'target' | 'notes'> = {},
+): BenchResult {
   return { name, unit, value, baseline, ratio: value / baseline.value, ...extra };
 }
 
@@ -45,7 +51,12 @@ async function bareReactBytes(): Promise<number> {
       root: dir,
       configFile: false,
       logLevel: 'silent',
-      resolve: { alias: { react: join(WEB_ROOT, '../node_modules/react'), 'react-dom': join(WEB_ROOT, '../node_modules/react-dom') } },
+      resolve: {
+        alias: {
+          react: join(WEB_ROOT, '../node_modules/react'),
+          'react-dom': join(WEB_ROOT, '../node_modules/react-dom'),
+        },
+      },
       build: { outDir: join(dir, 'dist'), target: 'es2022', reportCompressedSize: false },
     });
     return gzippedAssets(join(dir, 'dist', 'assets'));
@@ -88,8 +99,22 @@ export async function runDashboardBench(): Promise<BenchResult[]> {
     await client.set(
       `${SESSION_PREFIX}${sid}`,
       JSON.stringify({
-        cookie: { originalMaxAge: 3_600_000, expires: new Date(Date.now() + 3_600_000).toISOString(), httpOnly: true, path: '/', sameSite: 'lax' },
-        user: { id: '00000000-0000-4000-8000-000000000001', stravaAthleteId: 1, firstname: 'Bench', lastname: 'Runner', city: null, country: null, profileImageUrl: null },
+        cookie: {
+          originalMaxAge: 3_600_000,
+          expires: new Date(Date.now() + 3_600_000).toISOString(),
+          httpOnly: true,
+          path: '/',
+          sameSite: 'lax',
+        },
+        user: {
+          id: '00000000-0000-4000-8000-000000000001',
+          stravaAthleteId: 1,
+          firstname: 'Bench',
+          lastname: 'Runner',
+          city: null,
+          country: null,
+          profileImageUrl: null,
+        },
         csrfToken: 'x'.repeat(32),
       }),
       'EX',
@@ -104,11 +129,21 @@ export async function runDashboardBench(): Promise<BenchResult[]> {
     const start = await requestsPerSecond(`${url}/auth/strava`);
     const baseline = { name: 'GET /health/live (no session)', value: live };
     return [
-      compared('page JS + CSS, gzipped', 'KiB', page / 1024, { name: 'bare React hello, same build', value: bare / 1024 }, {
-        target: '≤ 1.5× bare React',
+      compared(
+        'page JS + CSS, gzipped',
+        'KiB',
+        page / 1024,
+        { name: 'bare React hello, same build', value: bare / 1024 },
+        {
+          target: '≤ 1.5× bare React',
+        },
+      ),
+      compared('GET /api/me (Redis session)', 'req/s', me, baseline, {
+        notes: `${CONNECTIONS} connections, ${DURATION_S} s`,
       }),
-      compared('GET /api/me (Redis session)', 'req/s', me, baseline, { notes: `${CONNECTIONS} connections, ${DURATION_S} s` }),
-      compared('GET /auth/strava (new session + state)', 'req/s', start, baseline, { notes: 'each request writes a session to Redis' }),
+      compared('GET /auth/strava (new session + state)', 'req/s', start, baseline, {
+        notes: 'each request writes a session to Redis',
+      }),
     ];
   } finally {
     await app.close();

@@ -27,9 +27,24 @@ const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core
 async function accessibilityViolations(page: Page): Promise<string[]> {
   await page.evaluate(AXE_SOURCE);
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: {
+          run(
+            context: Document,
+            options: object,
+          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>;
+        };
+      }
+    ).axe;
     const { violations } = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+    return violations.map(
+      (v) =>
+        `${v.impact} ${v.id}: ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
   });
 }
 
@@ -79,7 +94,9 @@ describe('the runner’s page in a browser', () => {
     await page.getByRole('button', { name: 'Authorize' }).click();
 
     const [athlete] = await stack.sandbox.athletes();
-    await expect.poll(() => page.getByTestId('athlete-name').textContent()).toBe(`${athlete!.firstname} ${athlete!.lastname}`);
+    await expect
+      .poll(() => page.getByTestId('athlete-name').textContent())
+      .toBe(`${athlete!.firstname} ${athlete!.lastname}`);
     await shot(page, '3-first-sync', false); // queued, running or done: whatever the worker has got to
     // The first sync was queued at login: runs appear when it is done, without reloading.
     await page.getByTestId('runs').waitFor({ timeout: 90_000 });
@@ -109,18 +126,25 @@ describe('the runner’s page in a browser', () => {
       const newest = await page.getByTestId('runs').locator('time').first().getAttribute('datetime');
       await older.click();
       await page.getByText('Page 2').waitFor();
-      await expect.poll(() => page.getByTestId('runs').locator('time').first().getAttribute('datetime')).not.toBe(newest);
+      await expect
+        .poll(() => page.getByTestId('runs').locator('time').first().getAttribute('datetime'))
+        .not.toBe(newest);
       const olderStart = await page.getByTestId('runs').locator('time').first().getAttribute('datetime');
       expect(olderStart! < newest!).toBe(true);
     }
 
     // A phone-sized screen.
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByRole('button', { name: 'Newer' }).click().catch(() => undefined);
+    await page
+      .getByRole('button', { name: 'Newer' })
+      .click()
+      .catch(() => undefined);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot(page, '6-phone', false);
     expect(await accessibilityViolations(page)).toEqual([]);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
 
     // Strava refusing the app during a sync: the runner is told it is the operator's problem.

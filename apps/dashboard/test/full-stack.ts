@@ -1,12 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@runnerly/config';
 import { freePort } from '@runnerly/testing';
-import { Cleanup, type Dashboard, type Sandbox, startDashboard, startSandbox, testDatabase, testRedis } from './stack.js';
+import {
+  Cleanup,
+  type Dashboard,
+  type Sandbox,
+  startDashboard,
+  startSandbox,
+  testDatabase,
+  testRedis,
+} from './stack.js';
 
 // The whole stack for the dashboard's API and browser tests.
 
 export const DASHBOARD_SCOPES = ['users:read', 'users:write', 'strava-tokens:write', 'runs:read'];
-const WORKER_SCOPES = ['users:read', 'users:write', 'strava-tokens:read', 'strava-tokens:write', 'runs:read', 'runs:write'];
+const WORKER_SCOPES = [
+  'users:read',
+  'users:write',
+  'strava-tokens:read',
+  'strava-tokens:write',
+  'runs:read',
+  'runs:write',
+];
 
 export interface Stack {
   sandbox: Sandbox;
@@ -27,7 +42,11 @@ interface Closable {
 export async function startStack(options: { worker?: boolean } = {}): Promise<Stack> {
   const cleanup = new Cleanup();
   try {
-    const [redis, dealerDb, dataDb] = await Promise.all([testRedis(cleanup), testDatabase(cleanup), testDatabase(cleanup)]);
+    const [redis, dealerDb, dataDb] = await Promise.all([
+      testRedis(cleanup),
+      testDatabase(cleanup),
+      testDatabase(cleanup),
+    ]);
     const sandbox = cleanup.add(await startSandbox(), (s) => s.close());
 
     const { createApp: createTokenDealer } = await import('@runnerly/token-dealer/src/app.js');
@@ -70,7 +89,11 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
     await data.listen(0, '127.0.0.1');
     const dataServiceUrl = (await data.getUrl()).replace('[::1]', '127.0.0.1');
 
-    const strava = { STRAVA_BASE_URL: sandbox.url, STRAVA_CLIENT_ID: sandbox.clientId, STRAVA_CLIENT_SECRET: sandbox.clientSecret };
+    const strava = {
+      STRAVA_BASE_URL: sandbox.url,
+      STRAVA_CLIENT_ID: sandbox.clientId,
+      STRAVA_CLIENT_SECRET: sandbox.clientSecret,
+    };
     if (options.worker) {
       const { createApp: createWorker } = await import('@runnerly/strava-worker/src/app.js');
       const { StravaWorkerConfigSchema } = await import('@runnerly/strava-worker/src/config.js');

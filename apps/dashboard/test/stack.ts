@@ -47,7 +47,11 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
       if (!response.ok) throw new Error(`sandbox settings: ${response.status} ${await response.text()}`);
     },
     async athletes() {
-      const list = (await (await fetch(`${url}/_sandbox/athletes`)).json()) as Array<{ id: number; firstname: string; lastname: string }>;
+      const list = (await (await fetch(`${url}/_sandbox/athletes`)).json()) as Array<{
+        id: number;
+        firstname: string;
+        lastname: string;
+      }>;
       return list.map(({ id, firstname, lastname }) => ({ id, firstname, lastname }));
     },
     close: () => app.close(),

@@ -4,7 +4,15 @@ import { personalBests, type RunSummary } from './personal-bests.js';
 let nextId = 1;
 function run(distance: number, movingTime: number, extra: Partial<RunSummary> = {}): RunSummary {
   const id = nextId++;
-  return { stravaId: id, name: `run ${id}`, sportType: 'Run', startDateLocal: `2026-01-${String(id).padStart(2, '0')}T07:00:00`, distance, movingTime, ...extra };
+  return {
+    stravaId: id,
+    name: `run ${id}`,
+    sportType: 'Run',
+    startDateLocal: `2026-01-${String(id).padStart(2, '0')}T07:00:00`,
+    distance,
+    movingTime,
+    ...extra,
+  };
 }
 
 describe('personalBests', () => {

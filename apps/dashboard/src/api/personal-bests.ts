@@ -42,7 +42,11 @@ export function personalBests(runs: Iterable<RunSummary>, distances = BEST_DISTA
     for (const { key, distance } of distances) {
       if (run.distance < distance) continue;
       const current = best.get(key);
-      if (!current || pace < current.pace || (pace === current.pace && run.startDateLocal < current.run.startDateLocal)) {
+      if (
+        !current ||
+        pace < current.pace ||
+        (pace === current.pace && run.startDateLocal < current.run.startDateLocal)
+      ) {
         best.set(key, { pace, run });
       }
     }

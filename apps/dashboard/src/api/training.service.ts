@@ -45,7 +45,11 @@ export class TrainingService {
         throw new AppException('not_logged_in', 'Your account was removed: log in with Strava again', 401);
       }
       this.logger.error({ err: error }, 'data-service call failed');
-      throw new AppException('data_unavailable', 'Your training data cannot be read right now. Please try again shortly.', 503);
+      throw new AppException(
+        'data_unavailable',
+        'Your training data cannot be read right now. Please try again shortly.',
+        503,
+      );
     }
   }
 }

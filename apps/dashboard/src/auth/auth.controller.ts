@@ -9,7 +9,9 @@ import { LoginFailedFilter } from './login-failed.filter.js';
 import { StravaAuthGuard } from './strava-auth.guard.js';
 
 function promisify(fn: (done: (error?: unknown) => void) => void): Promise<void> {
-  return new Promise((resolve, reject) => fn((error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())));
+  return new Promise((resolve, reject) =>
+    fn((error) => (error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve())),
+  );
 }
 
 @ApiTags('auth')

@@ -30,7 +30,11 @@ export class AuthService {
     private readonly syncQueue: SyncQueue,
     metrics: MetricsService,
   ) {
-    this.logins = metrics.counter({ name: 'dashboard_logins_total', help: 'Strava logins by outcome', labelNames: ['outcome'] });
+    this.logins = metrics.counter({
+      name: 'dashboard_logins_total',
+      help: 'Strava logins by outcome',
+      labelNames: ['outcome'],
+    });
   }
 
   /** After the code exchange: the athlete and their tokens to the data-service, then a first sync. */
@@ -46,7 +50,12 @@ export class AuthService {
       city: athlete.city || null,
       country: athlete.country || null,
       profileImageUrl: profileImage(athlete),
-      strava: { accessToken: login.accessToken, refreshToken: login.refreshToken, expiresAt: login.expiresAt, scope: login.scope },
+      strava: {
+        accessToken: login.accessToken,
+        refreshToken: login.refreshToken,
+        expiresAt: login.expiresAt,
+        scope: login.scope,
+      },
     });
     await this.syncQueue.requestSync(user.id, { reason: SyncReason.Connected, requestId: currentRequestId() });
     this.logger.log({ userId: user.id, stravaAthleteId: athlete.id }, 'athlete logged in');

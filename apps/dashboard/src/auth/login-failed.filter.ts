@@ -15,9 +15,13 @@ export class LoginFailedFilter implements ExceptionFilter {
 
   catch(error: LoginException, host: ArgumentsHost): void {
     const cause = error.cause instanceof Error ? error.cause.message : undefined;
-    if (error.operatorProblem) this.logger.error({ code: error.code, cause }, `Strava login impossible: ${error.message}`);
+    if (error.operatorProblem)
+      this.logger.error({ code: error.code, cause }, `Strava login impossible: ${error.message}`);
     else this.logger.warn({ code: error.code, cause }, 'Strava login did not complete');
     this.auth.recordOutcome(error.code);
-    host.switchToHttp().getResponse<Response>().redirect(303, `/?login_error=${encodeURIComponent(error.code)}`);
+    host
+      .switchToHttp()
+      .getResponse<Response>()
+      .redirect(303, `/?login_error=${encodeURIComponent(error.code)}`);
   }
 }

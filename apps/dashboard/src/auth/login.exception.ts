@@ -50,7 +50,8 @@ export class LoginException extends AppException<LoginFailure> {
       const code = error.reason === 'athlete_limit' ? LoginFailure.StravaAthleteLimit : LoginFailure.StravaAppInactive;
       return new LoginException(code, error.message, cause);
     }
-    if (error instanceof StravaInvalidGrantError) return new LoginException(LoginFailure.LoginExpired, 'authorization code rejected', cause);
+    if (error instanceof StravaInvalidGrantError)
+      return new LoginException(LoginFailure.LoginExpired, 'authorization code rejected', cause);
     if (error.retryable) return new LoginException(LoginFailure.StravaUnavailable, error.message, cause);
     return new LoginException(LoginFailure.Failed, error.message, cause);
   }

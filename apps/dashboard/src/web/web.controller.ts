@@ -34,6 +34,9 @@ export class WebController {
   index(@Res() res: Response): void {
     const file = join(WEB_DIST, 'index.html');
     this.page ??= existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-    res.status(this.page ? 200 : 503).type('html').send(this.page ?? NOT_BUILT);
+    res
+      .status(this.page ? 200 : 503)
+      .type('html')
+      .send(this.page ?? NOT_BUILT);
   }
 }

@@ -5,7 +5,8 @@ import { Landing } from './components/Landing.js';
 import { ErrorPanel, Loading } from './components/States.js';
 import { parseUnit, UNIT_STORAGE_KEY, type Unit } from './lib/units.js';
 
-type Session = { state: 'loading' } | { state: 'anonymous' } | { state: 'error'; error: ApiError } | { state: 'in'; me: Me };
+type Session =
+  { state: 'loading' } | { state: 'anonymous' } | { state: 'error'; error: ApiError } | { state: 'in'; me: Me };
 
 function storedUnit(): Unit {
   try {
@@ -36,7 +37,8 @@ export function App() {
     let live = true;
     api.me().then(
       (me) => live && setSession({ state: 'in', me }),
-      (error: ApiError) => live && setSession(error.status === 401 ? { state: 'anonymous' } : { state: 'error', error }),
+      (error: ApiError) =>
+        live && setSession(error.status === 401 ? { state: 'anonymous' } : { state: 'error', error }),
     );
     return () => {
       live = false;

@@ -76,7 +76,11 @@ export class ApiError extends Error {
 async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, { credentials: 'same-origin', ...init, headers: { accept: 'application/json', ...init.headers } });
+    response = await fetch(path, {
+      credentials: 'same-origin',
+      ...init,
+      headers: { accept: 'application/json', ...init.headers },
+    });
   } catch {
     throw new ApiError(0, 'network', 'Runnerly could not be reached. Check your connection and try again.');
   }
@@ -95,5 +99,6 @@ export const api = {
   stats: (period: Period) => request<{ items: PeriodTotals[] }>(`/api/stats?period=${period}`),
   bests: () => request<Bests>('/api/bests'),
   sync: () => request<SyncState>('/api/sync'),
-  syncNow: (csrfToken: string) => request<SyncState>('/api/sync', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }),
+  syncNow: (csrfToken: string) =>
+    request<SyncState>('/api/sync', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }),
 };

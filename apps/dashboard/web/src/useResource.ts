@@ -2,9 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError } from './api.js';
 
 export type Resource<T> =
-  | { state: 'loading'; data?: T }
-  | { state: 'error'; error: ApiError; data?: T }
-  | { state: 'ready'; data: T };
+  { state: 'loading'; data?: T } | { state: 'error'; error: ApiError; data?: T } | { state: 'ready'; data: T };
 
 /** Loads `load()` whenever `deps` change; keeps the previous data while reloading. */
 export function useResource<T>(load: () => Promise<T>, deps: unknown[]): Resource<T> & { reload: () => void } {

@@ -16,8 +16,8 @@ export function Landing({ loginError }: { loginError: string | null }) {
         {problem && !problem.operator ? 'Try again with Strava' : 'Log in with Strava'}
       </a>
       <p className="fine">
-        Runnerly asks Strava for read access to your profile and your activities, nothing more. You can disconnect at any
-        time from your Strava settings.
+        Runnerly asks Strava for read access to your profile and your activities, nothing more. You can disconnect at
+        any time from your Strava settings.
       </p>
     </main>
   );

@@ -12,7 +12,9 @@ export function PersonalBests({ unit, version }: { unit: Unit; version: number }
     <section aria-labelledby="bests-title">
       <h2 id="bests-title">Personal bests</h2>
       <p className="muted small-print">Fastest average pace among runs at least that long.</p>
-      {bests.state === 'error' && <ErrorPanel title="Personal bests could not load" error={bests.error} onRetry={bests.reload} />}
+      {bests.state === 'error' && (
+        <ErrorPanel title="Personal bests could not load" error={bests.error} onRetry={bests.reload} />
+      )}
       {bests.data === undefined && bests.state === 'loading' && <Loading label="Looking for your fastest runs…" />}
       {bests.data && (
         <ul className="bests">
@@ -29,7 +31,9 @@ export function PersonalBests({ unit, version }: { unit: Unit; version: number }
                   </p>
                 </>
               ) : (
-                <p className="muted">No run of {formatDistance(best.distance, unit, best.distance % 1000 ? 1 : 0)} or more yet.</p>
+                <p className="muted">
+                  No run of {formatDistance(best.distance, unit, best.distance % 1000 ? 1 : 0)} or more yet.
+                </p>
               )}
             </li>
           ))}

@@ -13,7 +13,14 @@ export function RouteMap({ polyline, name }: { polyline?: string | null; name: s
     );
   }
   return (
-    <svg className="route" viewBox={`0 0 ${SIZE} ${SIZE}`} width={SIZE} height={SIZE} role="img" aria-label={`Route of ${name}`}>
+    <svg
+      className="route"
+      viewBox={`0 0 ${SIZE} ${SIZE}`}
+      width={SIZE}
+      height={SIZE}
+      role="img"
+      aria-label={`Route of ${name}`}
+    >
       <path d={path} fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinejoin="round" strokeLinecap="round" />
     </svg>
   );

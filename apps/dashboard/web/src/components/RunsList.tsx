@@ -7,7 +7,14 @@ import { RouteMap } from './RouteMap.js';
 import { Empty, ErrorPanel, Loading } from './States.js';
 
 const PAGE_SIZE = 10;
-const when = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const when = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 export function RunsList({ unit, version }: { unit: Unit; version: number }) {
   // The cursors of the pages seen so far: the last one is the page shown.
@@ -18,7 +25,9 @@ export function RunsList({ unit, version }: { unit: Unit; version: number }) {
   return (
     <section aria-labelledby="runs-title">
       <h2 id="runs-title">Runs</h2>
-      {page.state === 'error' && <ErrorPanel title="Your runs could not load" error={page.error} onRetry={page.reload} />}
+      {page.state === 'error' && (
+        <ErrorPanel title="Your runs could not load" error={page.error} onRetry={page.reload} />
+      )}
       {page.data === undefined && page.state === 'loading' && <Loading label="Loading your runs…" />}
       {page.data && page.data.items.length === 0 && pageNumber === 1 && (
         <Empty title="No runs yet">
@@ -64,7 +73,12 @@ export function RunsList({ unit, version }: { unit: Unit; version: number }) {
       )}
       {page.data && (pageNumber > 1 || page.data.nextCursor) && (
         <nav className="pager" aria-label="Pages of runs">
-          <button type="button" className="button secondary" disabled={pageNumber === 1} onClick={() => setCursors((list) => list.slice(0, -1))}>
+          <button
+            type="button"
+            className="button secondary"
+            disabled={pageNumber === 1}
+            onClick={() => setCursors((list) => list.slice(0, -1))}
+          >
             Newer
           </button>
           <span aria-live="polite">Page {pageNumber}</span>

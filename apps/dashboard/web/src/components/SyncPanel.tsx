@@ -29,7 +29,9 @@ function statusLine(state: SyncState, now: Date): string {
       return `Synced${when}${added}`;
     }
     case 'failed':
-      return state.lastError ? syncProblem(state.lastError.code, state.lastError.message).title : 'The last sync failed';
+      return state.lastError
+        ? syncProblem(state.lastError.code, state.lastError.message).title
+        : 'The last sync failed';
   }
 }
 
@@ -88,7 +90,10 @@ export function SyncPanel({ csrfToken, onSynced }: { csrfToken: string; onSynced
 
   const busy = active(state);
   // A failed sync, or a problem a waiting sync is retrying through (operator problems included).
-  const problem = state?.lastError && state.status !== 'done' ? syncProblem(state.lastError.code, state.lastError.message) : undefined;
+  const problem =
+    state?.lastError && state.status !== 'done'
+      ? syncProblem(state.lastError.code, state.lastError.message)
+      : undefined;
   return (
     <section className="card sync" aria-labelledby="sync-title">
       <div className="sync-text">

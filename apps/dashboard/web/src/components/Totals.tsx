@@ -12,13 +12,18 @@ const PERIODS: Array<{ period: Period; label: string }> = [
 
 export function Totals({ unit, version }: { unit: Unit; version: number }) {
   const totals = useResource(
-    () => Promise.all(PERIODS.map(({ period }) => api.stats(period).then(({ items }) => currentTotals(items, period, new Date())))),
+    () =>
+      Promise.all(
+        PERIODS.map(({ period }) => api.stats(period).then(({ items }) => currentTotals(items, period, new Date()))),
+      ),
     [version],
   );
   return (
     <section aria-labelledby="totals-title">
       <h2 id="totals-title">Totals</h2>
-      {totals.state === 'error' && <ErrorPanel title="Totals could not load" error={totals.error} onRetry={totals.reload} />}
+      {totals.state === 'error' && (
+        <ErrorPanel title="Totals could not load" error={totals.error} onRetry={totals.reload} />
+      )}
       {totals.data === undefined && totals.state === 'loading' && <Loading label="Adding up your runs…" />}
       {totals.data && (
         <ul className="totals">
@@ -29,7 +34,8 @@ export function Totals({ unit, version }: { unit: Unit; version: number }) {
                 <h3>{label}</h3>
                 <p className="big">{formatDistance(item.distance, unit, 1)}</p>
                 <p className="muted">
-                  {item.count} {item.count === 1 ? 'run' : 'runs'} · {formatHours(item.movingTime)} · {formatElevation(item.elevationGain, unit)} up
+                  {item.count} {item.count === 1 ? 'run' : 'runs'} · {formatHours(item.movingTime)} ·{' '}
+                  {formatElevation(item.elevationGain, unit)} up
                 </p>
               </li>
             );

@@ -21,7 +21,10 @@ const shortDate = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 's
 
 /** Weekly distance over the last 16 weeks: an SVG bar chart with a table for screen readers. */
 export function WeeklyChart({ unit, version }: { unit: Unit; version: number }) {
-  const weeks = useResource(() => api.stats('week').then(({ items }) => weeklySeries(items, WEEKS, new Date())), [version]);
+  const weeks = useResource(
+    () => api.stats('week').then(({ items }) => weeklySeries(items, WEEKS, new Date())),
+    [version],
+  );
   const series = weeks.data ?? [];
   const values = series.map((week) => toUnit(week.distance, unit));
   const max = niceMax(Math.max(0, ...values));
@@ -31,7 +34,9 @@ export function WeeklyChart({ unit, version }: { unit: Unit; version: number }) 
   return (
     <section aria-labelledby="weekly-title" className="card">
       <h2 id="weekly-title">Weekly distance</h2>
-      {weeks.state === 'error' && <ErrorPanel title="The chart could not load" error={weeks.error} onRetry={weeks.reload} />}
+      {weeks.state === 'error' && (
+        <ErrorPanel title="The chart could not load" error={weeks.error} onRetry={weeks.reload} />
+      )}
       {weeks.data === undefined && weeks.state === 'loading' && <Loading label="Drawing your weeks…" />}
       {weeks.data && (
         <>
@@ -59,7 +64,14 @@ export function WeeklyChart({ unit, version }: { unit: Unit; version: number }) 
               const x = PAD.left + i * slot + slot * 0.15;
               return (
                 <g key={week.periodStart}>
-                  <rect x={x} y={PAD.top + plotH - h} width={slot * 0.7} height={Math.max(h, 0)} rx={2} className={i === WEEKS - 1 ? 'chart-bar now' : 'chart-bar'}>
+                  <rect
+                    x={x}
+                    y={PAD.top + plotH - h}
+                    width={slot * 0.7}
+                    height={Math.max(h, 0)}
+                    rx={2}
+                    className={i === WEEKS - 1 ? 'chart-bar now' : 'chart-bar'}
+                  >
                     <title>{`Week of ${shortDate.format(wallClock(week.periodStart))}: ${values[i]!.toFixed(1)} ${unit}`}</title>
                   </rect>
                   {i % 4 === 0 && (

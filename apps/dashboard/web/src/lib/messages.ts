@@ -58,7 +58,10 @@ const SYNC_PROBLEMS: Record<string, Problem> = {
     text: 'Log out and log in with Strava again, leaving “View data about your activities” ticked.',
   },
   strava_unavailable: { title: 'Strava is not answering', text: 'Runnerly will try again by itself in a moment.' },
-  data_service_unavailable: { title: 'Runnerly could not save your runs', text: 'It will try again by itself in a moment.' },
+  data_service_unavailable: {
+    title: 'Runnerly could not save your runs',
+    text: 'It will try again by itself in a moment.',
+  },
 };
 
 /** A sync problem, by the worker's error code; operator problems are told as such. */

@@ -29,7 +29,10 @@ describe('weeklySeries', () => {
       ['2026-11-16', 0],
       ['2026-11-23', 15_000],
     ]);
-    expect(weeklySeries([], 2, new Date(2027, 0, 2)).map((week) => week.periodStart)).toEqual(['2026-12-21', '2026-12-28']);
+    expect(weeklySeries([], 2, new Date(2027, 0, 2)).map((week) => week.periodStart)).toEqual([
+      '2026-12-21',
+      '2026-12-28',
+    ]);
   });
 });
 

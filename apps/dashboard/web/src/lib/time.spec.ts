@@ -14,7 +14,9 @@ describe('formatRelative', () => {
 describe('wallClock', () => {
   it('keeps the local wall-clock fields, with or without a trailing Z', () => {
     const date = wallClock('2026-11-20T07:12:30Z');
-    expect([date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes()]).toEqual([2026, 10, 20, 7, 12]);
+    expect([date.getFullYear(), date.getMonth(), date.getDate(), date.getHours(), date.getMinutes()]).toEqual([
+      2026, 10, 20, 7, 12,
+    ]);
     expect(wallClock('2026-01-02T23:59:00').getDate()).toBe(2);
   });
 });
