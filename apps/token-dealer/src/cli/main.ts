@@ -1,22 +1,25 @@
 // The token-dealer's command line (CONTRACT.md): `pnpm --silent token-dealer clients create ...`.
 // Prints exactly one JSON document on stdout; errors go to stderr as `{error, message}`.
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RevocationStore } from '@runnerly/auth';
-import { loadConfig } from '@runnerly/config';
+import { findRepoRoot, loadConfig } from '@runnerly/config';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
+import { CLIENT_CACHE_TTL_MS } from '../clients/client-cache.js';
 import { RedisClientChangeNotifier } from '../clients/client-change.notifier.js';
 import { ClientSecretHasher } from '../clients/client-secret.js';
 import { ClientsException } from '../clients/clients.exception.js';
 import { ClientsRepository } from '../clients/clients.repository.js';
 import { ClientsService } from '../clients/clients.service.js';
+import { readEnvFile, SERVICE_CLIENTS, writeEnvValue } from '../clients/service-clients.js';
 import { secretBytes, TokenDealerConfigSchema, TokenDealerCliConfigSchema } from '../config.js';
 import { openDataSource } from '../database/data-source.js';
 import { KeyCipher } from '../keys/key-cipher.js';
 import { KeysRepository } from '../keys/keys.repository.js';
 import { KeysService } from '../keys/keys.service.js';
-import { CLIENT_CACHE_TTL_MS } from '../clients/client-cache.js';
 
 const USAGE = `usage:
   token-dealer clients create --id ID --scope "S1 S2" --audience AUD [--audience AUD2]
@@ -24,7 +27,9 @@ const USAGE = `usage:
   token-dealer clients list
   token-dealer clients rotate-secret --id ID
   token-dealer clients delete --id ID
-  token-dealer keys rotate [--now]`;
+  token-dealer clients provision --secrets-file FILE   (the dashboard and strava-worker clients; secrets kept in FILE)
+  token-dealer keys rotate [--now]
+Settings come from the environment, the root .env and .runnerly/local.env (written by pnpm start).`;
 
 class UsageError extends Error {}
 
@@ -42,11 +47,13 @@ async function main(argv: string[]): Promise<unknown> {
       scope: { type: 'string', multiple: true },
       audience: { type: 'string', multiple: true },
       'known-secret-env': { type: 'string' },
+      'secrets-file': { type: 'string' },
       now: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [group, command] = positionals;
+  // `provision` alone is what docker-compose runs.
+  const [group, command] = positionals[0] === 'provision' ? ['clients', 'provision'] : positionals;
   if (values.help || group === undefined) throw new UsageError('');
 
   if (group === 'keys' && command === 'rotate') {
@@ -96,6 +103,21 @@ async function main(argv: string[]): Promise<unknown> {
         }
         case 'list':
           return { clients: await clients.list() };
+        case 'provision': {
+          // Secrets are written to the file only, never printed. (Not `--env-file`: Node itself
+          // parses that flag even after the script name and fails when the file does not exist yet.)
+          const file = required(values['secrets-file'], 'secrets-file');
+          const known = readEnvFile(file);
+          const provisioned = [];
+          for (const client of SERVICE_CLIENTS) {
+            const id = process.env[client.idVariable] || client.defaultId;
+            const result = await clients.ensure(id, client.scope, client.audience, known[client.secretVariable] ?? '');
+            if (result.client_secret !== undefined) writeEnvValue(file, client.secretVariable, result.client_secret);
+            const { client_secret: _secret, ...shown } = result;
+            provisioned.push(shown);
+          }
+          return { clients: provisioned };
+        }
         case 'rotate-secret':
           return clients.rotateSecret(required(values.id, 'id'));
         case 'delete':
@@ -118,6 +140,10 @@ async function withDataSource<T>(url: string, fn: (dataSource: DataSource) => Pr
     await dataSource.destroy();
   }
 }
+
+// Operators run this from the repository root after `pnpm start`: use the secrets it generated.
+const localEnv = join(findRepoRoot() ?? process.cwd(), '.runnerly', 'local.env');
+if (!process.env.RUNNERLY_ENV_FILE && existsSync(localEnv)) process.env.RUNNERLY_ENV_FILE = localEnv;
 
 try {
   const result = await main(process.argv.slice(2));
