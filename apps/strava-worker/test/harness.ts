@@ -168,13 +168,13 @@ export class Stack {
     };
   }
 
-  async startWorker(env: Record<string, string> = {}, options: WorkerOptions = {}): Promise<Worker> {
+  async startWorker(env: Record<string, string> = {}, options: WorkerOptions = {}, port = 0): Promise<Worker> {
     const app = await createApp(parseConfig(StravaWorkerConfigSchema, this.workerEnv(env)), {
       clock: this.clock,
       maxParkMs: 200,
       ...options,
     });
-    await app.listen(0, '127.0.0.1');
+    await app.listen(port, '127.0.0.1');
     const worker: Worker = {
       app,
       url: await app.getUrl(),

@@ -1,0 +1,149 @@
+import { createRedisConnection, JobName, QueueName, SyncQueue, SyncReason, SyncStatus } from '@runnerly/jobs';
+import { freePort } from '@runnerly/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { PushSubscriptionService } from '../src/webhook/push-subscription.service.js';
+import { Stack, VERIFY_TOKEN, waitFor, type Worker } from './harness.js';
+
+describe('Strava webhooks', () => {
+  let stack: Stack;
+  let syncs: SyncQueue;
+
+  beforeAll(async () => {
+    stack = await Stack.start();
+    syncs = new SyncQueue(createRedisConnection(stack.redis.url), {});
+  });
+  beforeEach(() => stack.reset());
+  afterAll(async () => {
+    await syncs.close();
+    await stack.close();
+  });
+
+  /** A worker whose push subscription the sandbox verified: the sandbox then delivers real events. */
+  async function subscribedWorker(): Promise<Worker> {
+    const port = await freePort();
+    const worker = await stack.startWorker(
+      { STRAVA_WEBHOOK_CALLBACK_URL: `http://127.0.0.1:${port}/strava/webhook` },
+      {},
+      port,
+    );
+    expect(await worker.app.get(PushSubscriptionService).ensure()).toBe('created');
+    expect(await worker.app.get(PushSubscriptionService).ensure()).toBe('exists');
+    return worker;
+  }
+
+  async function syncedAthlete(index = 0) {
+    const athlete = (await stack.athletes())[index]!;
+    const { userId } = await stack.connect(athlete.id);
+    await syncs.requestSync(userId, { reason: SyncReason.Connected });
+    await waitFor(async () => (await stack.syncState(userId))?.status === SyncStatus.Done);
+    return { athleteId: athlete.id, userId };
+  }
+
+  it('answers the handshake only with the right verify token', async () => {
+    const worker = await stack.startWorker({ STRAVA_WORKER_PROCESS_JOBS: 'false' });
+    const ok = await fetch(
+      `${worker.url}/strava/webhook?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=${VERIFY_TOKEN}`,
+    );
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ 'hub.challenge': 'abc123' });
+    const bad = await fetch(
+      `${worker.url}/strava/webhook?hub.mode=subscribe&hub.challenge=abc123&hub.verify_token=wrong`,
+    );
+    expect(bad.status).toBe(403);
+    expect(await bad.json()).toMatchObject({ error: 'invalid_verify_token' });
+  });
+
+  it('turns each event kind into one job, absorbing redeliveries', async () => {
+    const worker = await stack.startWorker({ STRAVA_WORKER_PROCESS_JOBS: 'false' });
+    const post = (event: Record<string, unknown>) =>
+      fetch(`${worker.url}/strava/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ subscription_id: 1, event_time: 1_700_000_000, updates: {}, ...event }),
+      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { action: string } }));
+    const create = { object_type: 'activity', object_id: 11, aspect_type: 'create', owner_id: 7 };
+    expect(await post(create)).toEqual({ status: 200, body: { status: 'accepted', action: 'sync_athlete' } });
+    expect((await post(create)).body.action).toBe('sync_athlete');
+    expect((await post({ ...create, aspect_type: 'update', updates: { title: 'Messy' } })).body.action).toBe(
+      'sync_athlete',
+    );
+    expect((await post({ ...create, aspect_type: 'update', updates: { type: 'Ride' } })).body.action).toBe(
+      'delete_run',
+    );
+    expect((await post({ ...create, object_id: 12, aspect_type: 'delete' })).body.action).toBe('delete_run');
+    expect(
+      (
+        await post({
+          object_type: 'athlete',
+          object_id: 7,
+          aspect_type: 'update',
+          owner_id: 7,
+          updates: { authorized: 'false' },
+        })
+      ).body.action,
+    ).toBe('delete_athlete');
+    expect(
+      (
+        await post({
+          object_type: 'athlete',
+          object_id: 7,
+          aspect_type: 'update',
+          owner_id: 7,
+          updates: { firstname: 'X' },
+        })
+      ).body.action,
+    ).toBe('ignored');
+    expect((await post({ object_type: 'gear' })).status).toBe(400);
+    const queue = stack.queue(QueueName.Housekeeping);
+    const jobs = await queue.getWaiting();
+    expect(jobs.map((job) => `${job.name}:${job.id}`).sort()).toEqual(
+      [
+        `${JobName.DeleteAthlete}:delete-athlete-7`,
+        `${JobName.DeleteRun}:delete-run-7-11`,
+        `${JobName.DeleteRun}:delete-run-7-12`,
+        `${JobName.SyncStravaAthlete}:sync-strava-7`,
+      ].sort(),
+    );
+    await queue.close();
+  });
+
+  it('a new run on Strava becomes visible through the webhook', async () => {
+    await subscribedWorker();
+    const { athleteId, userId } = await syncedAthlete();
+    const { activity } = await stack.sandboxCall<{ activity: { id: number } }>(
+      'POST',
+      `/athletes/${athleteId}/activities`,
+      {
+        sport_type: 'TrailRun',
+        name: 'Webhook trail',
+      },
+    );
+    const run = await waitFor(async () =>
+      (await stack.storedRuns(userId)).find((item) => item.stravaId === activity.id),
+    );
+    expect(run).toMatchObject({ name: 'Webhook trail', sportType: 'TrailRun' });
+    expect((await stack.syncState(userId))?.reason).toBe(SyncReason.Webhook);
+  });
+
+  it('an activity deleted on Strava, or no longer a run, leaves Runnerly', async () => {
+    await subscribedWorker();
+    const { userId } = await syncedAthlete();
+    const [first, second] = await stack.storedRuns(userId);
+    await stack.sandboxCall('DELETE', `/activities/${first!.stravaId}`);
+    await stack.sandboxCall('PUT', `/activities/${second!.stravaId}`, { sport_type: 'Ride' });
+    await waitFor(async () => {
+      const ids = new Set((await stack.storedRuns(userId)).map((run) => run.stravaId));
+      return !ids.has(first!.stravaId) && !ids.has(second!.stravaId);
+    });
+  });
+
+  it('an athlete who deauthorizes Runnerly is deleted with all their runs', async () => {
+    await subscribedWorker();
+    const { athleteId, userId } = await syncedAthlete();
+    const { userId: otherId } = await syncedAthlete(1);
+    await stack.sandboxCall('POST', `/athletes/${athleteId}/revoke`);
+    await waitFor(async () => (await stack.data.findUserByStravaAthleteId(athleteId)) === undefined);
+    expect(await stack.syncState(userId)).toBeUndefined();
+    expect((await stack.storedRuns(otherId)).length).toBeGreaterThan(0);
+  });
+});
