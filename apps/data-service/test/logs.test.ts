@@ -1,0 +1,73 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
+import { createTestDatabase, freePort, type TestDatabase } from '@runnerly/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testKey, USER } from './harness.js';
+
+/** The real process (main.ts) at LOG_LEVEL=trace: whatever it writes must not hold a Strava token. */
+describe('data-service logs', () => {
+  let issuer: TestIssuer;
+  let database: TestDatabase;
+  let child: ChildProcess;
+  let output = '';
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    [issuer, database] = await Promise.all([createTestIssuer(), createTestDatabase()]);
+    const port = await freePort();
+    child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+      cwd: join(import.meta.dirname, '..'),
+      env: {
+        ...process.env,
+        LOG_LEVEL: 'trace',
+        DATA_SERVICE_PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.url,
+        TOKEN_DEALER_URL: issuer.issuer,
+        STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${testKey()}`,
+        REDIS_URL: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    baseUrl = `http://127.0.0.1:${port}`;
+    for (let attempt = 0; attempt < 150; attempt += 1) {
+      if (child.exitCode !== null) throw new Error(`data-service exited: ${output}`);
+      if (await fetch(`${baseUrl}/health/live`).then((response) => response.ok, () => false)) return;
+      await sleep(100);
+    }
+    throw new Error(`data-service did not start: ${output}`);
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await Promise.all([issuer?.close(), database?.drop()]);
+  });
+
+  it('never logs a Strava token, on success or on error', async () => {
+    const headers = {
+      authorization: `Bearer ${issuer.sign({ scope: 'users:write strava-tokens:read strava-tokens:write' })}`,
+      'content-type': 'application/json',
+    };
+    const strava = { accessToken: 'LEAK-access-1', refreshToken: 'LEAK-refresh-1', expiresAt: 1_800_000_000, scope: 'read' };
+    const user = (await (await fetch(`${baseUrl}/users`, { method: 'PUT', headers, body: JSON.stringify({ ...USER, strava }) })).json()) as { id: string };
+    const tokenPath = `${baseUrl}/users/${user.id}/strava-token`;
+    expect((await fetch(tokenPath, { method: 'PUT', headers, body: JSON.stringify({ ...strava, accessToken: 'LEAK-access-2' }) })).status).toBe(204);
+    expect((await fetch(tokenPath, { headers })).status).toBe(200);
+    // Errors: a bad body carrying tokens, a token pair for an unknown user, bad JSON around a token.
+    expect((await fetch(tokenPath, { method: 'PUT', headers, body: JSON.stringify({ ...strava, expiresAt: 'LEAK-soon' }) })).status).toBe(400);
+    const unknown = `${baseUrl}/users/00000000-0000-4000-8000-000000000000/strava-token`;
+    expect((await fetch(unknown, { method: 'PUT', headers, body: JSON.stringify(strava) })).status).toBe(404);
+    expect((await fetch(tokenPath, { method: 'PUT', headers, body: '{"accessToken":"LEAK-json' })).status).toBe(400);
+
+    await sleep(300);
+    expect(output).toContain('"service":"data-service"');
+    expect(output).not.toContain('LEAK');
+  });
+});
