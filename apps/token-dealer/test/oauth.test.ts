@@ -153,4 +153,21 @@ describe('token-dealer OAuth endpoints', () => {
     await expect(guarded.verify(issued.access_token)).rejects.toThrow(/revoked/);
     expect((await token({ grant_type: 'client_credentials' }, basic('temporary', temp.client_secret))).status).toBe(401);
   });
+
+  it('serves the guard in remote-introspection mode (RFC 7662), which sees revocations without Redis', async () => {
+    const resource = await dealer.clients.create('data-service', '', 'data-service');
+    const remote = new TokenVerifier({
+      issuer: 'http://token-dealer.test',
+      audience: 'data-service',
+      jwksUrl: `${dealer.url}/.well-known/jwks.json`,
+      introspection: { url: `${dealer.url}/oauth/introspect`, clientId: 'data-service', clientSecret: resource.client_secret, cacheSeconds: 0 },
+    });
+    const issued = (await (await token({ grant_type: 'client_credentials', scope: 'users:read' }, basic('dashboard', secret))).json()) as {
+      access_token: string;
+    };
+    expect([...(await remote.verify(issued.access_token)).scopes]).toEqual(['users:read']);
+    await post('/oauth/revoke', { token: issued.access_token }, basic('dashboard', secret));
+    await expect(remote.verify(issued.access_token)).rejects.toThrow(/not active/);
+    await expect(remote.verify('not-a-token')).rejects.toThrow(InvalidTokenError);
+  });
 });

@@ -18,6 +18,12 @@ export interface AuthOptions {
   jwksMaxAgeMs?: number;
   /** Verified tokens remembered (by their exact text) to skip the signature check. Default 10 000. */
   verifiedCacheSize?: number;
+  /**
+   * Remote mode: ask the token-dealer (RFC 7662) instead of verifying locally. Slower (one call
+   * per new token, answers cached up to `cacheSeconds`), but a revocation or a deleted client is
+   * seen without Redis. The client must be the token's audience or hold `tokens:introspect`.
+   */
+  introspection?: { url: string; clientId: string; clientSecret: string; cacheSeconds?: number; timeoutMs?: number };
   /** Request paths that never need a token (health, metrics, docs). */
   publicPathPrefixes?: string[];
 }

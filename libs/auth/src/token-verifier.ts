@@ -23,6 +23,12 @@ export interface VerifiedToken {
   scopes: ReadonlySet<string>;
 }
 
+/** `checkedIn`: the revocation-mirror generation of the last Redis check (local mode), or when introspected (remote mode, epoch ms). */
+interface CacheEntry {
+  token: VerifiedToken;
+  checkedIn: number | undefined;
+}
+
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 
 /**
@@ -38,7 +44,7 @@ export class TokenVerifier {
   private readonly clockTolerance: number;
   private readonly cacheSize: number;
   /** Verified tokens, with the revocation-mirror generation in which they were last checked against Redis. */
-  private readonly verified = new Map<string, { token: VerifiedToken; checkedIn: number | undefined }>();
+  private readonly verified = new Map<string, CacheEntry>();
 
   constructor(
     private readonly options: AuthOptions,
@@ -62,6 +68,7 @@ export class TokenVerifier {
       this.verified.delete(token);
       entry = undefined;
     }
+    if (this.options.introspection !== undefined) return this.introspect(token, entry);
     if (entry === undefined) {
       entry = { token: await this.verifySignature(token), checkedIn: undefined };
       this.remember(token, entry);
@@ -124,7 +131,34 @@ export class TokenVerifier {
     return { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
   }
 
-  private remember(token: string, entry: { token: VerifiedToken; checkedIn: number | undefined }): void {
+  /** Remote mode: the token-dealer's RFC 7662 answer, cached briefly. */
+  private async introspect(token: string, cached: CacheEntry | undefined): Promise<VerifiedToken> {
+    const { url, clientId, clientSecret, cacheSeconds = 10, timeoutMs = 3000 } = this.options.introspection!;
+    const now = Date.now();
+    if (cached !== undefined && (cached.checkedIn ?? 0) + cacheSeconds * 1000 > now) return cached.token;
+    const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (!response.ok) throw new Error(`introspection answered ${response.status}`);
+    const answer = (await response.json()) as { active?: boolean } & Partial<AccessTokenClaims>;
+    if (answer.active !== true) {
+      this.verified.delete(token);
+      throw new InvalidTokenError('token not active');
+    }
+    const audiences = Array.isArray(answer.aud) ? answer.aud : [answer.aud];
+    if (!audiences.includes(this.options.audience)) throw new InvalidTokenError('token not meant for this audience');
+    if (answer.iss !== this.options.issuer) throw new InvalidTokenError('token from an unknown issuer');
+    const claims = checkClaims(answer as jwt.JwtPayload);
+    const verified: VerifiedToken = { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
+    this.remember(token, { token: verified, checkedIn: now });
+    return verified;
+  }
+
+  private remember(token: string, entry: CacheEntry): void {
     if (this.verified.size >= this.cacheSize) {
       // Oldest first: Map keeps insertion order.
       const oldest = this.verified.keys().next().value;
