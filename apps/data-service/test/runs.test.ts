@@ -67,6 +67,16 @@ describe('data-service runs and stats', () => {
       expect((await h.call('GET', runsPath())).body.items[0].name).toBe('second');
     });
 
+    it('takes concurrent overlapping batches without deadlock or duplicates', async () => {
+      const runs = Array.from({ length: 40 }, () => makeRun({ summaryPolyline: null }));
+      const batches = [runs, [...runs].reverse(), runs.slice(10), [...runs.slice(0, 30)].reverse()];
+      const results = await Promise.all(batches.map((batch) => put(batch)));
+      expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200]);
+      expect(results.reduce((sum, result) => sum + result.body.inserted, 0)).toBe(40);
+      const [{ n } = { n: 0 }] = await h.sql<{ n: number }>('SELECT count(*)::int AS n FROM data.runs WHERE user_id = $1', [userId]);
+      expect(n).toBe(40);
+    });
+
     it('keeps each athlete’s runs apart (same stravaId, two users)', async () => {
       const run = makeRun();
       await put([run]);
@@ -113,6 +123,10 @@ describe('data-service runs and stats', () => {
       ['a malformed start date', { startDate: '02/03/2026' }, 'runs.0.startDate'],
       ['a start date without offset', { startDate: '2026-03-02T06:15:09' }, 'runs.0.startDate'],
       ['a negative moving time', { movingTime: -5 }, 'runs.0.movingTime'],
+      ['a moving time beyond int4', { movingTime: 2 ** 31 }, 'runs.0.movingTime'],
+      ['a NUL character in the name', { name: 'Run\u0000' }, 'runs.0.name'],
+      ['a start date in year 0', { startDate: '0000-01-01T00:00:00Z' }, 'runs.0.startDate'],
+      ['a local start in year 0', { startDateLocal: '0000-01-01T00:00:00' }, 'runs.0.startDateLocal'],
       ['an unknown field', { kudos: 3 }, 'runs.0'],
     ];
     it.each(invalid)('refuses %s with a 400 naming the field', async (_case, change, field) => {
@@ -182,6 +196,8 @@ describe('data-service runs and stats', () => {
       ['after=yesterday', 'after'],
       ['before=2026-13-01T00:00:00Z', 'before'],
       ['cursor=abc', 'cursor'],
+      ['after=0000-01-01T00:00:00Z', 'after'],
+      ['before=999999999999', 'before'],
       [`cursor=${Buffer.from('["2026-01-01T00:00:00Z","x"]').toString('base64url')}`, 'cursor'],
       ['sort=asc', ''],
     ])('refuses ?%s with a 400 naming the field', async (query, field) => {
@@ -243,7 +259,12 @@ describe('data-service runs and stats', () => {
     it('answers no periods for a user without runs, 404 for an unknown user, 400 for a bad period', async () => {
       expect(await stats('period=month')).toEqual({ period: 'month', items: [] });
       expect((await h.call('GET', '/users/00000000-0000-4000-8000-00000000000d/stats?period=week')).status).toBe(404);
-      for (const [query, field] of [['period=day', 'period'], ['', 'period'], ['period=week&from=2026-02-30', 'from']]) {
+      for (const [query, field] of [
+        ['period=day', 'period'],
+        ['', 'period'],
+        ['period=week&from=2026-02-30', 'from'],
+        ['period=week&to=0000-01-01', 'to'],
+      ]) {
         const response = await h.call('GET', `/users/${userId}/stats?${query}`);
         expect(response.status).toBe(400);
         expect(response.body.details.issues[0].path).toBe(field);

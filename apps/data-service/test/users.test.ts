@@ -83,6 +83,8 @@ describe('data-service users and Strava tokens', () => {
       ['a malformed email', { ...USER, email: 'nope' }, 'email'],
       ['a non-http image url', { ...USER, profileImageUrl: 'javascript:alert(1)' }, 'profileImageUrl'],
       ['an unknown field', { ...USER, password: 'x' }, ''],
+      ['a NUL character', { ...USER, city: 'Par\u0000is' }, 'city'],
+      ['a token expiring after the year 9999', { ...USER, strava: { accessToken: 'a', refreshToken: 'r', expiresAt: 1e15, scope: 'read' } }, 'strava.expiresAt'],
       ['a token without its refresh token', { ...USER, strava: { accessToken: 'a', expiresAt: 1, scope: 'read' } }, 'strava.refreshToken'],
     ])('refuses %s with a 400 naming the field', async (_case, body, field) => {
       const response = await h.call('PUT', '/users', { body });

@@ -67,17 +67,29 @@ export const RUN_SPORT_TYPES: readonly SportType[] = ['Run', 'TrailRun', 'Virtua
 const stravaId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 const uuid = z.uuid();
 const meters = z.number().nonnegative().finite();
-const seconds = z.number().int().nonnegative();
+/** PostgreSQL integer range: a bigger duration is a mistake, not a run. */
+const seconds = z.number().int().nonnegative().max(2_147_483_647);
+/** Text PostgreSQL can store (no NUL character). */
+const text = (max: number) => z.string().max(max).refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+/** PostgreSQL has no year 0. */
+const storableYear = (value: string) => Number(value.slice(0, 4)) >= 1;
+/** Years PostgreSQL and Strava both make sense of. */
+const sensibleYear = (value: string) => {
+  const year = Number(value.slice(0, 4));
+  return year >= 1900 && year <= 9999;
+};
 const speed = z.number().nonnegative().finite();
 const heartrate = z.number().positive().max(300);
 /** `2018-05-02T12:15:09Z`; an offset is accepted and normalised to UTC, to the second (as Strava's). */
 const utcDateTime = z.iso
   .datetime({ offset: true })
+  .refine(sensibleYear, 'year must be between 1900 and 9999')
   .transform((value) => new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z'))
   .describe('ISO 8601 UTC date-time');
 /** `2018-05-02T05:15:09`: the local wall clock. Strava writes it with a misleading `Z`: accepted and dropped. */
 const localDateTime = z.iso
   .datetime({ local: true })
+  .refine(sensibleYear, 'year must be between 1900 and 9999')
   .transform((value) => value.replace(/Z$/, '').replace(/\.\d+$/, ''))
   .describe('local wall-clock time, ISO 8601 without offset');
 
@@ -103,23 +115,23 @@ export interface Page<T> {
 
 export const StravaToken = z
   .object({
-    accessToken: z.string().min(1).max(4096),
-    refreshToken: z.string().min(1).max(4096),
+    accessToken: text(4096).min(1),
+    refreshToken: text(4096).min(1),
     /** When the access token expires, in epoch seconds (as Strava gives it). */
-    expiresAt: z.number().int().nonnegative(),
+    expiresAt: z.number().int().nonnegative().max(253_402_300_799),
     /** The scopes the athlete granted, as Strava gives them (`read,activity:read_all`). */
-    scope: z.string().max(1024),
+    scope: text(1024),
   })
   .strict();
 export type StravaToken = z.infer<typeof StravaToken>;
 
-const optionalText = (max: number) => z.string().max(max).nullish();
+const optionalText = (max: number) => text(max).nullish();
 
 export const UpsertUser = z
   .object({
     stravaAthleteId: stravaId,
-    firstname: z.string().max(255),
-    lastname: z.string().max(255),
+    firstname: text(255),
+    lastname: text(255),
     email: z.email().max(320).nullish(),
     city: optionalText(255),
     country: optionalText(255),
@@ -172,11 +184,11 @@ export const UserIdParams = z.object({ id: uuid }).strict();
 export const Run = z
   .object({
     stravaId,
-    name: z.string().max(1024),
+    name: text(1024),
     sportType: SportType,
     startDate: utcDateTime,
     startDateLocal: localDateTime,
-    timezone: z.string().max(128).nullish(),
+    timezone: text(128).nullish(),
     distance: meters,
     movingTime: seconds,
     elapsedTime: seconds,
@@ -185,7 +197,7 @@ export const Run = z
     maxSpeed: speed,
     averageHeartrate: heartrate.nullish(),
     maxHeartrate: heartrate.nullish(),
-    summaryPolyline: z.string().max(100_000).nullish(),
+    summaryPolyline: text(100_000).nullish(),
   })
   .strict();
 /** A run as sent to `PUT /users/{id}/runs`. */
@@ -242,10 +254,11 @@ export type RunPage = Page<Run>;
 
 /** An instant: ISO 8601 date-time (with `Z` or an offset) or epoch seconds (as Strava's `after`/`before`). */
 const instant = z.union([
-  z.iso.datetime({ offset: true }),
+  z.iso.datetime({ offset: true }).refine(storableYear, 'year must be between 0001 and 9999'),
   z
     .string()
     .regex(/^\d{1,12}$/, 'must be an ISO 8601 date-time or epoch seconds')
+    .refine((value) => Number(value) <= 253_402_300_799, 'must be before the year 10000')
     .transform((value) => new Date(Number(value) * 1000).toISOString()),
 ]);
 
@@ -271,7 +284,7 @@ export const STATS_PERIODS = ['week', 'month', 'year'] as const;
 export const StatsPeriod = z.enum(STATS_PERIODS);
 export type StatsPeriod = z.infer<typeof StatsPeriod>;
 
-const localDate = z.iso.date();
+const localDate = z.iso.date().refine(storableYear, 'year must be between 0001 and 9999');
 
 export const StatsQuery = z
   .object({

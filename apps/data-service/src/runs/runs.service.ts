@@ -24,7 +24,8 @@ export class RunsService {
 
   /** Idempotent batch upsert by stravaId; a stravaId given twice in one batch counts once, the last wins. */
   async upsert(userId: string, runs: readonly RunRecord[]): Promise<UpsertRunsResult> {
-    const unique = [...new Map(runs.map((run) => [run.stravaId, run])).values()];
+    // In stravaId order: concurrent batches that overlap then lock rows in the same order (no deadlock).
+    const unique = [...new Map(runs.map((run) => [run.stravaId, run])).values()].sort((a, b) => a.stravaId - b.stravaId);
     if (unique.length === 0) {
       await this.assertUserExists(userId);
       return { inserted: 0, updated: 0 };
