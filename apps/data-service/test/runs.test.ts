@@ -46,6 +46,8 @@ describe('data-service runs and stats', () => {
         [runs[1]!.stravaId],
       );
       expect(after).toBe(before);
+      const metrics = (await h.call('GET', '/metrics', { token: null })).body as string;
+      expect(metrics).toMatch(/data_service_runs_upserted_total\{outcome="unchanged"\} [1-9]/);
     });
 
     it('returns runs in the contract shape, dates normalised', async () => {

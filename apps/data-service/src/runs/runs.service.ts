@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MetricsService } from '@runnerly/platform';
 import type { ListRunsQuery, RunPage, Stats, StatsQuery, UpsertRunsResult } from '@runnerly/data-client';
 import type { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../common/cursor.js';
@@ -17,10 +18,19 @@ const isRunCursor = (key: readonly unknown[]): key is RunCursor =>
 
 @Injectable()
 export class RunsService {
+  private readonly upserted: ReturnType<MetricsService['counter']>;
+
   constructor(
     private readonly runs: RunsRepository,
     private readonly users: UsersRepository,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.upserted = metrics.counter({
+      name: 'data_service_runs_upserted_total',
+      help: 'Runs received by PUT /users/{id}/runs, by outcome (inserted, updated, unchanged)',
+      labelNames: ['outcome'],
+    });
+  }
 
   /** Idempotent batch upsert by stravaId; a stravaId given twice in one batch counts once, the last wins. */
   async upsert(userId: string, runs: readonly RunRecord[]): Promise<UpsertRunsResult> {
@@ -31,7 +41,11 @@ export class RunsService {
       return { inserted: 0, updated: 0 };
     }
     try {
-      return await this.runs.upsert(userId, unique);
+      const result = await this.runs.upsert(userId, unique);
+      this.upserted.inc({ outcome: 'inserted' }, result.inserted);
+      this.upserted.inc({ outcome: 'updated' }, result.updated);
+      this.upserted.inc({ outcome: 'unchanged' }, unique.length - result.inserted - result.updated);
+      return result;
     } catch (error) {
       if (isPgError(error, FOREIGN_KEY_VIOLATION)) throw DataException.userNotFound(userId);
       throw error;
