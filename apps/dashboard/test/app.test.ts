@@ -132,6 +132,37 @@ describe('dashboard', () => {
     expect(response.headers.get('location')).toBe('/?login_error=strava_unavailable');
   });
 
+  it('marks the session cookie Secure behind an HTTPS proxy', async () => {
+    const https = await createApp(
+      parseConfig(DashboardConfigSchema, {
+        LOG_LEVEL: 'silent',
+        REDIS_URL: redis.url,
+        DASHBOARD_URL: 'https://runnerly.example',
+        STRAVA_CLIENT_ID: '1234',
+        STRAVA_CLIENT_SECRET: 'strava-secret',
+        DASHBOARD_CLIENT_SECRET: 'dashboard-secret',
+        SESSION_SECRET: 'b'.repeat(64),
+      }),
+    );
+    try {
+      await https.listen(0, '127.0.0.1');
+      const url = (await https.getUrl()).replace('[::1]', '127.0.0.1');
+      const response = await fetch(`${url}/auth/strava`, {
+        redirect: 'manual',
+        headers: { 'x-forwarded-proto': 'https' },
+      });
+      expect(new URL(response.headers.get('location')!).searchParams.get('redirect_uri')).toBe(
+        'https://runnerly.example/auth/strava/callback',
+      );
+      const cookie = response.headers.getSetCookie()[0]!;
+      expect(cookie).toMatch(/; Secure/i);
+      expect(cookie).toMatch(/HttpOnly/i);
+      expect(cookie).toMatch(/SameSite=Lax/i);
+    } finally {
+      await https.close();
+    }
+  });
+
   it('protects logout against CSRF', async () => {
     const response = await fetch(`${baseUrl}/auth/logout`, { method: 'POST' });
     expect(response.status).toBe(403);

@@ -1,10 +1,11 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { findRepoRoot } from '@runnerly/config';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild } from '../src/web/web-build.js';
+import { ensureWebBuild, WEB_DIST } from '../src/web/web-build.js';
 import { type Stack, startStack } from './full-stack.js';
 
 // The whole flow in a real browser (Debian's Chromium, driven by playwright-core) against the
@@ -77,6 +78,15 @@ describe('the runner’s page in a browser', () => {
 
   const shot = (page: Page, name: string, fullPage = true) =>
     page.screenshot({ path: join(SCREENSHOTS, `dashboard-${name}.png`), fullPage });
+
+  it('ships a light page: React’s production build, under 100 KiB gzipped', () => {
+    const assets = join(WEB_DIST, 'assets');
+    const files = readdirSync(assets).filter((file) => /\.(js|css)$/.test(file));
+    const gzipped = files.reduce((sum, file) => sum + gzipSync(readFileSync(join(assets, file))).length, 0);
+    expect(gzipped).toBeLessThan(100 * 1024);
+    const js = files.filter((file) => file.endsWith('.js')).map((file) => readFileSync(join(assets, file), 'utf8'));
+    expect(js.join('')).not.toContain('jsxDEV'); // development JSX against production React renders nothing
+  });
 
   it('logs in with Strava, shows the runs after the sync, switches units, logs out', { timeout: 120_000 }, async () => {
     const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
