@@ -89,7 +89,7 @@ export class Stack {
   private dataServiceEnv!: Record<string, string>;
   private readonly workers = new Set<Worker>();
 
-  static async start(): Promise<Stack> {
+  static async start({ athletes = 5 }: { athletes?: number } = {}): Promise<Stack> {
     const stack = new Stack();
     [stack.redis, stack.database, stack.issuer] = await Promise.all([
       leaseTestRedis(),
@@ -105,7 +105,7 @@ export class Stack {
         LOG_LEVEL: 'silent',
         STRAVA_CLIENT_ID,
         STRAVA_CLIENT_SECRET,
-        STRAVA_SANDBOX_ATHLETES: '5',
+        STRAVA_SANDBOX_ATHLETES: String(athletes),
         STRAVA_SANDBOX_WEBHOOK_RETRY_DELAY_MS: '100',
       }),
     );
