@@ -47,6 +47,8 @@ if (useSandbox) {
   // The sandbox's one application: the same base URL and credentials for the sandbox, dashboard and worker.
   env.STRAVA_BASE_URL = `http://127.0.0.1:${env.STRAVA_SANDBOX_PORT ?? 5003}`;
   env.STRAVA_CLIENT_ID ??= '100001';
+  // The sandbox delivers webhook events to the worker, as Strava would.
+  env.STRAVA_WEBHOOK_CALLBACK_URL ??= `http://127.0.0.1:${env.STRAVA_WORKER_PORT ?? 5002}/strava/webhook`;
 }
 const apps: App[] = [
   ...(useSandbox ? [{ name: 'strava-sandbox', port: Number(env.STRAVA_SANDBOX_PORT ?? 5003) }] : []),

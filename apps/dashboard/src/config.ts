@@ -11,6 +11,8 @@ export const DashboardConfigSchema = z.object({
   DATA_SERVICE_URL: env.httpUrl('http://127.0.0.1:5001'),
   TOKEN_DEALER_URL: env.httpUrl('http://127.0.0.1:5000'),
   STRAVA_BASE_URL: env.httpUrl('https://www.strava.com'),
+  /** Where the runner's browser is sent to authorize, when it cannot reach STRAVA_BASE_URL (containers). */
+  STRAVA_BROWSER_BASE_URL: env.httpUrl().optional(),
   STRAVA_CLIENT_ID: z.string().min(1),
   STRAVA_CLIENT_SECRET: z.string().min(1),
   DASHBOARD_CLIENT_ID: z.string().min(1).default('dashboard'),

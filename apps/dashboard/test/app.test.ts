@@ -39,7 +39,12 @@ describe('dashboard', () => {
 
   it('is live, and not ready while the data-service and token-dealer are down', async () => {
     expect(await (await fetch(`${baseUrl}/health/live`)).json()).toEqual({ status: 'ok' });
-    expect((await fetch(`${baseUrl}/health/ready`)).status).toBe(503);
+    const ready = await fetch(`${baseUrl}/health/ready`);
+    expect(ready.status).toBe(503);
+    const body = await ready.json();
+    expect(body).toMatchObject({ error: 'not_ready', details: { status: 'unavailable' } });
+    expect(body.message).toMatch(/data-service|token-dealer/);
+    expect(body.details.checks.redis).toEqual({ status: 'up' });
   });
 
   it('serves Prometheus metrics and its OpenAPI document', async () => {

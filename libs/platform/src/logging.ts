@@ -22,6 +22,8 @@ export const REDACTED_PATHS = [
 /** JSON logs on stdout, one line per event, each carrying the service name and request id. */
 export function loggerParams(service: string, level: string): Params {
   return {
+    // The same route pattern as the request-id middleware (nestjs-pino's default misses every route under Nest 12).
+    forRoutes: ['*'],
     pinoHttp: {
       level,
       base: { service },
@@ -30,7 +32,8 @@ export function loggerParams(service: string, level: string): Params {
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       genReqId: (req: IncomingMessage) => ensureRequestId(req),
-      customAttributeKeys: { reqId: 'requestId' },
+      // Every line logged while handling a request carries its id (nestjs-pino binds this child logger).
+      customProps: (req: IncomingMessage) => ({ requestId: ensureRequestId(req) }),
       autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.some((path) => req.url?.startsWith(path)) },
       serializers: {
         req: (req: IncomingMessage & { id?: string }) => ({ method: req.method, url: stripQuery(req.url) }),

@@ -37,7 +37,7 @@ export class StravaStrategy extends PassportStrategy(Strategy, 'strava', 6) {
       clientID: config.STRAVA_CLIENT_ID,
       clientSecret: config.STRAVA_CLIENT_SECRET,
       callbackURL: stravaCallbackUrl(config),
-      authorizationURL: `${config.STRAVA_BASE_URL}/oauth/authorize`,
+      authorizationURL: `${config.STRAVA_BROWSER_BASE_URL ?? config.STRAVA_BASE_URL}/oauth/authorize`,
       tokenURL: `${config.STRAVA_BASE_URL}/oauth/token`,
       scope: STRAVA_SCOPES,
       scopeSeparator: ',',

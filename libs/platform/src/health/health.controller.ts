@@ -1,5 +1,6 @@
-import { Controller, Get, HttpException, HttpStatus } from '@nestjs/common';
+import { Controller, Get, HttpStatus } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { AppException } from '../errors.js';
 import { HealthService } from './health.service.js';
 
 @ApiTags('operations')
@@ -15,7 +16,10 @@ export class HealthController {
   @Get('ready')
   async ready() {
     const readiness = await this.health.readiness();
-    if (readiness.status !== 'ok') throw new HttpException(readiness, HttpStatus.SERVICE_UNAVAILABLE);
+    if (readiness.status !== 'ok') {
+      const down = Object.keys(readiness.checks).filter((name) => readiness.checks[name]?.status === 'down');
+      throw new AppException('not_ready', `not ready: ${down.join(', ')} down`, HttpStatus.SERVICE_UNAVAILABLE, readiness);
+    }
     return readiness;
   }
 }
