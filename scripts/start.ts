@@ -4,12 +4,13 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { concurrently } from 'concurrently';
 
 const root = join(import.meta.dirname, '..');
-const localEnvFile = join(root, '.runnerly', 'local.env');
+// RUNNERLY_LOCAL_ENV_FILE lets the end-to-end test keep its own secrets apart from a developer's.
+const localEnvFile = process.env.RUNNERLY_LOCAL_ENV_FILE ?? join(root, '.runnerly', 'local.env');
 
 /** Secrets a development stack needs: generated on first start, kept out of git. */
 const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'SESSION_SECRET', 'STRAVA_TOKEN_ENCRYPTION_KEYS', 'STRAVA_CLIENT_SECRET', 'TOKEN_DEALER_PEPPER', 'TOKEN_DEALER_KEY_ENCRYPTION_KEY'];
@@ -29,7 +30,7 @@ function loadLocalSecrets(): Record<string, string> {
   const missing = LOCAL_SECRETS.filter((name) => !values[name]);
   if (missing.length) {
     for (const name of missing) values[name] = (SECRET_FORMATS[name] ?? ((bytes) => bytes.toString('hex')))(randomBytes(32));
-    mkdirSync(join(root, '.runnerly'), { recursive: true });
+    mkdirSync(dirname(localEnvFile), { recursive: true });
     writeFileSync(localEnvFile, `${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
   }
   return values;
@@ -61,7 +62,7 @@ const apps: App[] = [
 /** Keeps a value generated after the first start (a client secret) in .runnerly/local.env. */
 function saveLocalSecret(name: string, value: string): void {
   const lines = existsSync(localEnvFile) ? readFileSync(localEnvFile, 'utf8').split('\n').filter((line) => line && !line.startsWith(`${name}=`)) : [];
-  mkdirSync(join(root, '.runnerly'), { recursive: true });
+  mkdirSync(dirname(localEnvFile), { recursive: true });
   writeFileSync(localEnvFile, `${[...lines, `${name}=${value}`].join('\n')}\n`, { mode: 0o600 });
 }
 
@@ -122,12 +123,15 @@ void (async () => {
   else console.log(`\nRunnerly is up: open ${env.DASHBOARD_URL ?? `http://localhost:${apps.at(-1)!.port}`}\n`);
 })();
 
+let stopping = false;
 const stop = () => {
+  stopping = true;
   for (const command of commands) command.kill('SIGTERM');
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// Apps stopped by Ctrl-C exit by signal: that is a clean stop, not a failure.
 result.then(
   () => process.exit(0),
-  () => process.exit(1),
+  () => process.exit(stopping ? 0 : 1),
 );

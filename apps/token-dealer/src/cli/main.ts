@@ -142,7 +142,7 @@ async function withDataSource<T>(url: string, fn: (dataSource: DataSource) => Pr
 }
 
 // Operators run this from the repository root after `pnpm start`: use the secrets it generated.
-const localEnv = join(findRepoRoot() ?? process.cwd(), '.runnerly', 'local.env');
+const localEnv = process.env.RUNNERLY_LOCAL_ENV_FILE ?? join(findRepoRoot() ?? process.cwd(), '.runnerly', 'local.env');
 if (!process.env.RUNNERLY_ENV_FILE && existsSync(localEnv)) process.env.RUNNERLY_ENV_FILE = localEnv;
 
 try {
