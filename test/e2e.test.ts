@@ -7,21 +7,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, freePort, leaseTestRedis, type TestDatabase, type TestRedis } from '@runnerly/testing';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { createTestDatabase, freePort, launchChromium, leaseTestRedis, type TestDatabase, type TestRedis } from '@runnerly/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const SCREENSHOTS = join(root, 'test-artifacts', 'screenshots', 'e2e');
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 interface Ports {
   sandbox: number;
@@ -80,7 +71,7 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
       };
       check();
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     mkdirSync(SCREENSHOTS, { recursive: true });
   }, 180_000);

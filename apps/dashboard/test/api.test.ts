@@ -1,18 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CookieJar } from './cookie-jar.js';
 import { type Stack, startStack } from './full-stack.js';
-
-/** Logs in through the sandbox (pre-approved, as its README documents) and returns the runner's cookies. */
-export async function loginAs(stack: Stack, athleteId?: number): Promise<{ jar: CookieJar; location: string | null }> {
-  const jar = new CookieJar();
-  const toStrava = await jar.fetch(`${stack.dashboard.url}/auth/strava`);
-  const authorize = new URL(toStrava.headers.get('location')!);
-  authorize.searchParams.set('sandbox_decision', 'approve');
-  if (athleteId !== undefined) authorize.searchParams.set('sandbox_athlete_id', String(athleteId));
-  const back = await fetch(authorize, { redirect: 'manual' });
-  const response = await jar.fetch(back.headers.get('location')!);
-  return { jar, location: response.headers.get('location') };
-}
+import { loginAs } from './login.js';
 
 // The JSON API against real services: sandbox, token-dealer, data-service, Redis. No worker: the
 // sync is queued and its state read, the runs are read from the data-service as they are.

@@ -3,7 +3,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { findRepoRoot } from '@runnerly/config';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { launchChromium } from '@runnerly/testing';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureWebBuild, WEB_DIST } from '../src/web/web-build.js';
 import { type Stack, startStack } from './full-stack.js';
@@ -11,16 +12,6 @@ import { type Stack, startStack } from './full-stack.js';
 // The whole flow in a real browser (Debian's Chromium, driven by playwright-core) against the
 // whole stack: sandbox, token-dealer, data-service, strava-worker and the dashboard.
 const SCREENSHOTS = join(findRepoRoot(import.meta.dirname) ?? process.cwd(), 'test-artifacts', 'screenshots');
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -68,7 +59,7 @@ describe('the runner’s page in a browser', () => {
     await ensureWebBuild();
     [stack, browser] = await Promise.all([
       startStack({ worker: true }),
-      chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS }),
+      launchChromium(),
     ]);
   }, 120_000);
   afterAll(async () => {

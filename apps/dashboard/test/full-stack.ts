@@ -26,6 +26,8 @@ const WORKER_SCOPES = [
 export interface Stack {
   sandbox: Sandbox;
   dashboard: Dashboard;
+  /** More dashboard processes on the same Redis and secrets (`dashboards` option): horizontal scale. */
+  moreDashboards: Dashboard[];
   dataServiceUrl: string;
   close(): Promise<void>;
 }
@@ -39,7 +41,7 @@ interface Closable {
  * dashboard and worker clients provisioned), data-service, dashboard and, when `worker` is set,
  * the strava-worker processing sync jobs.
  */
-export async function startStack(options: { worker?: boolean } = {}): Promise<Stack> {
+export async function startStack(options: { worker?: boolean; dashboards?: number } = {}): Promise<Stack> {
   const cleanup = new Cleanup();
   try {
     const [redis, dealerDb, dataDb] = await Promise.all([
@@ -116,17 +118,20 @@ export async function startStack(options: { worker?: boolean } = {}): Promise<St
       await worker.listen(0, '127.0.0.1');
     }
 
-    const dashboard = cleanup.add(
-      await startDashboard({
-        REDIS_URL: redis.url,
-        DATA_SERVICE_URL: dataServiceUrl,
-        TOKEN_DEALER_URL: tokenDealerUrl,
-        DASHBOARD_CLIENT_SECRET: dashboardClient.client_secret,
-        ...strava,
-      }),
-      (d) => d.close(),
+    const dashboardEnv = {
+      REDIS_URL: redis.url,
+      DATA_SERVICE_URL: dataServiceUrl,
+      TOKEN_DEALER_URL: tokenDealerUrl,
+      DASHBOARD_CLIENT_SECRET: dashboardClient.client_secret,
+      SESSION_SECRET: randomBytes(32).toString('hex'),
+      ...strava,
+    };
+    const [dashboard, ...moreDashboards] = await Promise.all(
+      Array.from({ length: options.dashboards ?? 1 }, async () =>
+        cleanup.add(await startDashboard(dashboardEnv), (d) => d.close()),
+      ),
     );
-    return { sandbox, dashboard, dataServiceUrl, close: () => cleanup.run() };
+    return { sandbox, dashboard: dashboard!, moreDashboards, dataServiceUrl, close: () => cleanup.run() };
   } catch (error) {
     await cleanup.run();
     throw error;

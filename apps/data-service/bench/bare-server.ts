@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { listRunsSql, UPSERT_RUNS_SQL } from '../src/runs/runs.sql.js';
+import { listRunsSql, UPSERT_RUNS_SQL, upsertRunsParams } from '../src/runs/runs.sql.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 const LIST_SQL = listRunsSql({ after: false, before: false, cursor: false });
@@ -54,24 +54,7 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   }
   if (request.method === 'PUT') {
     const { runs } = await readJson(request);
-    const { rows } = await pool.query(UPSERT_RUNS_SQL, [
-      userId,
-      runs.map((run) => run.stravaId),
-      runs.map((run) => run.name),
-      runs.map((run) => run.sportType),
-      runs.map((run) => run.startDate),
-      runs.map((run) => run.startDateLocal),
-      runs.map((run) => run.timezone ?? null),
-      runs.map((run) => run.distance),
-      runs.map((run) => run.movingTime),
-      runs.map((run) => run.elapsedTime),
-      runs.map((run) => run.totalElevationGain),
-      runs.map((run) => run.averageSpeed),
-      runs.map((run) => run.maxSpeed),
-      runs.map((run) => run.averageHeartrate ?? null),
-      runs.map((run) => run.maxHeartrate ?? null),
-      runs.map((run) => run.summaryPolyline ?? null),
-    ]);
+    const { rows } = await pool.query(UPSERT_RUNS_SQL, upsertRunsParams(userId, runs));
     return send(response, 200, rows[0]);
   }
   return send(response, 405, { error: 'method_not_allowed' });

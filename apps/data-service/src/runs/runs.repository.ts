@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Run, Stats, StatsItem, StatsPeriod } from '@runnerly/data-client';
 import { Db } from '../database/db.js';
-import { listRunsSql, UPSERT_RUNS_SQL } from './runs.sql.js';
+import { listRunsSql, UPSERT_RUNS_SQL, upsertRunsParams } from './runs.sql.js';
 
 /** A validated run, ready to be written (dates normalised by the schema). */
 export type RunRecord = Omit<Run, 'timezone' | 'averageHeartrate' | 'maxHeartrate' | 'summaryPolyline'> & {
@@ -27,24 +27,7 @@ export class RunsRepository {
 
   /** One INSERT … ON CONFLICT DO UPDATE for the whole batch (stravaIds must be unique within it). */
   async upsert(userId: string, runs: readonly RunRecord[]): Promise<{ inserted: number; updated: number }> {
-    const { rows } = await this.db.query<{ inserted: number; updated: number }>(UPSERT_RUNS_SQL, [
-      userId,
-      runs.map((run) => run.stravaId),
-      runs.map((run) => run.name),
-      runs.map((run) => run.sportType),
-      runs.map((run) => run.startDate),
-      runs.map((run) => run.startDateLocal),
-      runs.map((run) => run.timezone ?? null),
-      runs.map((run) => run.distance),
-      runs.map((run) => run.movingTime),
-      runs.map((run) => run.elapsedTime),
-      runs.map((run) => run.totalElevationGain),
-      runs.map((run) => run.averageSpeed),
-      runs.map((run) => run.maxSpeed),
-      runs.map((run) => run.averageHeartrate ?? null),
-      runs.map((run) => run.maxHeartrate ?? null),
-      runs.map((run) => run.summaryPolyline ?? null),
-    ]);
+    const { rows } = await this.db.query<{ inserted: number; updated: number }>(UPSERT_RUNS_SQL, upsertRunsParams(userId, runs));
     return rows[0]!;
   }
 

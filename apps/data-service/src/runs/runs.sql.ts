@@ -75,3 +75,44 @@ export function listRunsSql(filters: { after: boolean; before: boolean; cursor: 
   if (filters.cursor) conditions.push(`(start_date, strava_id) < (${param()}::timestamptz, ${param()}::bigint)`);
   return `SELECT ${RUN_SELECT} FROM data.runs WHERE ${conditions.join(' AND ')} ORDER BY start_date DESC, strava_id DESC LIMIT $2`;
 }
+
+/** A run as the upsert binds it: the contract's run, optional fields possibly null. */
+export interface UpsertableRun {
+  stravaId: number;
+  name: string;
+  sportType: string;
+  startDate: string | Date;
+  startDateLocal: string;
+  timezone?: string | null;
+  distance: number;
+  movingTime: number;
+  elapsedTime: number;
+  totalElevationGain: number;
+  averageSpeed: number;
+  maxSpeed: number;
+  averageHeartrate?: number | null;
+  maxHeartrate?: number | null;
+  summaryPolyline?: string | null;
+}
+
+/** The column arrays UPSERT_RUNS_SQL unnests, in its parameter order. */
+export function upsertRunsParams(userId: string, runs: readonly UpsertableRun[]): unknown[] {
+  return [
+    userId,
+    runs.map((run) => run.stravaId),
+    runs.map((run) => run.name),
+    runs.map((run) => run.sportType),
+    runs.map((run) => run.startDate),
+    runs.map((run) => run.startDateLocal),
+    runs.map((run) => run.timezone ?? null),
+    runs.map((run) => run.distance),
+    runs.map((run) => run.movingTime),
+    runs.map((run) => run.elapsedTime),
+    runs.map((run) => run.totalElevationGain),
+    runs.map((run) => run.averageSpeed),
+    runs.map((run) => run.maxSpeed),
+    runs.map((run) => run.averageHeartrate ?? null),
+    runs.map((run) => run.maxHeartrate ?? null),
+    runs.map((run) => run.summaryPolyline ?? null),
+  ];
+}
