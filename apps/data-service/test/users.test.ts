@@ -291,5 +291,13 @@ describe('data-service users and Strava tokens', () => {
       const allowed = await h.call(method, path, { body, scopes: [scope] });
       expect([200, 204, 404]).toContain(allowed.status);
     });
+
+    it('counts refused tokens by reason in /metrics', async () => {
+      const metrics = await h.call('GET', '/metrics', { token: null });
+      const text = String(metrics.body ?? '');
+      for (const reason of ['missing_token', 'malformed', 'expired', 'audience', 'insufficient_scope']) {
+        expect(text).toMatch(new RegExp(`jwt_verification_failures_total\\{reason="${reason}"\\} [1-9]`));
+      }
+    });
   });
 });

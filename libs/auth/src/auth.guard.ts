@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
+import { MetricsService } from '@runnerly/platform';
 import { AUTH_REQUEST_KEY, PUBLIC_KEY, SCOPES_KEY } from './auth.decorators.js';
 import { AuthException, InvalidTokenError } from './auth.exception.js';
 import { AUTH_OPTIONS, type AuthOptions, DEFAULT_PUBLIC_PATH_PREFIXES } from './auth.options.js';
@@ -23,6 +24,22 @@ function metadata<T>(key: string, handler: object, controller: object): T | unde
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
+const FAILURE_REASONS: Array<[RegExp, string]> = [
+  [/revoked/, 'revoked'],
+  [/expired|not active/, 'expired'],
+  [/audience/, 'audience'],
+  [/issuer/, 'issuer'],
+  [/algorithm/, 'algorithm'],
+  [/signature/, 'signature'],
+  [/key/, 'unknown_key'],
+  [/typ must be/, 'type'],
+];
+
+/** A bounded label for why a token was refused (the messages themselves vary). */
+export function failureReason(message: string): string {
+  return FAILURE_REASONS.find(([pattern]) => pattern.test(message))?.[1] ?? 'malformed';
+}
+
 /**
  * The global guard of a resource service: every route needs a valid access token for this
  * service's audience, plus the scopes named by `@Scopes(...)`, unless it is `@Public()`.
@@ -35,9 +52,22 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly verifier: TokenVerifier,
     @Inject(AUTH_OPTIONS) options: AuthOptions,
+    @Optional() metrics?: MetricsService,
   ) {
     this.publicPrefixes = options.publicPathPrefixes ?? DEFAULT_PUBLIC_PATH_PREFIXES;
     this.realm = options.audience;
+    this.failures = metrics?.counter({
+      name: 'jwt_verification_failures_total',
+      help: 'Requests refused by the JWT guard, by reason',
+      labelNames: ['reason'],
+    });
+  }
+
+  private readonly failures?: ReturnType<MetricsService['counter']>;
+
+  private refuse(reason: string, error: Error): never {
+    this.failures?.inc({ reason });
+    throw error;
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -50,22 +80,26 @@ export class AuthGuard implements CanActivate {
     if (this.publicPrefixes.some((prefix) => path.startsWith(prefix))) return true;
 
     const header = request.headers.authorization;
-    if (header === undefined || header === '') throw AuthException.missingToken(this.realm);
+    if (header === undefined || header === '') this.refuse('missing_token', AuthException.missingToken(this.realm));
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
-    if (match === null) throw AuthException.invalidToken(this.realm, 'malformed Authorization header (expected Bearer)');
+    if (match === null) {
+      this.refuse('malformed', AuthException.invalidToken(this.realm, 'malformed Authorization header (expected Bearer)'));
+    }
 
     let verified;
     try {
       verified = await this.verifier.verify(match[1]!);
     } catch (error) {
-      if (error instanceof InvalidTokenError) throw AuthException.invalidToken(this.realm, error.message);
-      throw AuthException.unavailable('cannot check the token right now');
+      if (error instanceof InvalidTokenError) {
+        this.refuse(failureReason(error.message), AuthException.invalidToken(this.realm, error.message));
+      }
+      this.refuse('unavailable', AuthException.unavailable('cannot check the token right now'));
     }
     request[AUTH_REQUEST_KEY] = verified;
 
     const required = metadata<string[]>(SCOPES_KEY, handler, controller) ?? [];
     const missing = required.filter((scope) => !verified.scopes.has(scope));
-    if (missing.length > 0) throw AuthException.insufficientScope(this.realm, missing);
+    if (missing.length > 0) this.refuse('insufficient_scope', AuthException.insufficientScope(this.realm, missing));
     return true;
   }
 }
