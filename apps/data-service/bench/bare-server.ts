@@ -4,29 +4,11 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { listRunsSql, UPSERT_RUNS_SQL, upsertRunsParams } from '../src/runs/runs.sql.js';
+import { listRunsSql, UPSERT_RUNS_SQL, type UpsertableRun, upsertRunsParams } from '../src/runs/runs.sql.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
 const LIST_SQL = listRunsSql({ after: false, before: false, cursor: false });
 const ROUTE = /^\/users\/([0-9a-f-]{36})\/runs(?:\?limit=(\d+))?$/;
-
-interface RunBody {
-  stravaId: number;
-  name: string;
-  sportType: string;
-  startDate: string;
-  startDateLocal: string;
-  timezone?: string | null;
-  distance: number;
-  movingTime: number;
-  elapsedTime: number;
-  totalElevationGain: number;
-  averageSpeed: number;
-  maxSpeed: number;
-  averageHeartrate?: number | null;
-  maxHeartrate?: number | null;
-  summaryPolyline?: string | null;
-}
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
@@ -34,10 +16,10 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(json);
 }
 
-async function readJson(request: IncomingMessage): Promise<{ runs: RunBody[] }> {
+async function readJson(request: IncomingMessage): Promise<{ runs: UpsertableRun[] }> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { runs: RunBody[] };
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { runs: UpsertableRun[] };
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

@@ -1,4 +1,4 @@
-import { createRedisConnection, QueueName, SyncQueue, SyncReason, SyncStatus } from '@runnerly/jobs';
+import { QueueName, SyncReason, SyncStatus } from '@runnerly/jobs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Stack, waitFor, type Worker } from './harness.js';
 
@@ -16,17 +16,12 @@ async function metric(worker: Worker, name: string, labels: Record<string, strin
 
 describe('sync faults: rate limits, tokens, revocation, data-service outage', () => {
   let stack: Stack;
-  let syncs: SyncQueue;
 
   beforeAll(async () => {
     stack = await Stack.start();
-    syncs = new SyncQueue(createRedisConnection(stack.redis.url), {});
   });
   beforeEach(() => stack.reset());
-  afterAll(async () => {
-    await syncs.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   const state = (userId: string) => stack.syncState(userId);
 
@@ -48,7 +43,7 @@ describe('sync faults: rate limits, tokens, revocation, data-service outage', ()
     const [athlete] = await stack.athletes();
     const { userId } = await stack.connect(athlete!.id);
     const worker = await stack.startWorker();
-    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     // The worker learns the limit from Strava's headers and stops at it by itself.
     await waitFor(async () => (await state(userId))?.progress.pages === 3 && (await state(userId))?.waitingUntil);
     expect(await metric(worker, 'strava_requests_total', { outcome: 'rate_limited' })).toBe(0);
@@ -90,7 +85,7 @@ describe('sync faults: rate limits, tokens, revocation, data-service outage', ()
     const [athlete] = await stack.athletes();
     const { userId } = await stack.connect(athlete!.id);
     const worker = await stack.startWorker();
-    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     const parkedShort = await waitFor(async () => {
       const current = await state(userId);
       return !!current?.waitingUntil && current;
@@ -118,7 +113,7 @@ describe('sync faults: rate limits, tokens, revocation, data-service outage', ()
     // Strava kills the token early; the stored expiry still says hours left.
     await stack.sandboxCall('POST', '/tokens/expire', { access_token: accessToken, expires_in: 0 });
     await stack.startWorker();
-    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     await waitFor(async () => (await state(userId))?.status === SyncStatus.Done);
     const fresh = await stack.data.getStravaToken(userId);
     expect(fresh.accessToken).not.toBe(stored.accessToken);
@@ -133,7 +128,7 @@ describe('sync faults: rate limits, tokens, revocation, data-service outage', ()
     const { userId } = await stack.connect(athlete!.id);
     const stored = await stack.data.getStravaToken(userId);
     await stack.startWorker();
-    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     await waitFor(async () => (await state(userId))?.waitingUntil);
     await stack.advanceClock(7 * 3600);
     await advanceUntilDone(userId);
@@ -146,13 +141,13 @@ describe('sync faults: rate limits, tokens, revocation, data-service outage', ()
     const { userId } = await stack.connect(athlete!.id);
     await stack.sandboxCall('POST', `/athletes/${athlete!.id}/revoke`);
     await stack.startWorker();
-    const { jobId } = await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    const { jobId } = await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     const failed = await waitFor(async () => {
       const current = await state(userId);
       return current?.status === SyncStatus.Failed && current;
     });
     expect(failed).toMatchObject({ disconnected: true, lastError: { code: 'strava_revoked' } });
-    const job = await syncs.queue.getJob(jobId);
+    const job = await stack.syncs.queue.getJob(jobId);
     expect(job?.attemptsMade).toBe(1);
     expect(await job?.getState()).toBe('failed');
     expect((await stack.data.getUser(userId)).connected).toBe(false);
@@ -165,7 +160,7 @@ describe('sync faults: rate limits, tokens, revocation, data-service outage', ()
     const port = Number(new URL(stack.dataServiceUrl).port);
     await stack.startWorker({ STRAVA_JOB_ATTEMPTS: '12', STRAVA_JOB_BACKOFF_MS: '100' });
     await stack.stopDataService();
-    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     await waitFor(async () => (await state(userId))?.lastError?.code === 'data_service_unavailable');
     await stack.startDataService(port);
     const done = await waitFor(async () => {

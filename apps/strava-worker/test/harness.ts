@@ -8,7 +8,7 @@ import { parseConfig } from '@runnerly/config';
 import { DataServiceClient, type Run } from '@runnerly/data-client';
 import { createApp as createDataService } from '@runnerly/data-service/src/app.js';
 import { DataServiceConfigSchema } from '@runnerly/data-service/src/config.js';
-import { createRedisConnection, QUEUE_PREFIX, QueueName, type SyncState, SyncStateStore } from '@runnerly/jobs';
+import { createRedisConnection, QUEUE_PREFIX, QueueName, SyncQueue, type SyncState, SyncStateStore } from '@runnerly/jobs';
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient, type StravaSummaryActivity } from '@runnerly/strava';
 import { createApp as createSandbox } from '@runnerly/strava-sandbox/src/app.js';
@@ -76,6 +76,8 @@ export class Stack {
   redis!: TestRedis;
   connection!: Redis;
   state!: SyncStateStore;
+  /** The producer side of the sync queue, as the dashboard and the webhooks use it. */
+  syncs!: SyncQueue;
   database!: TestDatabase;
   issuer!: TestIssuer;
   dealer!: Server;
@@ -98,6 +100,7 @@ export class Stack {
     ]);
     stack.connection = createRedisConnection(stack.redis.url);
     stack.state = new SyncStateStore(stack.connection);
+    stack.syncs = new SyncQueue(createRedisConnection(stack.redis.url), {});
     stack.dealer = await startTokenDealer(stack.issuer);
     stack.dealerUrl = `http://127.0.0.1:${(stack.dealer.address() as AddressInfo).port}`;
     stack.sandbox = await createSandbox(
@@ -282,6 +285,7 @@ export class Stack {
     await this.dataService?.close();
     await this.sandbox.close();
     await new Promise<void>((resolve) => this.dealer.close(() => resolve()));
+    await this.syncs.close();
     this.connection.disconnect();
     await Promise.all([this.issuer.close(), this.database.drop(), this.redis.release()]);
   }

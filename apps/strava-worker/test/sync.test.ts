@@ -1,21 +1,15 @@
 import { SyncReason, SyncStatus } from '@runnerly/jobs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SyncQueue, createRedisConnection } from '@runnerly/jobs';
 import { Stack, waitFor } from './harness.js';
 
 describe('sync of one athlete (sandbox, data-service, Redis)', () => {
   let stack: Stack;
-  let syncs: SyncQueue;
 
   beforeAll(async () => {
     stack = await Stack.start();
-    syncs = new SyncQueue(createRedisConnection(stack.redis.url), {});
   });
   beforeEach(() => stack.reset());
-  afterAll(async () => {
-    await syncs.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   const done = (userId: string, after?: string) =>
     waitFor(async () => {
@@ -32,7 +26,7 @@ describe('sync of one athlete (sandbox, data-service, Redis)', () => {
     await stack.startWorker();
     const before = await stack.apiRequests();
 
-    await syncs.requestSync(userId, { reason: SyncReason.Manual, requestId: 'first-sync' });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual, requestId: 'first-sync' });
     const state = await done(userId);
 
     const stored = await stack.storedRuns(userId);
@@ -57,14 +51,14 @@ describe('sync of one athlete (sandbox, data-service, Redis)', () => {
     const [athlete] = await stack.athletes();
     const { userId, accessToken } = await stack.connect(athlete!.id);
     await stack.startWorker();
-    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     const first = await done(userId);
     const countBefore = (await stack.storedRuns(userId)).length;
 
     await stack.sandboxCall('POST', `/athletes/${athlete!.id}/activities`, { sport_type: 'Run', name: 'Fresh run' });
     await stack.sandboxCall('POST', `/athletes/${athlete!.id}/activities`, { sport_type: 'Ride', name: 'Fresh ride' });
     const before = await stack.apiRequests();
-    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     const second = await done(userId, first.lastFinishedAt);
 
     expect((await stack.apiRequests()) - before).toBe(2);
@@ -82,7 +76,7 @@ describe('sync of one athlete (sandbox, data-service, Redis)', () => {
     const { userId, accessToken } = await stack.connect(athlete!.id);
     const expected = await stack.stravaRuns(accessToken);
     await stack.startWorker();
-    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     const state = await done(userId);
     expect(state.progress.pages).toBeGreaterThan(Math.ceil(athlete!.activity_count / 200));
     expect((await stack.storedRuns(userId)).map((run) => run.stravaId).sort()).toEqual(

@@ -1,4 +1,4 @@
-import { createRedisConnection, JobName, QueueName, SyncQueue, SyncReason, SyncStatus } from '@runnerly/jobs';
+import { JobName, QueueName, SyncReason, SyncStatus } from '@runnerly/jobs';
 import { freePort } from '@runnerly/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PushSubscriptionService } from '../src/webhook/push-subscription.service.js';
@@ -6,17 +6,12 @@ import { Stack, VERIFY_TOKEN, waitFor, type Worker } from './harness.js';
 
 describe('Strava webhooks', () => {
   let stack: Stack;
-  let syncs: SyncQueue;
 
   beforeAll(async () => {
     stack = await Stack.start();
-    syncs = new SyncQueue(createRedisConnection(stack.redis.url), {});
   });
   beforeEach(() => stack.reset());
-  afterAll(async () => {
-    await syncs.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   /** A worker whose push subscription the sandbox verified: the sandbox then delivers real events. */
   async function subscribedWorker(): Promise<Worker> {
@@ -34,7 +29,7 @@ describe('Strava webhooks', () => {
   async function syncedAthlete(index = 0) {
     const athlete = (await stack.athletes())[index]!;
     const { userId } = await stack.connect(athlete.id);
-    await syncs.requestSync(userId, { reason: SyncReason.Connected });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Connected });
     await waitFor(async () => (await stack.syncState(userId))?.status === SyncStatus.Done);
     return { athleteId: athlete.id, userId };
   }

@@ -1,4 +1,4 @@
-import { createRedisConnection, QueueName, SyncQueue, SyncReason, SyncStatus } from '@runnerly/jobs';
+import { QueueName, SyncReason, SyncStatus } from '@runnerly/jobs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Stack, waitFor, type Worker } from './harness.js';
 
@@ -16,17 +16,12 @@ async function metric(worker: Worker, name: string, labels: Record<string, strin
 
 describe('many workers, the schedule and shutdown', () => {
   let stack: Stack;
-  let syncs: SyncQueue;
 
   beforeAll(async () => {
     stack = await Stack.start();
-    syncs = new SyncQueue(createRedisConnection(stack.redis.url), {});
   });
   beforeEach(() => stack.reset());
-  afterAll(async () => {
-    await syncs.close();
-    await stack.close();
-  });
+  afterAll(() => stack.close());
 
   it('two workers share the schedule and Strava’s limit: every connected athlete once, no 429, no duplicate request', async () => {
     await stack.sandboxCall('PUT', '/settings', { shortPages: { every: 0 } });
@@ -70,7 +65,7 @@ describe('many workers, the schedule and shutdown', () => {
     let limited = 0;
     for (const worker of workers) limited += await metric(worker, 'strava_requests_total', { outcome: 'rate_limited' });
     expect(limited).toBe(0);
-    expect(await syncs.queue.getFailedCount()).toBe(0);
+    expect(await stack.syncs.queue.getFailedCount()).toBe(0);
   });
 
   it('a stopping worker hands its sync back; another finishes it without fetching a page twice', async () => {
@@ -81,7 +76,7 @@ describe('many workers, the schedule and shutdown', () => {
     const before = await stack.apiRequests();
     // One run per data-service call: a slow sync, so that it is surely running when the worker stops.
     const first = await stack.startWorker({ STRAVA_SYNC_BATCH_SIZE: '1' });
-    await syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
     await waitFor(async () => ((await stack.syncState(userId))?.progress.pages ?? 0) >= 1, 20_000);
     await first.close();
 
