@@ -4,22 +4,28 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import { listRunsSql, UPSERT_RUNS_SQL, type UpsertableRun, upsertRunsParams } from '../src/runs/runs.sql.js';
+import { listRunsSql, UPSERT_RUNS_SQL, type RunRecord, upsertRunsParams } from '../src/runs/runs.sql.js';
 
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+const pool = new pg.Pool({
+  connectionString: process.env.DATABASE_URL,
+  max: Number(process.env.DATABASE_POOL_SIZE ?? 10),
+});
 const LIST_SQL = listRunsSql({ after: false, before: false, cursor: false });
 const ROUTE = /^\/users\/([0-9a-f-]{36})\/runs(?:\?limit=(\d+))?$/;
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(json) });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(json),
+  });
   response.end(json);
 }
 
-async function readJson(request: IncomingMessage): Promise<{ runs: UpsertableRun[] }> {
+async function readJson(request: IncomingMessage): Promise<{ runs: RunRecord[] }> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { runs: UpsertableRun[] };
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as { runs: RunRecord[] };
 }
 
 async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -31,7 +37,10 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
     const { rows } = await pool.query<{ stravaId: number; startDate: string }>(LIST_SQL, [userId, limit + 1]);
     const items = rows.slice(0, limit);
     const last = items.at(-1);
-    const nextCursor = rows.length > limit && last ? Buffer.from(JSON.stringify([last.startDate, last.stravaId])).toString('base64url') : null;
+    const nextCursor =
+      rows.length > limit && last
+        ? Buffer.from(JSON.stringify([last.startDate, last.stravaId])).toString('base64url')
+        : null;
     return send(response, 200, { items, nextCursor });
   }
   if (request.method === 'PUT') {
@@ -43,7 +52,9 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
 }
 
 const server = createServer((request, response) => {
-  handle(request, response).catch((error: unknown) => send(response, 500, { error: 'internal_error', message: String(error) }));
+  handle(request, response).catch((error: unknown) =>
+    send(response, 500, { error: 'internal_error', message: String(error) }),
+  );
 });
 server.keepAliveTimeout = 72_000;
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {

@@ -8,7 +8,14 @@ import { parseConfig } from '@runnerly/config';
 import { DataServiceClient, type Run } from '@runnerly/data-client';
 import { createApp as createDataService } from '@runnerly/data-service/src/app.js';
 import { DataServiceConfigSchema } from '@runnerly/data-service/src/config.js';
-import { createRedisConnection, QUEUE_PREFIX, QueueName, SyncQueue, type SyncState, SyncStateStore } from '@runnerly/jobs';
+import {
+  createRedisConnection,
+  QUEUE_PREFIX,
+  QueueName,
+  SyncQueue,
+  type SyncState,
+  SyncStateStore,
+} from '@runnerly/jobs';
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient, type StravaSummaryActivity } from '@runnerly/strava';
 import { createApp as createSandbox } from '@runnerly/strava-sandbox/src/app.js';

@@ -27,7 +27,8 @@ export class RunsController {
   @HttpCode(200)
   @Scopes(DataScope.RunsWrite)
   @ApiOperation({
-    summary: 'Batch upsert by stravaId, idempotent: unchanged runs count as neither inserted nor updated (413 over the configured batch size)',
+    summary:
+      'Batch upsert by stravaId, idempotent: unchanged runs count as neither inserted nor updated (413 over the configured batch size)',
   })
   @ApiZodBody(UpsertRuns)
   @ApiZodResponse(200, UpsertRunsResult)
@@ -40,7 +41,9 @@ export class RunsController {
 
   @Get('runs')
   @Scopes(DataScope.RunsRead)
-  @ApiOperation({ summary: 'Runs newest first, a page at a time (opaque nextCursor); after inclusive, before exclusive' })
+  @ApiOperation({
+    summary: 'Runs newest first, a page at a time (opaque nextCursor); after inclusive, before exclusive',
+  })
   @ApiZodQuery(ListRunsQuery)
   @ApiZodResponse(200, RunPage)
   list(
@@ -61,7 +64,8 @@ export class RunsController {
   @Get('stats')
   @Scopes(DataScope.RunsRead)
   @ApiOperation({
-    summary: "Totals per week (from Monday), month or year of the athlete's local calendar, oldest first, computed in SQL",
+    summary:
+      "Totals per week (from Monday), month or year of the athlete's local calendar, oldest first, computed in SQL",
   })
   @ApiZodQuery(StatsQuery)
   @ApiZodResponse(200, Stats)

@@ -1,15 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Run, Stats, StatsItem, StatsPeriod } from '@runnerly/data-client';
 import { Db } from '../database/db.js';
-import { listRunsSql, UPSERT_RUNS_SQL, upsertRunsParams } from './runs.sql.js';
+import { listRunsSql, type RunRecord, UPSERT_RUNS_SQL, upsertRunsParams } from './runs.sql.js';
 
-/** A validated run, ready to be written (dates normalised by the schema). */
-export type RunRecord = Omit<Run, 'timezone' | 'averageHeartrate' | 'maxHeartrate' | 'summaryPolyline'> & {
-  timezone?: string | null;
-  averageHeartrate?: number | null;
-  maxHeartrate?: number | null;
-  summaryPolyline?: string | null;
-};
+export type { RunRecord };
 
 export interface RunsPageQuery {
   after?: string;
@@ -27,7 +21,10 @@ export class RunsRepository {
 
   /** One INSERT … ON CONFLICT DO UPDATE for the whole batch (stravaIds must be unique within it). */
   async upsert(userId: string, runs: readonly RunRecord[]): Promise<{ inserted: number; updated: number }> {
-    const { rows } = await this.db.query<{ inserted: number; updated: number }>(UPSERT_RUNS_SQL, upsertRunsParams(userId, runs));
+    const { rows } = await this.db.query<{ inserted: number; updated: number }>(
+      UPSERT_RUNS_SQL,
+      upsertRunsParams(userId, runs),
+    );
     return rows[0]!;
   }
 
@@ -48,7 +45,10 @@ export class RunsRepository {
 
   /** False when there was no such run. */
   async delete(userId: string, stravaId: number): Promise<boolean> {
-    const { rowCount } = await this.db.query('DELETE FROM data.runs WHERE user_id = $1 AND strava_id = $2', [userId, stravaId]);
+    const { rowCount } = await this.db.query('DELETE FROM data.runs WHERE user_id = $1 AND strava_id = $2', [
+      userId,
+      stravaId,
+    ]);
     return rowCount === 1;
   }
 

@@ -35,7 +35,9 @@ export class RunsService {
   /** Idempotent batch upsert by stravaId; a stravaId given twice in one batch counts once, the last wins. */
   async upsert(userId: string, runs: readonly RunRecord[]): Promise<UpsertRunsResult> {
     // In stravaId order: concurrent batches that overlap then lock rows in the same order (no deadlock).
-    const unique = [...new Map(runs.map((run) => [run.stravaId, run])).values()].sort((a, b) => a.stravaId - b.stravaId);
+    const unique = [...new Map(runs.map((run) => [run.stravaId, run])).values()].sort(
+      (a, b) => a.stravaId - b.stravaId,
+    );
     if (unique.length === 0) {
       await this.assertUserExists(userId);
       return { inserted: 0, updated: 0 };
@@ -54,7 +56,12 @@ export class RunsService {
 
   async list(userId: string, query: ParsedListRunsQuery): Promise<RunPage> {
     const startingBelow = query.cursor === undefined ? undefined : decodeCursor(query.cursor, isRunCursor);
-    const rows = await this.runs.page(userId, { after: query.after, before: query.before, startingBelow, limit: query.limit + 1 });
+    const rows = await this.runs.page(userId, {
+      after: query.after,
+      before: query.before,
+      startingBelow,
+      limit: query.limit + 1,
+    });
     // An empty first page may mean "no such user": only then is it worth a second query.
     if (rows.length === 0 && startingBelow === undefined) await this.assertUserExists(userId);
     const items = rows.slice(0, query.limit);

@@ -1,3 +1,5 @@
+import type { Run } from '@runnerly/data-client';
+
 /**
  * The data-service's run SQL, shared with the benchmark's bare baseline so that both send the
  * very same statements.
@@ -76,27 +78,16 @@ export function listRunsSql(filters: { after: boolean; before: boolean; cursor: 
   return `SELECT ${RUN_SELECT} FROM data.runs WHERE ${conditions.join(' AND ')} ORDER BY start_date DESC, strava_id DESC LIMIT $2`;
 }
 
-/** A run as the upsert binds it: the contract's run, optional fields possibly null. */
-export interface UpsertableRun {
-  stravaId: number;
-  name: string;
-  sportType: string;
-  startDate: string | Date;
-  startDateLocal: string;
+/** A validated run, ready to be written (dates normalised by the schema). */
+export type RunRecord = Omit<Run, 'timezone' | 'averageHeartrate' | 'maxHeartrate' | 'summaryPolyline'> & {
   timezone?: string | null;
-  distance: number;
-  movingTime: number;
-  elapsedTime: number;
-  totalElevationGain: number;
-  averageSpeed: number;
-  maxSpeed: number;
   averageHeartrate?: number | null;
   maxHeartrate?: number | null;
   summaryPolyline?: string | null;
-}
+};
 
 /** The column arrays UPSERT_RUNS_SQL unnests, in its parameter order. */
-export function upsertRunsParams(userId: string, runs: readonly UpsertableRun[]): unknown[] {
+export function upsertRunsParams(userId: string, runs: readonly RunRecord[]): unknown[] {
   return [
     userId,
     runs.map((run) => run.stravaId),
