@@ -2,3 +2,17 @@ export { adminDatabaseUrl, createTestDatabase, dropStaleTestDatabases, type Test
 export { freePort } from './ports.js';
 export { leaseTestRedis, redisServerUrl, type TestRedis } from './redis.js';
 export { launchChromium } from './browser.js';
+export {
+  clientErrorViolation,
+  expectClientError,
+  fc,
+  hostileBody,
+  hostileHeaderValue,
+  hostileObject,
+  hostileQueryValue,
+  hostileRuns,
+  hostileSegment,
+  hostileString,
+  hostileValue,
+  type HostileBody,
+} from './hostile.js';
