@@ -1,16 +1,65 @@
 import { describe, expect, it } from 'vitest';
-import { clientErrorViolation, fc, hostileBody, hostileSegment } from './hostile.js';
+import { answerViolation, clientErrorViolation, fc, hostileBody, hostileSegment, parsedJson } from './hostile.js';
 
 describe('hostile input kit', () => {
   const json = 'application/json; charset=utf-8';
 
   it('accepts only a 4xx with a JSON {error, message} body', () => {
-    expect(clientErrorViolation({ status: 400, contentType: json, body: '{"error":"bad_request","message":"no"}' })).toBeUndefined();
-    expect(clientErrorViolation({ status: 500, contentType: json, body: '{"error":"internal","message":"x"}' })).toMatch(/status 500/);
+    expect(
+      clientErrorViolation({ status: 400, contentType: json, body: '{"error":"bad_request","message":"no"}' }),
+    ).toBeUndefined();
+    expect(
+      clientErrorViolation({ status: 500, contentType: json, body: '{"error":"internal","message":"x"}' }),
+    ).toMatch(/status 500/);
     expect(clientErrorViolation({ status: 200, contentType: json, body: '{}' })).toMatch(/not a 4xx/);
     expect(clientErrorViolation({ status: 404, contentType: 'text/html', body: '<h1>' })).toMatch(/content-type/);
     expect(clientErrorViolation({ status: 400, contentType: json, body: 'nope' })).toMatch(/not JSON/);
-    expect(clientErrorViolation({ status: 400, contentType: json, body: '{"statusCode":400}' })).toMatch(/without \{error, message\}/);
+    expect(clientErrorViolation({ status: 400, contentType: json, body: '{"statusCode":400}' })).toMatch(
+      /without \{error, message\}/,
+    );
+  });
+
+  it('checks the OAuth (RFC 6749 §5.2) and Strava fault shapes when asked', () => {
+    expect(
+      clientErrorViolation(
+        { status: 400, contentType: json, body: '{"error":"invalid_request","error_description":"no"}' },
+        'oauth',
+      ),
+    ).toBeUndefined();
+    expect(
+      clientErrorViolation({ status: 401, contentType: json, body: '{"error":"invalid_client"}' }, 'oauth'),
+    ).toBeUndefined();
+    expect(
+      clientErrorViolation({ status: 400, contentType: json, body: '{"error":"requête","message":"no"}' }, 'oauth'),
+    ).toMatch(/RFC 6749/);
+    expect(
+      clientErrorViolation({ status: 400, contentType: json, body: '{"error":"x","error_description":3}' }, 'oauth'),
+    ).toMatch(/RFC 6749/);
+    const fault = '{"message":"Bad Request","errors":[{"resource":"Activity","field":"id","code":"invalid"}]}';
+    expect(clientErrorViolation({ status: 400, contentType: json, body: fault }, 'strava')).toBeUndefined();
+    expect(
+      clientErrorViolation({ status: 400, contentType: json, body: '{"message":"x","errors":[{"code":1}]}' }, 'strava'),
+    ).toMatch(/Strava/);
+    expect(
+      clientErrorViolation({ status: 404, contentType: json, body: '{"error":"not_found","message":"x"}' }, 'strava'),
+    ).toMatch(/Strava/);
+  });
+
+  it('lets accepted input answer 2xx or 3xx, never 5xx', () => {
+    expect(answerViolation({ status: 200, contentType: json, body: '{}' })).toBeUndefined();
+    expect(answerViolation({ status: 302, contentType: null, body: '' })).toBeUndefined();
+    expect(
+      answerViolation({ status: 404, contentType: json, body: '{"error":"not_found","message":"x"}' }),
+    ).toBeUndefined();
+    expect(answerViolation({ status: 500, contentType: json, body: '{"error":"internal","message":"x"}' })).toMatch(
+      /status 500/,
+    );
+  });
+
+  it('parses a body as a JSON server would, only under a JSON content type', () => {
+    expect(parsedJson({ raw: '{"a":1}', contentType: 'application/json; charset=utf-8' })).toEqual({ value: { a: 1 } });
+    expect(parsedJson({ raw: '{"a":1}', contentType: 'text/plain' })).toBeUndefined();
+    expect(parsedJson({ raw: '{"a":', contentType: 'application/json' })).toBeUndefined();
   });
 
   it('generates bodies that differ from the valid one and segments a router can carry', () => {

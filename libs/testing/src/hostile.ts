@@ -46,13 +46,18 @@ export const hostileString: fc.Arbitrary<string> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...nastyStrings) },
   { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
-  { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('%', '/', '?', '#', '.', '\\', '&', '='), maxLength: 12 }) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ unit: fc.constantFrom('%', '/', '?', '#', '.', '\\', '&', '='), maxLength: 12 }),
+  },
 );
 
 /** A value of the wrong type, size or shape where a field is expected. */
 export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
   hostileString,
-  fc.constantFrom(null, true, false, 0, -1, 1.5, Number.MAX_SAFE_INTEGER + 2, -1e308, 1e21, [], {}, [null], { $gt: '' }),
+  fc.constantFrom(null, true, false, 0, -1, 1.5, Number.MAX_SAFE_INTEGER + 2, -1e308, 1e21, [], {}, [null], {
+    $gt: '',
+  }),
   fc.double(),
   fc.bigInt().map(String),
   fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 4 }),
@@ -66,12 +71,17 @@ export function hostileObject(shape: Record<string, unknown>): fc.Arbitrary<Reco
     .record({
       drop: fc.subarray(keys),
       retype: fc.dictionary(fc.constantFrom(...keys), hostileValue, { maxKeys: keys.length }),
-      extra: fc.dictionary(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'toString')), hostileValue, { maxKeys: 3 }),
+      extra: fc.dictionary(
+        fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', 'toString')),
+        hostileValue,
+        { maxKeys: 3 },
+      ),
     })
     .map(({ drop, retype, extra }) => {
       const object: Record<string, unknown> = { ...shape, ...retype };
       for (const key of drop) delete object[key];
-      for (const [key, value] of Object.entries(extra)) Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      for (const [key, value] of Object.entries(extra))
+        Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
       return object;
     });
 }
@@ -93,15 +103,41 @@ export function hostileBody(valid?: Record<string, unknown>): fc.Arbitrary<Hosti
   const shaped = valid ? hostileObject(valid) : fc.dictionary(hostileString, hostileValue, { maxKeys: 4 });
   return fc.oneof(
     shaped.map((object) => ({ raw: JSON.stringify(object), contentType: json })),
-    fc.jsonValue({ maxDepth: 2 }).filter((value) => typeof value !== 'object' || value === null || Array.isArray(value)).map((value) => ({ raw: JSON.stringify(value), contentType: json })),
+    fc
+      .jsonValue({ maxDepth: 2 })
+      .filter((value) => typeof value !== 'object' || value === null || Array.isArray(value))
+      .map((value) => ({ raw: JSON.stringify(value), contentType: json })),
     hostileString.map((raw) => ({ raw, contentType: json })),
-    shaped.map((object) => JSON.stringify(object)).chain((text) => fc.nat(Math.max(0, text.length - 1)).map((cut) => ({ raw: text.slice(0, cut), contentType: json }))),
+    shaped
+      .map((object) => JSON.stringify(object))
+      .chain((text) =>
+        fc.nat(Math.max(0, text.length - 1)).map((cut) => ({ raw: text.slice(0, cut), contentType: json })),
+      ),
     fc.nat({ max: 20_000 }).map((depth) => ({ raw: '['.repeat(depth + 1) + ']'.repeat(depth + 1), contentType: json })),
-    fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=utf-7', 'application/json; charset=nope', '').map((contentType) => ({
-      raw: JSON.stringify(valid ?? {}),
-      contentType,
-    })),
+    fc
+      .constantFrom(
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/json; charset=utf-7',
+        'application/json; charset=nope',
+        '',
+      )
+      .map((contentType) => ({
+        raw: JSON.stringify(valid ?? {}),
+        contentType,
+      })),
   );
+}
+
+/** The JSON value a server would parse from `body` (undefined when it is not JSON under a JSON content type). */
+export function parsedJson(body: HostileBody): { value: unknown } | undefined {
+  if (!body.contentType || !/^application\/json\s*(;|$)/i.test(body.contentType)) return undefined;
+  try {
+    return { value: JSON.parse(body.raw) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A path segment where an id is expected: every hostile string, URL-encoded so it reaches the router. */
@@ -116,12 +152,24 @@ export const hostileSegment: fc.Arbitrary<string> = hostileString
   });
 
 /** A query string value, raw (not encoded), to exercise the query parser too. */
-export const hostileQueryValue: fc.Arbitrary<string> = fc.oneof(hostileSegment, fc.constantFrom('%', '%ZZ', 'a&b=c', 'x[y]=1', '[]', '%E0%A4%A'));
+export const hostileQueryValue: fc.Arbitrary<string> = fc.oneof(
+  hostileSegment,
+  fc.constantFrom('%', '%ZZ', 'a&b=c', 'x[y]=1', '[]', '%E0%A4%A'),
+);
 
 /** Header values an attacker controls (only ones fetch will send: no CR/LF, latin-1). */
 export const hostileHeaderValue: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 200 }),
-  fc.constantFrom('Bearer', 'Bearer ', 'Basic', 'Basic !!!', 'Basic ' + Buffer.from(':').toString('base64'), 'Bearer a.b.c', 'Bearer ' + 'a'.repeat(9_000), 'bearer\teyJ'),
+  fc.constantFrom(
+    'Bearer',
+    'Bearer ',
+    'Basic',
+    'Basic !!!',
+    'Basic ' + Buffer.from(':').toString('base64'),
+    'Bearer a.b.c',
+    'Bearer ' + 'a'.repeat(9_000),
+    'bearer\teyJ',
+  ),
 );
 
 export interface ClientErrorAnswer {
@@ -130,32 +178,101 @@ export interface ClientErrorAnswer {
   body: string;
 }
 
-/** Why `answer` breaks the rule (a 4xx with a JSON `{error, message}` body), or undefined if it keeps it. */
-export function clientErrorViolation(answer: ClientErrorAnswer): string | undefined {
-  if (answer.status < 400 || answer.status > 499) return `status ${answer.status}, not a 4xx: ${answer.body.slice(0, 300)}`;
-  if (!answer.contentType?.includes('json')) return `status ${answer.status} with content-type ${answer.contentType}: ${answer.body.slice(0, 300)}`;
+/**
+ * The JSON shape of an error body: Runnerly's `{error, message}`, RFC 6749 §5.2's
+ * `{error, error_description?}` (OAuth endpoints), or Strava's fault `{message, errors: [{resource, field, code}]}`.
+ */
+export type ErrorShape = 'runnerly' | 'oauth' | 'strava';
+
+function shapeViolation(parsed: unknown, shape: ErrorShape): string | undefined {
+  const body = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  switch (shape) {
+    case 'runnerly':
+      return typeof body.error === 'string' && typeof body.message === 'string'
+        ? undefined
+        : 'without {error, message}';
+    case 'oauth':
+      return typeof body.error === 'string' &&
+        /^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/.test(body.error) &&
+        ['undefined', 'string'].includes(typeof body.error_description)
+        ? undefined
+        : 'without an RFC 6749 {error, error_description?}';
+    case 'strava': {
+      const errors = body.errors;
+      const valid =
+        typeof body.message === 'string' &&
+        Array.isArray(errors) &&
+        errors.every((item: unknown) => {
+          const { resource, field, code } = (typeof item === 'object' && item !== null ? item : {}) as Record<
+            string,
+            unknown
+          >;
+          return typeof resource === 'string' && typeof field === 'string' && typeof code === 'string';
+        });
+      return valid ? undefined : "without Strava's {message, errors: [{resource, field, code}]}";
+    }
+  }
+}
+
+/** Why `answer` breaks the rule (a 4xx with a JSON error body of `shape`), or undefined if it keeps it. */
+export function clientErrorViolation(answer: ClientErrorAnswer, shape: ErrorShape = 'runnerly'): string | undefined {
+  if (answer.status < 400 || answer.status > 499)
+    return `status ${answer.status}, not a 4xx: ${answer.body.slice(0, 300)}`;
+  if (!answer.contentType?.includes('json'))
+    return `status ${answer.status} with content-type ${answer.contentType}: ${answer.body.slice(0, 300)}`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(answer.body);
   } catch {
     return `status ${answer.status} with a body that is not JSON: ${answer.body.slice(0, 300)}`;
   }
-  const { error, message } = (parsed ?? {}) as { error?: unknown; message?: unknown };
-  if (typeof error !== 'string' || typeof message !== 'string') return `status ${answer.status} without {error, message}: ${answer.body.slice(0, 300)}`;
-  return undefined;
+  const violation = shapeViolation(parsed, shape);
+  return violation && `status ${answer.status} ${violation}: ${answer.body.slice(0, 300)}`;
 }
 
-/** Reads a fetch Response and throws (failing the property) unless it is a 4xx JSON error. */
-export async function expectClientError(response: Response, what = ''): Promise<void> {
-  const answer = { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
-  const violation = clientErrorViolation(answer);
+/**
+ * Why `answer` breaks the rule for an input the endpoint may legitimately accept (its own schema
+ * accepts it, or the endpoint ignores that part of the request): a 2xx or 3xx, or else a 4xx JSON
+ * error of `shape`; never a 5xx.
+ */
+export function answerViolation(answer: ClientErrorAnswer, shape: ErrorShape = 'runnerly'): string | undefined {
+  return answer.status >= 200 && answer.status < 400 ? undefined : clientErrorViolation(answer, shape);
+}
+
+async function readAnswer(response: Response): Promise<ClientErrorAnswer> {
+  return { status: response.status, contentType: response.headers.get('content-type'), body: await response.text() };
+}
+
+/** Reads a fetch Response and throws (failing the property) unless it is a 4xx JSON error of `shape`. */
+export async function expectClientError(response: Response, what = '', shape: ErrorShape = 'runnerly'): Promise<void> {
+  const violation = clientErrorViolation(await readAnswer(response), shape);
   if (violation) throw new Error(`${what ? `${what}: ` : ''}${violation}`);
+}
+
+/**
+ * Reads a fetch Response and throws unless it keeps the rule for `accepted` input (see
+ * `answerViolation`) or, when `accepted` is false, for refused input (see `clientErrorViolation`).
+ */
+export async function expectAnswer(
+  response: Response,
+  accepted: boolean,
+  what = '',
+  shape: ErrorShape = 'runnerly',
+): Promise<ClientErrorAnswer> {
+  const answer = await readAnswer(response);
+  const violation = accepted ? answerViolation(answer, shape) : clientErrorViolation(answer, shape);
+  if (violation) throw new Error(`${what ? `${what}: ` : ''}${accepted ? '(accepted input) ' : ''}${violation}`);
+  return answer;
 }
 
 /** Runs the property with a bounded number of runs (FAST_CHECK_RUNS overrides) and a fixed seed when FAST_CHECK_SEED is set. */
 export function hostileRuns(numRuns = 60): { numRuns: number; seed?: number; endOnFailure: boolean } {
   const seed = process.env.FAST_CHECK_SEED ? Number(process.env.FAST_CHECK_SEED) : undefined;
-  return { numRuns: Number(process.env.FAST_CHECK_RUNS ?? numRuns), ...(seed === undefined ? {} : { seed }), endOnFailure: true };
+  return {
+    numRuns: Number(process.env.FAST_CHECK_RUNS ?? numRuns),
+    ...(seed === undefined ? {} : { seed }),
+    endOnFailure: true,
+  };
 }
 
 export { fc };

@@ -3,7 +3,10 @@ export { freePort } from './ports.js';
 export { leaseTestRedis, redisServerUrl, type TestRedis } from './redis.js';
 export { launchChromium } from './browser.js';
 export {
+  answerViolation,
   clientErrorViolation,
+  type ErrorShape,
+  expectAnswer,
   expectClientError,
   fc,
   hostileBody,
@@ -15,4 +18,5 @@ export {
   hostileString,
   hostileValue,
   type HostileBody,
+  parsedJson,
 } from './hostile.js';
