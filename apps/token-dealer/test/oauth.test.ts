@@ -14,10 +14,19 @@ describe('token-dealer OAuth endpoints', () => {
   let revocations: RevocationStore;
 
   beforeAll(async () => {
-    dealer = await startTokenDealer({ TOKEN_DEALER_MAX_FAILURES_PER_CLIENT: '3', TOKEN_DEALER_MAX_FAILURES_PER_IP: '1000' });
-    secret = (await dealer.clients.create('dashboard', 'users:read users:write runs:read', 'data-service')).client_secret;
-    otherSecret = (await dealer.clients.create('worker', 'runs:read runs:write', ['data-service', 'other-service'])).client_secret;
-    verifier = new TokenVerifier({ issuer: 'http://token-dealer.test', audience: 'data-service', jwksUrl: `${dealer.url}/.well-known/jwks.json` });
+    dealer = await startTokenDealer({
+      TOKEN_DEALER_MAX_FAILURES_PER_CLIENT: '3',
+      TOKEN_DEALER_MAX_FAILURES_PER_IP: '1000',
+    });
+    secret = (await dealer.clients.create('dashboard', 'users:read users:write runs:read', 'data-service'))
+      .client_secret;
+    otherSecret = (await dealer.clients.create('worker', 'runs:read runs:write', ['data-service', 'other-service']))
+      .client_secret;
+    verifier = new TokenVerifier({
+      issuer: 'http://token-dealer.test',
+      audience: 'data-service',
+      jwksUrl: `${dealer.url}/.well-known/jwks.json`,
+    });
     revocations = RevocationStore.connect(dealer.redisUrl);
   });
   afterAll(async () => {
@@ -39,14 +48,28 @@ describe('token-dealer OAuth endpoints', () => {
     });
 
   it('issues an RFC 9068 token with client_secret_basic that verifies against the JWKS', async () => {
-    const response = await token({ grant_type: 'client_credentials', scope: 'runs:read', audience: 'data-service' }, basic('dashboard', secret));
+    const response = await token(
+      { grant_type: 'client_credentials', scope: 'runs:read', audience: 'data-service' },
+      basic('dashboard', secret),
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
-    const body = (await response.json()) as { access_token: string; token_type: string; expires_in: number; scope: string };
+    const body = (await response.json()) as {
+      access_token: string;
+      token_type: string;
+      expires_in: number;
+      scope: string;
+    };
     expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 900, scope: 'runs:read' });
     const decoded = jwt.decode(body.access_token, { complete: true })!;
     expect(decoded.header).toMatchObject({ alg: 'ES256', typ: 'at+jwt', kid: expect.any(String) });
-    expect(decoded.payload).toMatchObject({ iss: 'http://token-dealer.test', sub: 'dashboard', client_id: 'dashboard', aud: 'data-service', scope: 'runs:read' });
+    expect(decoded.payload).toMatchObject({
+      iss: 'http://token-dealer.test',
+      sub: 'dashboard',
+      client_id: 'dashboard',
+      aud: 'data-service',
+      scope: 'runs:read',
+    });
     const payload = decoded.payload as jwt.JwtPayload;
     expect(payload.exp! - payload.iat!).toBe(900);
     expect(payload.jti).toEqual(expect.any(String));
@@ -70,11 +93,27 @@ describe('token-dealer OAuth endpoints', () => {
     };
     const unauthenticated = await expectError(await token({ grant_type: 'client_credentials' }), 401, 'invalid_client');
     expect(unauthenticated.headers.get('www-authenticate')).toMatch(/^Basic/);
-    await expectError(await token({ grant_type: 'password' }, basic('dashboard', secret)), 400, 'unsupported_grant_type');
+    await expectError(
+      await token({ grant_type: 'password' }, basic('dashboard', secret)),
+      400,
+      'unsupported_grant_type',
+    );
     await expectError(await token({}, basic('dashboard', secret)), 400, 'invalid_request');
-    await expectError(await token({ grant_type: 'client_credentials', scope: 'runs:write' }, basic('dashboard', secret)), 400, 'invalid_scope');
-    await expectError(await token({ grant_type: 'client_credentials', audience: 'other-service' }, basic('dashboard', secret)), 400, 'invalid_target');
-    await expectError(await token({ grant_type: 'client_credentials' }, basic('worker', otherSecret)), 400, 'invalid_target');
+    await expectError(
+      await token({ grant_type: 'client_credentials', scope: 'runs:write' }, basic('dashboard', secret)),
+      400,
+      'invalid_scope',
+    );
+    await expectError(
+      await token({ grant_type: 'client_credentials', audience: 'other-service' }, basic('dashboard', secret)),
+      400,
+      'invalid_target',
+    );
+    await expectError(
+      await token({ grant_type: 'client_credentials' }, basic('worker', otherSecret)),
+      400,
+      'invalid_target',
+    );
     await expectError(
       await token({ grant_type: 'client_credentials', client_secret: secret }, basic('dashboard', secret)),
       400,
@@ -86,12 +125,17 @@ describe('token-dealer OAuth endpoints', () => {
       body: 'grant_type=client_credentials&scope=runs:read&scope=users:read',
     });
     await expectError(repeated, 400, 'invalid_request');
-    await expectError(await token({ grant_type: 'client_credentials' }, basic('nobody', secret)), 401, 'invalid_client');
+    await expectError(
+      await token({ grant_type: 'client_credentials' }, basic('nobody', secret)),
+      401,
+      'invalid_client',
+    );
   });
 
   it('locks a client out after repeated failures, even with the right secret', async () => {
     const victim = await dealer.clients.create('victim', 'runs:read', 'data-service');
-    for (let i = 0; i < 3; i += 1) expect((await token({ grant_type: 'client_credentials' }, basic('victim', 'wrong'))).status).toBe(401);
+    for (let i = 0; i < 3; i += 1)
+      expect((await token({ grant_type: 'client_credentials' }, basic('victim', 'wrong'))).status).toBe(401);
     const locked = await token({ grant_type: 'client_credentials' }, basic('victim', victim.client_secret));
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -101,15 +145,26 @@ describe('token-dealer OAuth endpoints', () => {
   });
 
   it('introspects: active for the holder and for the audience, inactive once revoked (RFC 7662, RFC 7009)', async () => {
-    const issued = (await (await token({ grant_type: 'client_credentials', audience: 'data-service' }, basic('worker', otherSecret))).json()) as {
+    const issued = (await (
+      await token({ grant_type: 'client_credentials', audience: 'data-service' }, basic('worker', otherSecret))
+    ).json()) as {
       access_token: string;
     };
     const introspect = async (as: string, withSecret: string) =>
-      (await (await post('/oauth/introspect', { token: issued.access_token }, basic(as, withSecret))).json()) as { active: boolean; client_id?: string };
-    expect(await introspect('worker', otherSecret)).toMatchObject({ active: true, client_id: 'worker', scope: 'runs:read runs:write' });
+      (await (await post('/oauth/introspect', { token: issued.access_token }, basic(as, withSecret))).json()) as {
+        active: boolean;
+        client_id?: string;
+      };
+    expect(await introspect('worker', otherSecret)).toMatchObject({
+      active: true,
+      client_id: 'worker',
+      scope: 'runs:read runs:write',
+    });
     // Another client that is neither holder nor audience learns nothing.
     expect(await introspect('dashboard', secret)).toEqual({ active: false });
-    expect((await post('/oauth/introspect', { token: 'garbage' }, basic('worker', otherSecret)).then((r) => r.json()))).toEqual({ active: false });
+    expect(
+      await post('/oauth/introspect', { token: 'garbage' }, basic('worker', otherSecret)).then((r) => r.json()),
+    ).toEqual({ active: false });
 
     // Only the holder may revoke it.
     expect((await post('/oauth/revoke', { token: issued.access_token }, basic('dashboard', secret))).status).toBe(400);
@@ -129,29 +184,20 @@ describe('token-dealer OAuth endpoints', () => {
 
   it('revokes every token of a deleted client', async () => {
     const temp = await dealer.clients.create('temporary', 'runs:read', 'data-service');
-    const issued = (await (await token({ grant_type: 'client_credentials' }, basic('temporary', temp.client_secret))).json()) as { access_token: string };
+    const issued = (await (
+      await token({ grant_type: 'client_credentials' }, basic('temporary', temp.client_secret))
+    ).json()) as { access_token: string };
     const guarded = new TokenVerifier(
       { issuer: 'http://token-dealer.test', audience: 'data-service', jwksUrl: `${dealer.url}/.well-known/jwks.json` },
       undefined,
       revocations,
     );
     await guarded.verify(issued.access_token);
-    // The deleting side (the command line) has the revocation store; the server only forgets the client.
-    const { ClientsService } = await import('../src/clients/clients.service.js');
-    const { ClientsRepository } = await import('../src/clients/clients.repository.js');
-    const { ClientSecretHasher } = await import('../src/clients/client-secret.js');
-    const { secretBytes } = await import('../src/config.js');
-    const { TOKEN_DEALER_DATA_SOURCE } = await import('../src/database/data-source.provider.js');
-    const admin = new ClientsService(
-      new ClientsRepository(dealer.app.get(TOKEN_DEALER_DATA_SOURCE)),
-      new ClientSecretHasher(secretBytes(dealer.config.TOKEN_DEALER_PEPPER)),
-      { cacheTtlMs: 0, tokenTtlSeconds: 900 },
-      revocations,
-    );
-    await admin.delete('temporary');
-    dealer.clients.forget('temporary');
+    await dealer.clients.delete('temporary');
     await expect(guarded.verify(issued.access_token)).rejects.toThrow(/revoked/);
-    expect((await token({ grant_type: 'client_credentials' }, basic('temporary', temp.client_secret))).status).toBe(401);
+    expect((await token({ grant_type: 'client_credentials' }, basic('temporary', temp.client_secret))).status).toBe(
+      401,
+    );
   });
 
   it('serves the guard in remote-introspection mode (RFC 7662), which sees revocations without Redis', async () => {
@@ -160,9 +206,16 @@ describe('token-dealer OAuth endpoints', () => {
       issuer: 'http://token-dealer.test',
       audience: 'data-service',
       jwksUrl: `${dealer.url}/.well-known/jwks.json`,
-      introspection: { url: `${dealer.url}/oauth/introspect`, clientId: 'data-service', clientSecret: resource.client_secret, cacheSeconds: 0 },
+      introspection: {
+        url: `${dealer.url}/oauth/introspect`,
+        clientId: 'data-service',
+        clientSecret: resource.client_secret,
+        cacheSeconds: 0,
+      },
     });
-    const issued = (await (await token({ grant_type: 'client_credentials', scope: 'users:read' }, basic('dashboard', secret))).json()) as {
+    const issued = (await (
+      await token({ grant_type: 'client_credentials', scope: 'users:read' }, basic('dashboard', secret))
+    ).json()) as {
       access_token: string;
     };
     expect([...(await remote.verify(issued.access_token)).scopes]).toEqual(['users:read']);

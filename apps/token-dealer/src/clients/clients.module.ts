@@ -1,4 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { RevocationStore } from '@runnerly/auth';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { secretBytes, TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
@@ -9,7 +10,6 @@ import { ClientSecretHasher } from './client-secret.js';
 import { CLIENT_CHANGES_CHANNEL, RedisClientChangeNotifier } from './client-change.notifier.js';
 import { ClientsRepository } from './clients.repository.js';
 import { ClientsService } from './clients.service.js';
-
 
 @Global()
 @Module({
@@ -23,7 +23,7 @@ import { ClientsService } from './clients.service.js';
           new ClientsRepository(dataSource),
           new ClientSecretHasher(secretBytes(config.TOKEN_DEALER_PEPPER)),
           { cacheTtlMs: CLIENT_CACHE_TTL_MS, tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS },
-          undefined,
+          new RevocationStore(redis),
           new RedisClientChangeNotifier(redis),
         ),
     },

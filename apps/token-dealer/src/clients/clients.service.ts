@@ -62,7 +62,7 @@ export class ClientsService {
     private readonly repository: ClientsRepository,
     private readonly hasher: ClientSecretHasher,
     private readonly options: ClientsServiceOptions,
-    private readonly revocations?: RevocationStore,
+    private readonly revocations: RevocationStore,
     private readonly notifier?: ClientChangeNotifier,
   ) {}
 
@@ -119,8 +119,9 @@ export class ClientsService {
     // Revoke first: if Redis is unreachable the client stays, rather than leaving valid tokens behind.
     // Servers may still hold the client in their cache for a moment: revoke what they issue meanwhile too.
     const until = Math.ceil((Date.now() + this.options.cacheTtlMs) / 1000) + 1;
-    await this.revocations?.revokeClient(id, this.options.tokenTtlSeconds + 120, until);
-    if (!(await this.repository.delete(id))) throw new ClientsException(ClientsErrorCode.ClientNotFound, `no client ${id}`, 404);
+    await this.revocations.revokeClient(id, this.options.tokenTtlSeconds + 120, until);
+    if (!(await this.repository.delete(id)))
+      throw new ClientsException(ClientsErrorCode.ClientNotFound, `no client ${id}`, 404);
     await this.changed(id);
   }
 
@@ -129,7 +130,12 @@ export class ClientsService {
    * only when the client is created, or rotated because the caller's `knownSecret` is not (any
    * longer) valid. Without `knownSecret` an existing client keeps its secret.
    */
-  async ensure(id: string, scope: string | string[], audience: string | string[], knownSecret?: string): Promise<EnsureResult> {
+  async ensure(
+    id: string,
+    scope: string | string[],
+    audience: string | string[],
+    knownSecret?: string,
+  ): Promise<EnsureResult> {
     const { scopes, audiences } = this.validate(id, scope, audience);
     const existing = await this.repository.findById(id);
     if (existing === null) {
@@ -165,11 +171,16 @@ export class ClientsService {
 
   private validate(id: string, scope: string | string[], audience: string | string[]) {
     if (!CLIENT_ID.test(id)) {
-      throw new ClientsException(ClientsErrorCode.InvalidClientId, 'client id: 1-100 letters, digits, ".", "_" or "-"', 400);
+      throw new ClientsException(
+        ClientsErrorCode.InvalidClientId,
+        'client id: 1-100 letters, digits, ".", "_" or "-"',
+        400,
+      );
     }
     const scopes = parseScopes(scope);
     const audiences = parseScopes(audience);
-    if (!scopes.every((token) => SCOPE_TOKEN.test(token))) throw new ClientsException(ClientsErrorCode.InvalidScope, 'invalid scope token', 400);
+    if (!scopes.every((token) => SCOPE_TOKEN.test(token)))
+      throw new ClientsException(ClientsErrorCode.InvalidScope, 'invalid scope token', 400);
     if (audiences.length === 0 || !audiences.every((token) => SCOPE_TOKEN.test(token))) {
       throw new ClientsException(ClientsErrorCode.InvalidAudience, 'at least one audience is required', 400);
     }
