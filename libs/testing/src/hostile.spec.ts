@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { answerViolation, clientErrorViolation, fc, hostileBody, hostileSegment, parsedJson } from './hostile.js';
+import {
+  answerViolation,
+  clientErrorViolation,
+  fc,
+  hostileBody,
+  hostileSegment,
+  parsedJson,
+  parsedQuery,
+} from './hostile.js';
 
 describe('hostile input kit', () => {
   const json = 'application/json; charset=utf-8';
@@ -60,6 +68,18 @@ describe('hostile input kit', () => {
     expect(parsedJson({ raw: '{"a":1}', contentType: 'application/json; charset=utf-8' })).toEqual({ value: { a: 1 } });
     expect(parsedJson({ raw: '{"a":1}', contentType: 'text/plain' })).toBeUndefined();
     expect(parsedJson({ raw: '{"a":', contentType: 'application/json' })).toBeUndefined();
+  });
+
+  it('parses a query string as Fastify does', () => {
+    expect(parsedQuery('?a=1&b=%ZZ&a=2&c=x+y&d&=e&f=%E2%82%AC')).toEqual({
+      a: ['1', '2'],
+      b: '%ZZ',
+      c: 'x y',
+      d: '',
+      '': 'e',
+      f: '€',
+    });
+    expect(Object.keys(parsedQuery('__proto__=1'))).toEqual(['__proto__']);
   });
 
   it('generates bodies that differ from the valid one and segments a router can carry', () => {

@@ -157,6 +157,32 @@ export const hostileQueryValue: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom('%', '%ZZ', 'a&b=c', 'x[y]=1', '[]', '%E0%A4%A'),
 );
 
+/**
+ * The query object a Fastify service sees for `search` (its default parser, fast-querystring):
+ * `+` is a space, a malformed escape stays as written, a repeated key becomes an array.
+ */
+export function parsedQuery(search: string): Record<string, string | string[]> {
+  const decode = (text: string) => {
+    const spaced = text.replace(/\+/g, ' ');
+    try {
+      return decodeURIComponent(spaced);
+    } catch {
+      return spaced;
+    }
+  };
+  const result: Record<string, string | string[]> = {};
+  for (const pair of search.replace(/^\?/, '').split('&')) {
+    const equals = pair.indexOf('=');
+    if (equals < 0 && pair === '') continue;
+    const key = decode(equals < 0 ? pair : pair.slice(0, equals));
+    const value = equals < 0 ? '' : decode(pair.slice(equals + 1));
+    const current = Object.hasOwn(result, key) ? result[key] : undefined;
+    const next = current === undefined ? value : Array.isArray(current) ? [...current, value] : [current, value];
+    Object.defineProperty(result, key, { value: next, enumerable: true, writable: true, configurable: true });
+  }
+  return result;
+}
+
 /** Header values an attacker controls (only ones fetch will send: no CR/LF, latin-1). */
 export const hostileHeaderValue: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 200 }),
@@ -263,6 +289,34 @@ export async function expectAnswer(
   const violation = accepted ? answerViolation(answer, shape) : clientErrorViolation(answer, shape);
   if (violation) throw new Error(`${what ? `${what}: ` : ''}${accepted ? '(accepted input) ' : ''}${violation}`);
   return answer;
+}
+
+export interface HostileRequest {
+  method: string;
+  /** Path and query, already encoded as they should travel. */
+  path: string;
+  body?: HostileBody;
+  headers?: Record<string, string>;
+}
+
+/** Sends `request` to `baseUrl`; a service that does not answer within `timeoutMs` fails the property (a hang). */
+export async function sendHostile(baseUrl: string, request: HostileRequest, timeoutMs = 10_000): Promise<Response> {
+  const headers: Record<string, string> = { ...request.headers };
+  if (request.body?.contentType !== undefined) headers['content-type'] ??= request.body.contentType;
+  try {
+    return await fetch(`${baseUrl}${request.path}`, {
+      method: request.method,
+      headers,
+      body: request.body?.raw,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (error) {
+    throw new Error(
+      `${request.method} ${request.path.slice(0, 200)}: no answer (${(error as Error).message}; cause: ${String((error as { cause?: unknown }).cause)})`,
+      { cause: error },
+    );
+  }
 }
 
 /** Runs the property with a bounded number of runs (FAST_CHECK_RUNS overrides) and a fixed seed when FAST_CHECK_SEED is set. */

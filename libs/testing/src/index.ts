@@ -18,5 +18,8 @@ export {
   hostileString,
   hostileValue,
   type HostileBody,
+  type HostileRequest,
   parsedJson,
+  parsedQuery,
+  sendHostile,
 } from './hostile.js';
