@@ -3,11 +3,18 @@
 // provisioned clients) and drives it from the outside only: a browser, the sandbox's admin API
 // (standing in for the athlete's actions on Strava) and the token-dealer's CLI.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createTestDatabase, freePort, launchChromium, leaseTestRedis, type TestDatabase, type TestRedis } from '@runnerly/testing';
+import {
+  createTestDatabase,
+  freePort,
+  launchChromium,
+  leaseTestRedis,
+  type TestDatabase,
+  type TestRedis,
+} from '@runnerly/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -32,12 +39,20 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
   let output = '';
   let browser: Browser;
   let page: Page;
+  /** Credentials seen during the run (cookies, client secrets) that no log line may contain. */
+  const seenSecrets: string[] = [];
   const url = (port: number) => `http://127.0.0.1:${port}`;
 
   beforeAll(async () => {
     [database, redis] = await Promise.all([createTestDatabase(), leaseTestRedis()]);
     stateDir = mkdtempSync(join(tmpdir(), 'runnerly-e2e-'));
-    ports = { sandbox: await freePort(), dealer: await freePort(), data: await freePort(), worker: await freePort(), dashboard: await freePort() };
+    ports = {
+      sandbox: await freePort(),
+      dealer: await freePort(),
+      data: await freePort(),
+      worker: await freePort(),
+      dashboard: await freePort(),
+    };
     env = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -55,7 +70,10 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
       DATA_SERVICE_URL: url(ports.data),
       DASHBOARD_URL: url(ports.dashboard),
     };
-    stack = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/start.ts'], { cwd: root, env });
+    stack = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/start.ts'], {
+      cwd: root,
+      env,
+    });
     stack.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
@@ -79,7 +97,10 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
   afterAll(async () => {
     await browser?.close();
     if (ports) {
-      const deliveries = await fetch(`${url(ports.sandbox)}/_sandbox/webhooks/deliveries`).then((r) => r.text(), String);
+      const deliveries = await fetch(`${url(ports.sandbox)}/_sandbox/webhooks/deliveries`).then(
+        (r) => r.text(),
+        String,
+      );
       output += `\n[e2e] sandbox webhook deliveries: ${deliveries}\n`;
     }
     if (stack && stack.exitCode === null) {
@@ -111,16 +132,36 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
     const clientId = `e2e-reader-${Date.now()}`;
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts', 'clients', 'create', '--id', clientId, '--scope', 'users:read', '--audience', 'data-service'],
+      [
+        '--import',
+        '@swc-node/register/esm-register',
+        'apps/token-dealer/src/cli/main.ts',
+        'clients',
+        'create',
+        '--id',
+        clientId,
+        '--scope',
+        'users:read',
+        '--audience',
+        'data-service',
+      ],
       { cwd: root, env },
     );
     const { client_secret: secret } = JSON.parse(stdout) as { client_secret: string };
+    seenSecrets.push(secret);
     const token = await fetch(`${url(ports.dealer)}/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret, audience: 'data-service', scope: 'users:read' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: clientId,
+        client_secret: secret,
+        audience: 'data-service',
+        scope: 'users:read',
+      }),
     }).then((response) => response.json() as Promise<{ access_token: string }>);
     expect(token.access_token, JSON.stringify(token)).toBeTruthy();
+    seenSecrets.push(token.access_token);
     const users = await fetch(`${url(ports.data)}/users?stravaAthleteId=${stravaAthleteId}`, {
       headers: { authorization: `Bearer ${token.access_token}` },
     }).then((response) => response.json() as Promise<{ items: unknown[] }>);
@@ -136,7 +177,10 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
     await page.goto(url(ports.dashboard));
     await page.getByRole('link', { name: 'Log in with Strava' }).click();
     await page.getByRole('button', { name: 'Authorize' }).click();
-    await expect.poll(() => page.getByTestId('athlete-name').textContent(), { timeout: 30_000 }).toContain(athlete!.firstname);
+    await expect
+      .poll(() => page.getByTestId('athlete-name').textContent(), { timeout: 30_000 })
+      .toContain(athlete!.firstname);
+    seenSecrets.push(...(await page.context().cookies()).map((cookie) => cookie.value));
 
     // The first sync runs in the worker process and the runs appear on the page.
     await page.getByTestId('runs').waitFor({ timeout: 90_000 });
@@ -173,9 +217,38 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
     expect((await page.request.get(`${url(ports.dashboard)}/api/runs`)).ok()).toBe(false);
 
     // Request ids travel from the dashboard into the other services' logs.
-    const dashboardLine = output.split('\n').find((line) => line.includes('[dashboard') && line.includes('"url":"/api/runs"'));
+    const dashboardLine = output
+      .split('\n')
+      .find((line) => line.includes('[dashboard') && line.includes('"url":"/api/runs"'));
     const requestId = dashboardLine && /"requestId":"([^"]+)"/.exec(dashboardLine)?.[1];
     expect(requestId).toBeTruthy();
-    expect(output.split('\n').some((line) => line.includes('[data-service') && line.includes(`"requestId":"${requestId}"`))).toBe(true);
+    expect(
+      output.split('\n').some((line) => line.includes('[data-service') && line.includes(`"requestId":"${requestId}"`)),
+    ).toBe(true);
   }, 240_000);
+
+  it('writes no token, secret or key to any log line of the whole run', () => {
+    // Every secret `pnpm start` generated (peppers, keys, client secrets, the session secret).
+    const generated = readFileSync(env.RUNNERLY_LOCAL_ENV_FILE!, 'utf8')
+      .split('\n')
+      .map((line) => /^[A-Z0-9_]+=(.*)$/.exec(line)?.[1]?.replace(/^"|"$/g, '') ?? '')
+      .flatMap((value) => value.split(/[,:]/).concat(value))
+      .filter((value) => value.length >= 16);
+    expect(generated.length).toBeGreaterThanOrEqual(5);
+    const secrets = [...new Set([...generated, ...seenSecrets.filter((value) => value.length >= 16)])];
+    const lines = output.split('\n');
+    expect(lines.length).toBeGreaterThan(100);
+    for (const secret of secrets) expect(lines.filter((line) => line.includes(secret))).toEqual([]);
+
+    // And nothing shaped like a credential: JWTs, Strava tokens (40 hex), bearer or basic credentials,
+    // OAuth codes in URLs, unredacted credential headers or fields.
+    const shapes = [
+      /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]+/,
+      /\b[0-9a-f]{40}\b/,
+      /\b(Bearer|Basic) [\w.~+/=-]{8,}/,
+      /[?&](code|state|access_token|refresh_token|client_secret)=/,
+      /"(authorization|cookie|set-cookie|access_token|refresh_token|accessToken|refreshToken|client_secret|clientSecret)":"(?!\[redacted\])/i,
+    ];
+    for (const shape of shapes) expect(lines.filter((line) => shape.test(line))).toEqual([]);
+  });
 });
