@@ -10,6 +10,13 @@ export function newCsrfToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
+/** Constant-time, on bytes: a token of the right length in characters may be longer in UTF-8. */
+function sameToken(expected: string, given: string): boolean {
+  const left = Buffer.from(expected);
+  const right = Buffer.from(given);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
 /**
  * State-changing requests must carry the session's CSRF token (header for fetch, form field for
  * the logout form); SameSite=Lax cookies are the second line.
@@ -20,12 +27,7 @@ export class CsrfGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const expected = req.session?.csrfToken;
     const given = req.get(CSRF_HEADER) ?? (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-    if (
-      typeof expected !== 'string' ||
-      typeof given !== 'string' ||
-      expected.length !== given.length ||
-      !timingSafeEqual(Buffer.from(expected), Buffer.from(given))
-    ) {
+    if (typeof expected !== 'string' || typeof given !== 'string' || !sameToken(expected, given)) {
       throw new AppException('csrf_failed', 'Missing or wrong CSRF token: reload the page and try again', 403);
     }
     return true;
