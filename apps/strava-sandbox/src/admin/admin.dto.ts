@@ -51,11 +51,37 @@ export const SettingsPatchSchema = z.object({
     })
     .partial()
     .optional(),
-  usage: z.object({ fifteenMinute: z.number().int().min(0), daily: z.number().int().min(0) }).partial().optional(),
-  shortPages: z.object({ every: z.number().int().min(0), fraction: z.number().gt(0).lt(1) }).partial().optional(),
-  program: z.object({ appInactive: z.boolean(), athleteLimit: z.number().int().min(0).nullable() }).partial().optional(),
+  usage: z
+    .object({ fifteenMinute: z.number().int().min(0), daily: z.number().int().min(0) })
+    .partial()
+    .optional(),
+  shortPages: z
+    .object({ every: z.number().int().min(0), fraction: z.number().gt(0).lt(1) })
+    .partial()
+    .optional(),
+  program: z
+    .object({ appInactive: z.boolean(), athleteLimit: z.number().int().min(0).nullable() })
+    .partial()
+    .optional(),
   rotateRefreshTokens: z.boolean().optional(),
   webhookRetryDelayMs: z.number().int().min(0).optional(),
+  /** Replaces the fault rules; `[]` clears them. */
+  faults: z
+    .array(
+      z
+        .object({
+          path: z.string().regex(/^[a-z_]+(\/[a-z_0-9]+)*$/, 'an API path below /api/v3/, e.g. athlete/activities'),
+          status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+          hangMs: z.number().int().min(1).max(120_000).optional(),
+          afterRequests: z.number().int().min(0).default(0),
+          count: z.number().int().min(1).default(1),
+        })
+        .refine((rule) => (rule.status === undefined) !== (rule.hangMs === undefined), {
+          message: 'give status or hangMs',
+        }),
+    )
+    .max(20)
+    .optional(),
 });
 
 export const ClockSchema = z.object({ advance_seconds: z.number().int() });

@@ -22,6 +22,28 @@ export interface ProgramSettings {
   athleteLimit: number | null;
 }
 
+/** Strava having a bad moment on one API path: 5xx answers or answers that never come in time. */
+export interface FaultRule {
+  /** The API path below `/api/v3/`, e.g. `athlete/activities`. */
+  path: string;
+  /** 500: Strava's own JSON error; 502, 503, 504: the HTML page of Strava's edge, without rate-limit headers. */
+  status?: 500 | 502 | 503 | 504;
+  /** Holds the request this long before answering it normally (longer than the client waits). */
+  hangMs?: number;
+  /** Matching requests let through before the first faulty answer. */
+  afterRequests: number;
+  /** Faulty answers to give; then the rule is spent. */
+  count: number;
+}
+
+/** A rule and what it has done so far (shown by `GET /_sandbox/settings`). */
+export interface ActiveFault extends FaultRule {
+  /** Matching requests seen while the rule was live. */
+  seen: number;
+  /** Faulty answers given. */
+  injected: number;
+}
+
 export interface SandboxSettings {
   rateLimits: RateLimitSettings;
   shortPages: ShortPageSettings;
@@ -29,6 +51,7 @@ export interface SandboxSettings {
   /** Whether a refresh that issues a new access token also rotates the refresh token. */
   rotateRefreshTokens: boolean;
   webhookRetryDelayMs: number;
+  faults: ActiveFault[];
 }
 
 /** The sandbox's switchable behaviour, starting from the configuration; the admin API changes it. */
@@ -50,6 +73,8 @@ export class SettingsService {
     program?: Partial<ProgramSettings>;
     rotateRefreshTokens?: boolean;
     webhookRetryDelayMs?: number;
+    /** Replaces the fault rules (`[]` clears them); their counts start again. */
+    faults?: FaultRule[];
   }): SandboxSettings {
     this.current = {
       rateLimits: { ...this.current.rateLimits, ...patch.rateLimits },
@@ -57,8 +82,24 @@ export class SettingsService {
       program: { ...this.current.program, ...patch.program },
       rotateRefreshTokens: patch.rotateRefreshTokens ?? this.current.rotateRefreshTokens,
       webhookRetryDelayMs: patch.webhookRetryDelayMs ?? this.current.webhookRetryDelayMs,
+      faults: patch.faults?.map((rule) => ({ ...rule, seen: 0, injected: 0 })) ?? this.current.faults,
     };
     return this.current;
+  }
+
+  /**
+   * Counts an API request on `path` (below `/api/v3/`) against every live rule and returns the
+   * fault it gets, if any (the first rule due, in order).
+   */
+  takeFault(path: string): FaultRule | undefined {
+    let due: ActiveFault | undefined;
+    for (const rule of this.current.faults) {
+      if (rule.path !== path || rule.injected >= rule.count) continue;
+      rule.seen += 1;
+      if (!due && rule.seen > rule.afterRequests) due = rule;
+    }
+    if (due) due.injected += 1;
+    return due;
   }
 
   reset(): void {
@@ -77,6 +118,7 @@ export class SettingsService {
       program: { appInactive: false, athleteLimit: null },
       rotateRefreshTokens: true,
       webhookRetryDelayMs: this.config.STRAVA_SANDBOX_WEBHOOK_RETRY_DELAY_MS,
+      faults: [],
     };
   }
 }
