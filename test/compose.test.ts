@@ -16,7 +16,10 @@ interface Service {
 
 async function composeConfig(env: Record<string, string> = {}): Promise<{ services: Record<string, Service> }> {
   // Debian's docker-compose validates and resolves the file without a Docker engine.
-  const { stdout } = await promisify(execFile)('docker-compose', ['config'], { cwd: root, env: { ...process.env, ...env } });
+  const { stdout } = await promisify(execFile)('docker-compose', ['config'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+  });
   return parse(stdout);
 }
 
@@ -51,5 +54,15 @@ describe('docker-compose.yml', () => {
     const real = await composeConfig({ STRAVA_BASE_URL: 'https://www.strava.com', STRAVA_SANDBOX_SCALE: '0' });
     expect(real.services['strava-worker']?.environment?.STRAVA_BASE_URL).toBe('https://www.strava.com');
     expect((real.services['strava-sandbox'] as { scale?: number }).scale).toBe(0);
+  });
+
+  it('hard-codes no credential: the database password is generated with the other secrets', async () => {
+    const { services } = await composeConfig();
+    const postgres = services.postgres as Service & { environment: Record<string, string> };
+    expect(postgres.environment.POSTGRES_PASSWORD).toBeUndefined();
+    expect(postgres.environment.POSTGRES_PASSWORD_FILE).toBe('/run/postgres-secret/password');
+    for (const app of APPS) expect(services[app]?.environment?.DATABASE_URL ?? '', app).toBe('');
+    const text = JSON.stringify(services);
+    expect(text).not.toMatch(/postgres:\/\/[^:@"]+:[^@"$]+@/);
   });
 });
