@@ -140,6 +140,71 @@ export function parsedJson(body: HostileBody): { value: unknown } | undefined {
   }
 }
 
+const FORM = 'application/x-www-form-urlencoded';
+
+/** `value` percent-encoded as a form field (a lone surrogate, which cannot be encoded, becomes `x`). */
+function formEncode(value: string): string {
+  try {
+    return encodeURIComponent(value);
+  } catch {
+    return encodeURIComponent(value.replace(/[\ud800-\udfff]/g, 'x'));
+  }
+}
+
+/** Form fields as an `application/x-www-form-urlencoded` body; a field may repeat. */
+export function formBody(fields: Record<string, string> | Array<[string, string]>, contentType = FORM): HostileBody {
+  const pairs = Array.isArray(fields) ? fields : Object.entries(fields);
+  return { raw: pairs.map(([name, value]) => `${formEncode(name)}=${formEncode(value)}`).join('&'), contentType };
+}
+
+/**
+ * A form body that looks like `valid` (the fields an endpoint would accept) with fields dropped,
+ * replaced by hostile strings, repeated or added; raw junk that is no form at all; the valid form
+ * under a wrong content type.
+ */
+export function hostileForm(valid: Record<string, string>): fc.Arbitrary<HostileBody> {
+  const names = Object.keys(valid);
+  const mutated = fc
+    .record({
+      drop: fc.subarray(names),
+      retype: fc.dictionary(fc.constantFrom(...names), hostileString, { maxKeys: names.length }),
+      repeat: fc.subarray(names, { maxLength: 2 }),
+      extra: fc.array(
+        fc.tuple(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', ...names)), hostileString),
+        { maxLength: 3 },
+      ),
+    })
+    .map(({ drop, retype, repeat, extra }) => {
+      const fields: Record<string, string> = { ...valid, ...retype };
+      const pairs: Array<[string, string]> = Object.entries(fields).filter(([name]) => !drop.includes(name));
+      for (const name of repeat) pairs.push([name, fields[name] ?? '']);
+      return formBody([...pairs, ...extra]);
+    });
+  return fc.oneof(
+    { weight: 4, arbitrary: mutated },
+    { weight: 1, arbitrary: hostileString.map((raw) => ({ raw, contentType: FORM })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(
+          'application/json',
+          'text/plain',
+          'multipart/form-data; boundary=x',
+          '',
+          `${FORM}; charset=utf-16`,
+          'application/x-www-form-urlencodedx',
+        )
+        .map((contentType) => formBody(valid, contentType)),
+    },
+  );
+}
+
+/** The form fields a Fastify service parses from `body` (undefined when its content type is not a form). */
+export function parsedForm(body: HostileBody): Record<string, string | string[]> | undefined {
+  if (!body.contentType || !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(body.contentType)) return undefined;
+  return parsedFields(body.raw);
+}
+
 /** A path segment where an id is expected: every hostile string, URL-encoded so it reaches the router. */
 export const hostileSegment: fc.Arbitrary<string> = hostileString
   .filter((value) => value.length > 0 && value !== '.' && value !== '..')
@@ -162,8 +227,13 @@ export const hostileQueryValue: fc.Arbitrary<string> = fc.oneof(
  * `+` is a space, a malformed escape stays as written, a repeated key becomes an array.
  */
 export function parsedQuery(search: string): Record<string, string | string[]> {
-  const decode = (text: string) => {
-    const spaced = text.replace(/\+/g, ' ');
+  return parsedFields(search.replace(/^\?/, ''));
+}
+
+/** `name=value&…` pairs as fast-querystring parses them (query strings and form bodies alike). */
+function parsedFields(text: string): Record<string, string | string[]> {
+  const decode = (part: string) => {
+    const spaced = part.replace(/\+/g, ' ');
     try {
       return decodeURIComponent(spaced);
     } catch {
@@ -171,7 +241,7 @@ export function parsedQuery(search: string): Record<string, string | string[]> {
     }
   };
   const result: Record<string, string | string[]> = {};
-  for (const pair of search.replace(/^\?/, '').split('&')) {
+  for (const pair of text.split('&')) {
     const equals = pair.indexOf('=');
     if (equals < 0 && pair === '') continue;
     const key = decode(equals < 0 ? pair : pair.slice(0, equals));
