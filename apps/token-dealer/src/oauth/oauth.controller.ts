@@ -1,9 +1,14 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { ApiZodBody, ApiZodResponse } from '@runnerly/platform';
 import { clientCredentials, formParams } from './client-credentials.js';
-import { IntrospectionResponseSchema, OAuthErrorSchema, TokenOperationSchema, TokenRequestSchema, TokenResponseSchema } from './oauth.dto.js';
-import { OAuthExceptionFilter } from './oauth.exception.js';
+import {
+  IntrospectionResponseSchema,
+  OAuthErrorSchema,
+  TokenOperationSchema,
+  TokenRequestSchema,
+  TokenResponseSchema,
+} from './oauth.dto.js';
 import { type IntrospectionResponse, OAuthService, type TokenResponse } from './oauth.service.js';
 
 interface OAuthRequest {
@@ -28,7 +33,6 @@ function noStore(reply: OAuthReply): void {
 @ApiTags('oauth')
 @ApiBasicAuth()
 @ApiConsumes('application/x-www-form-urlencoded')
-@UseFilters(OAuthExceptionFilter)
 @Controller('oauth')
 export class OAuthController {
   constructor(@Inject(OAuthService) private readonly oauth: OAuthService) {}
@@ -39,10 +43,18 @@ export class OAuthController {
   @ApiZodResponse(200, TokenResponseSchema, 'an access token (RFC 9068 JWT)')
   @ApiZodResponse(400, OAuthErrorSchema, 'RFC 6749 §5.2 error')
   @ApiZodResponse(401, OAuthErrorSchema, 'invalid_client')
-  async token(@Req() request: OAuthRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: OAuthReply): Promise<TokenResponse> {
+  async token(
+    @Req() request: OAuthRequest,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: OAuthReply,
+  ): Promise<TokenResponse> {
     const params = formParams(body);
     const client = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), request.ip);
-    const response = this.oauth.issue(client, { grantType: params.grant_type, scope: params.scope, audience: params.audience });
+    const response = this.oauth.issue(client, {
+      grantType: params.grant_type,
+      scope: params.scope,
+      audience: params.audience,
+    });
     noStore(reply);
     return response;
   }
@@ -51,7 +63,11 @@ export class OAuthController {
   @HttpCode(200)
   @ApiZodBody(TokenOperationSchema)
   @ApiZodResponse(200, IntrospectionResponseSchema, 'RFC 7662 introspection')
-  async introspect(@Req() request: OAuthRequest, @Body() body: unknown, @Res({ passthrough: true }) reply: OAuthReply): Promise<IntrospectionResponse> {
+  async introspect(
+    @Req() request: OAuthRequest,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: OAuthReply,
+  ): Promise<IntrospectionResponse> {
     const params = formParams(body);
     const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), request.ip);
     noStore(reply);

@@ -1,5 +1,5 @@
-import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
-import { AppException } from '@runnerly/platform';
+import { type ArgumentsHost, Catch } from '@nestjs/common';
+import { AllExceptionsFilter, AppException, toErrorResponse } from '@runnerly/platform';
 
 /** RFC 6749 §5.2 error codes (+ RFC 8707 invalid_target and our lockout). */
 export enum OAuthErrorCode {
@@ -28,23 +28,54 @@ export class OAuthException extends AppException<OAuthErrorCode> {
   }
 
   static tooManyAttempts(retryAfterSeconds: number): OAuthException {
-    return new OAuthException(OAuthErrorCode.TooManyAttempts, 'too many failed authentication attempts; retry later', 429, undefined, {
-      'Retry-After': String(retryAfterSeconds),
-    });
+    return new OAuthException(
+      OAuthErrorCode.TooManyAttempts,
+      'too many failed authentication attempts; retry later',
+      429,
+      undefined,
+      {
+        'Retry-After': String(retryAfterSeconds),
+      },
+    );
   }
 }
 
-/** Writes OAuth errors per RFC 6749 §5.2, with `Cache-Control: no-store`. */
-@Catch(OAuthException)
-export class OAuthExceptionFilter implements ExceptionFilter {
-  catch(error: OAuthException, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<{
+/** What the framework refused on an OAuth endpoint before it ran (a body that is no form, too large, of a wrong type). */
+function refusedRequest(error: unknown): OAuthException | undefined {
+  const { status, body } = toErrorResponse(error);
+  return status >= 400 && status < 500
+    ? new OAuthException(OAuthErrorCode.InvalidRequest, body.message, status)
+    : undefined;
+}
+
+/**
+ * Writes the errors of the OAuth endpoints per RFC 6749 §5.2, with `Cache-Control: no-store`: their
+ * OAuthExceptions, and what the framework refuses before the endpoint runs as `invalid_request` with
+ * its HTTP status (413, 415, 400). Every other error and route keeps the platform's answers.
+ */
+@Catch()
+export class OAuthExceptionFilter extends AllExceptionsFilter {
+  override catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const route = http.getRequest<{ routeOptions?: { url?: string } }>().routeOptions?.url;
+    const oauthError =
+      error instanceof OAuthException ? error : route?.startsWith('/oauth/') ? refusedRequest(error) : undefined;
+    if (oauthError === undefined) {
+      super.catch(error, host);
+      return;
+    }
+    const reply = http.getResponse<{
       status(code: number): unknown;
       header(name: string, value: string): unknown;
       send(body: unknown): unknown;
     }>();
-    for (const [name, value] of Object.entries({ ...error.headers, 'Cache-Control': 'no-store', Pragma: 'no-cache' })) reply.header(name, value);
-    reply.status(error.status);
-    reply.send({ error: error.code, error_description: error.message, message: error.message });
+    for (const [name, value] of Object.entries({
+      ...oauthError.headers,
+      'Cache-Control': 'no-store',
+      Pragma: 'no-cache',
+    }))
+      reply.header(name, value);
+    reply.status(oauthError.status);
+    reply.send({ error: oauthError.code, error_description: oauthError.message, message: oauthError.message });
   }
 }

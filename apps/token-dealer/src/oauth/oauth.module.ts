@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { RevocationStore } from '@runnerly/auth';
 import { MetricsService } from '@runnerly/platform';
 import type { Redis } from 'ioredis';
@@ -8,16 +9,25 @@ import { KeysService } from '../keys/keys.service.js';
 import { REDIS } from '../redis/redis.module.js';
 import { BruteForceLimiter } from './brute-force.guard.js';
 import { OAuthController } from './oauth.controller.js';
+import { OAuthExceptionFilter } from './oauth.exception.js';
 import { OAuthService } from './oauth.service.js';
 import { WellKnownController } from './well-known.controller.js';
 
 @Module({
   controllers: [OAuthController, WellKnownController],
   providers: [
+    // Global, not on the controller: body parsing fails before the controller's filters apply.
+    { provide: APP_FILTER, useClass: OAuthExceptionFilter },
     {
       provide: OAuthService,
       inject: [ClientsService, KeysService, REDIS, MetricsService, TOKEN_DEALER_CONFIG],
-      useFactory: (clients: ClientsService, keys: KeysService, redis: Redis, metrics: MetricsService, config: TokenDealerConfig) =>
+      useFactory: (
+        clients: ClientsService,
+        keys: KeysService,
+        redis: Redis,
+        metrics: MetricsService,
+        config: TokenDealerConfig,
+      ) =>
         new OAuthService(
           clients,
           keys,
@@ -28,8 +38,16 @@ import { WellKnownController } from './well-known.controller.js';
           }),
           new RevocationStore(redis),
           {
-            issued: metrics.counter({ name: 'token_dealer_tokens_issued_total', help: 'Access tokens issued', labelNames: ['client_id', 'audience'] }),
-            failures: metrics.counter({ name: 'token_dealer_auth_failures_total', help: 'Refused token requests by reason', labelNames: ['reason'] }),
+            issued: metrics.counter({
+              name: 'token_dealer_tokens_issued_total',
+              help: 'Access tokens issued',
+              labelNames: ['client_id', 'audience'],
+            }),
+            failures: metrics.counter({
+              name: 'token_dealer_auth_failures_total',
+              help: 'Refused token requests by reason',
+              labelNames: ['reason'],
+            }),
           },
           { issuer: config.TOKEN_DEALER_ISSUER, tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS },
         ),
