@@ -68,6 +68,11 @@ describe('hostile input kit', () => {
     expect(parsedJson({ raw: '{"a":1}', contentType: 'application/json; charset=utf-8' })).toEqual({ value: { a: 1 } });
     expect(parsedJson({ raw: '{"a":1}', contentType: 'text/plain' })).toBeUndefined();
     expect(parsedJson({ raw: '{"a":', contentType: 'application/json' })).toBeUndefined();
+    expect(parsedJson({ raw: '{"a":[{"__proto__":1}]}', contentType: 'application/json' })).toBeUndefined();
+    expect(parsedJson({ raw: '{"constructor":{"prototype":{}}}', contentType: 'application/json' })).toBeUndefined();
+    expect(parsedJson({ raw: '{"constructor":"x","prototype":1}', contentType: 'application/json' })).toEqual({
+      value: { constructor: 'x', prototype: 1 },
+    });
   });
 
   it('parses a query string as Fastify does', () => {

@@ -130,14 +130,41 @@ export function hostileBody(valid?: Record<string, unknown>): fc.Arbitrary<Hosti
   );
 }
 
-/** The JSON value a server would parse from `body` (undefined when it is not JSON under a JSON content type). */
+/** Whether `value` holds a `__proto__` key or a `constructor.prototype` anywhere (what Fastify's JSON parser refuses). */
+function poisoned(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item !== 'object' || item === null) continue;
+    if (!Array.isArray(item)) {
+      if (Object.hasOwn(item, '__proto__')) return true;
+      const constructor = (item as Record<string, unknown>).constructor;
+      if (
+        Object.hasOwn(item, 'constructor') &&
+        typeof constructor === 'object' &&
+        constructor !== null &&
+        Object.hasOwn(constructor, 'prototype')
+      )
+        return true;
+    }
+    pending.push(...Object.values(item));
+  }
+  return false;
+}
+
+/**
+ * The JSON value a Fastify server parses from `body`: undefined when it is not JSON under a JSON
+ * content type, or when it carries prototype keys (refused with a 400).
+ */
 export function parsedJson(body: HostileBody): { value: unknown } | undefined {
   if (!body.contentType || !/^application\/json\s*(;|$)/i.test(body.contentType)) return undefined;
+  let value: unknown;
   try {
-    return { value: JSON.parse(body.raw) };
+    value = JSON.parse(body.raw);
   } catch {
     return undefined;
   }
+  return poisoned(value) ? undefined : { value };
 }
 
 const FORM = 'application/x-www-form-urlencoded';
