@@ -6,7 +6,7 @@ import { CsrfGuard, newCsrfToken } from '../session/csrf.guard.js';
 import { SESSION_COOKIE, sessionCookieOptions } from '../session/session.middleware.js';
 import type { SessionUser } from '../session/session.types.js';
 import { LoginFailedFilter } from './login-failed.filter.js';
-import { StravaAuthGuard } from './strava-auth.guard.js';
+import { StravaAuthGuard, StravaLoginStartGuard } from './strava-auth.guard.js';
 
 function promisify(fn: (done: (error?: unknown) => void) => void): Promise<void> {
   return new Promise((resolve, reject) =>
@@ -21,7 +21,7 @@ export class AuthController {
 
   @Get('strava')
   @ApiOperation({ summary: 'Starts the Strava login (redirects to Strava)' })
-  @UseGuards(StravaAuthGuard)
+  @UseGuards(StravaLoginStartGuard)
   @UseFilters(LoginFailedFilter)
   start(): void {
     // The guard has already redirected to Strava.

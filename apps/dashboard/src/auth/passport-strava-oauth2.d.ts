@@ -17,8 +17,11 @@ declare module 'passport-strava-oauth2' {
   export class Strategy {
     constructor(options: StravaStrategyOptions, verify: (...args: never[]) => unknown);
     name: string;
+    /** The OAuth client ("protected" in passport-oauth: for subclasses). */
+    _oauth2: { getAuthorizeUrl(params: Record<string, string>): string };
     authenticate(req: Request, options?: Record<string, unknown>): void;
     authorizationParams(options: Record<string, unknown>): Record<string, string>;
+    redirect(url: string, status?: number): void;
     fail(info?: unknown, status?: number): void;
     error(error: unknown): void;
   }

@@ -15,6 +15,11 @@ interface TokenResponse {
   athlete?: StravaSummaryAthlete;
 }
 
+/** What the guards tell the strategy: the start of a login (the route decides, never the query). */
+export interface StravaAuthenticateOptions {
+  start?: boolean;
+}
+
 function sameString(a: string, b: string): boolean {
   const left = Buffer.from(a);
   const right = Buffer.from(b);
@@ -29,6 +34,8 @@ function sameString(a: string, b: string): boolean {
  */
 @Injectable()
 export class StravaStrategy extends PassportStrategy(Strategy, 'strava', 6) {
+  private readonly callbackUrl: string;
+
   constructor(
     @Inject(DASHBOARD_CONFIG) config: DashboardConfig,
     private readonly auth: AuthService,
@@ -39,25 +46,36 @@ export class StravaStrategy extends PassportStrategy(Strategy, 'strava', 6) {
       callbackURL: stravaCallbackUrl(config),
       authorizationURL: `${config.STRAVA_BROWSER_BASE_URL ?? config.STRAVA_BASE_URL}/oauth/authorize`,
       tokenURL: `${config.STRAVA_BASE_URL}/oauth/token`,
-      scope: STRAVA_SCOPES,
-      scopeSeparator: ',',
       skipUserProfile: true,
       passReqToCallback: true,
     });
+    this.callbackUrl = stravaCallbackUrl(config);
   }
 
   override authorizationParams(): Record<string, string> {
     return { approval_prompt: 'auto' };
   }
 
-  override authenticate(req: Request, options: Record<string, unknown> = {}): void {
-    const query = req.query as Record<string, unknown>;
-    if (query.code === undefined && query.error === undefined) {
-      // The start of a login: a fresh state, remembered in the session until the callback.
+  override authenticate(
+    req: Request,
+    { start, ...options }: StravaAuthenticateOptions & Record<string, unknown> = {},
+  ): void {
+    if (start) {
+      // The start of a login: a fresh state, remembered in the session until the callback. Not
+      // super.authenticate, which exchanges any `code` in the query, at the start too.
       const state = randomBytes(24).toString('base64url');
       req.session.oauthState = state;
-      return super.authenticate(req, { ...options, state });
+      return this.redirect(
+        this._oauth2.getAuthorizeUrl({
+          ...this.authorizationParams(),
+          response_type: 'code',
+          redirect_uri: this.callbackUrl,
+          scope: STRAVA_SCOPES.join(','),
+          state,
+        }),
+      );
     }
+    const query = req.query as Record<string, unknown>;
     const expected = req.session.oauthState;
     delete req.session.oauthState;
     if (!expected || typeof query.state !== 'string' || !sameString(expected, query.state)) {
@@ -66,6 +84,8 @@ export class StravaStrategy extends PassportStrategy(Strategy, 'strava', 6) {
     if (query.error !== undefined) {
       return this.fail({ reason: query.error === 'access_denied' ? LoginFailure.AccessDenied : LoginFailure.Failed });
     }
+    // passport-oauth would start a new authorization (without our state) on a callback with no code.
+    if (typeof query.code !== 'string' || query.code === '') return this.fail({ reason: LoginFailure.Failed });
     if (typeof query.scope !== 'string' || !canReadActivities(parseScopes(query.scope))) {
       return this.fail({ reason: LoginFailure.MissingScope });
     }
