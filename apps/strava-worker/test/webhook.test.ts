@@ -96,7 +96,7 @@ describe('Strava webhooks', () => {
         `${JobName.DeleteAthlete}:delete-athlete-7`,
         `${JobName.DeleteRun}:delete-run-7-11`,
         `${JobName.DeleteRun}:delete-run-7-12`,
-        `${JobName.SyncStravaAthlete}:sync-strava-7`,
+        `${JobName.SyncStravaAthlete}:sync-strava-7-11`,
       ].sort(),
     );
     await queue.close();
@@ -118,6 +118,55 @@ describe('Strava webhooks', () => {
     );
     expect(run).toMatchObject({ name: 'Webhook trail', sportType: 'TrailRun' });
     expect((await stack.syncState(userId))?.reason).toBe(SyncReason.Webhook);
+  });
+
+  it('an old activity changed or uploaded on Strava is read, though incremental syncs do not reach back to it', async () => {
+    await subscribedWorker();
+    const { athleteId, userId } = await syncedAthlete();
+    const stored = await stack.storedRuns(userId);
+    const oldest = stored.at(-1)!;
+    const longAgo = new Date(Date.parse(oldest.startDate) + 3_600_000).toISOString();
+    expect(Date.parse(stored[0]!.startDate) - Date.parse(longAgo)).toBeGreaterThan(30 * 86_400_000);
+
+    // Renamed years later; a race from long ago uploaded today; an old ride corrected to a run.
+    await stack.sandboxCall('PUT', `/activities/${oldest.stravaId}`, { name: 'Renamed years later' });
+    const { activity: uploaded } = await stack.sandboxCall<{ activity: { id: number } }>(
+      'POST',
+      `/athletes/${athleteId}/activities`,
+      {
+        sport_type: 'Run',
+        name: 'Old race, uploaded today',
+        start_date: longAgo,
+      },
+    );
+    const { activity: ride } = await stack.sandboxCall<{ activity: { id: number } }>(
+      'POST',
+      `/athletes/${athleteId}/activities`,
+      {
+        sport_type: 'Ride',
+        name: 'Was a run all along',
+        start_date: longAgo,
+      },
+    );
+    await waitFor(
+      async () =>
+        (await stack.syncState(userId))?.status === SyncStatus.Done &&
+        !(await stack.storedRuns(userId)).some((run) => run.stravaId === ride.id),
+    );
+    await stack.sandboxCall('PUT', `/activities/${ride.id}`, { sport_type: 'Run' });
+
+    const byId = await waitFor(async () => {
+      const runs = new Map((await stack.storedRuns(userId)).map((run) => [run.stravaId, run]));
+      return runs.get(oldest.stravaId)?.name === 'Renamed years later' && runs.has(uploaded.id) && runs.has(ride.id)
+        ? runs
+        : undefined;
+    });
+    expect(byId.get(uploaded.id)).toMatchObject({
+      name: 'Old race, uploaded today',
+      startDate: longAgo.replace(/\.\d+Z$/, 'Z'),
+    });
+    expect(byId.get(ride.id)).toMatchObject({ name: 'Was a run all along', sportType: 'Run' });
+    expect(byId.size).toBe(stored.length + 2);
   });
 
   it('an activity deleted on Strava, or no longer a run, leaves Runnerly', async () => {

@@ -8,7 +8,11 @@ export const jobIds = {
    * kept (latest wins) and queued when it finishes, so an event arriving mid-sync is not lost.
    */
   syncAthlete: (userId: string) => `sync-${userId}`,
-  syncStravaAthlete: (stravaAthleteId: number) => `sync-strava-${stravaAthleteId}`,
+  /** One per activity event (a redelivery is absorbed; events about two activities are two jobs). */
+  syncStravaAthlete: (stravaAthleteId: number, stravaActivityId?: number) =>
+    stravaActivityId === undefined
+      ? `sync-strava-${stravaAthleteId}`
+      : `sync-strava-${stravaAthleteId}-${stravaActivityId}`,
   deleteRun: (stravaAthleteId: number, stravaActivityId: number) => `delete-run-${stravaAthleteId}-${stravaActivityId}`,
   deleteAthlete: (stravaAthleteId: number) => `delete-athlete-${stravaAthleteId}`,
   /** The one job scheduler of the periodic fan-out. */

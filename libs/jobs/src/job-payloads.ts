@@ -28,6 +28,8 @@ export interface ScheduleSyncsData {
 
 export interface SyncStravaAthleteData {
   stravaAthleteId: number;
+  /** The activity the event was about (created or updated): the sync reads it even if it is old. */
+  stravaActivityId?: number;
   requestId?: string;
 }
 

@@ -49,9 +49,19 @@ export class HousekeepingService {
     return queued;
   }
 
-  async handleSyncStravaAthlete({ stravaAthleteId, requestId }: SyncStravaAthleteData): Promise<void> {
+  /**
+   * An activity was created or changed on Strava: sync the athlete. The activity is noted first, so
+   * that the sync reads it even when it is older than what an incremental sync pages through (an
+   * old run renamed, a ride turned into a run, a run from last year uploaded today).
+   */
+  async handleSyncStravaAthlete({
+    stravaAthleteId,
+    stravaActivityId,
+    requestId,
+  }: SyncStravaAthleteData): Promise<void> {
     const user = await this.data.findUserByStravaAthleteId(stravaAthleteId);
     if (!user?.connected) return;
+    if (stravaActivityId !== undefined) await this.checkpoints.addRecheck(user.id, stravaActivityId);
     await this.syncs.requestSync(user.id, { reason: SyncReason.Webhook, ...(requestId ? { requestId } : {}) });
   }
 

@@ -48,8 +48,30 @@ export class SyncCheckpointRepository {
     await this.redis.set(`${this.prefix}watermark:${userId}`, String(epochSeconds));
   }
 
+  /** Notes an activity that changed on Strava, for the athlete's next sync to read. */
+  async addRecheck(userId: string, activityId: number): Promise<void> {
+    await this.redis
+      .multi()
+      .sadd(this.recheckKey(userId), activityId)
+      .expire(this.recheckKey(userId), TTL_SECONDS)
+      .exec();
+  }
+
+  async rechecks(userId: string): Promise<number[]> {
+    return (await this.redis.smembers(this.recheckKey(userId))).map(Number);
+  }
+
+  /** Only once read and stored: a sync that stops before keeps them for the next one. */
+  async doneRechecks(userId: string, activityIds: number[]): Promise<void> {
+    if (activityIds.length) await this.redis.srem(this.recheckKey(userId), ...activityIds);
+  }
+
   /** Forgets everything about the athlete (deauthorized). */
   async forget(userId: string): Promise<void> {
-    await this.redis.del(`${this.prefix}${userId}`, `${this.prefix}watermark:${userId}`);
+    await this.redis.del(`${this.prefix}${userId}`, `${this.prefix}watermark:${userId}`, this.recheckKey(userId));
+  }
+
+  private recheckKey(userId: string): string {
+    return `${this.prefix}recheck:${userId}`;
   }
 }

@@ -8,6 +8,7 @@ import {
   StravaAppInactiveError,
   StravaInvalidGrantError,
   StravaMissingScopeError,
+  StravaNotFoundError,
   type StravaSummaryActivity,
   type StravaTokenSet,
   StravaUnauthorizedError,
@@ -64,15 +65,19 @@ export class SyncService {
     let tokens = await this.freshTokens(userId, await this.loadTokens(userId));
     const checkpoint = (await this.checkpoints.get(userId)) ?? { after: await this.startAfter(userId), page: 1 };
     let newest = (await this.checkpoints.getWatermark(userId)) ?? 0;
+    // Activities that webhooks said changed: those the pages below do not cover are read one by one.
+    const rechecks = await this.checkpoints.rechecks(userId);
+    const unseen = new Set(rechecks);
     for (let page = checkpoint.page; ; page += 1) {
       if (context.shouldStop()) throw new SyncHandedBackError();
       tokens = await this.freshTokens(userId, tokens);
       const fetched = await this.fetchPage(userId, tokens, checkpoint.after, page, outcome);
       tokens = fetched.tokens;
-      const activities = fetched.activities;
+      const activities = fetched.value;
       if (activities.length === 0) break;
       const runs: RunInput[] = [];
       for (const activity of activities) {
+        unseen.delete(activity.id);
         newest = Math.max(newest, epochSeconds(activity.start_date));
         if (isRun(activity, this.runTypes)) runs.push(toRun(activity));
       }
@@ -91,6 +96,12 @@ export class SyncService {
       await this.checkpoints.save(userId, { after: checkpoint.after, page: page + 1 });
       await this.state.addProgress(userId, { pages: 1, activities: activities.length, runsAdded: inserted });
     }
+    for (const activityId of unseen) {
+      if (context.shouldStop()) throw new SyncHandedBackError();
+      tokens = await this.recheck(userId, await this.freshTokens(userId, tokens), activityId, outcome);
+      await this.checkpoints.doneRechecks(userId, [activityId]);
+    }
+    await this.checkpoints.doneRechecks(userId, rechecks);
     if (newest > 0) await this.checkpoints.setWatermark(userId, newest);
     await this.checkpoints.clear(userId);
     return outcome;
@@ -112,26 +123,60 @@ export class SyncService {
     return newest === 0 ? 0 : Math.max(0, newest - this.config.STRAVA_SYNC_OVERLAP_SECONDS);
   }
 
-  private async fetchPage(
+  private fetchPage(
     userId: string,
     tokens: StravaTokenSet,
     after: number,
     page: number,
     outcome: SyncOutcome,
-  ): Promise<{ activities: StravaSummaryActivity[]; tokens: StravaTokenSet }> {
-    const list = (current: StravaTokenSet) => {
+  ): Promise<{ value: StravaSummaryActivity[]; tokens: StravaTokenSet }> {
+    return this.withToken(userId, tokens, (accessToken) => {
       outcome.requests += 1;
       return this.strava.call('list_activities', (client) =>
-        client.listActivitiesPage(current.accessToken, { after, page, perPage: 200 }),
+        client.listActivitiesPage(accessToken, { after, page, perPage: 200 }),
       );
-    };
+    });
+  }
+
+  /** Reads one activity: stored as a run, or removed if it is no run (any more), gone or private. */
+  private async recheck(
+    userId: string,
+    tokens: StravaTokenSet,
+    activityId: number,
+    outcome: SyncOutcome,
+  ): Promise<StravaTokenSet> {
+    let activity: StravaSummaryActivity | undefined;
     try {
-      return { activities: await this.stravaCall(userId, () => list(tokens)), tokens };
+      const fetched = await this.withToken(userId, tokens, (accessToken) => {
+        outcome.requests += 1;
+        return this.strava.call('get_activity', (client) => client.getActivity(accessToken, activityId));
+      });
+      tokens = fetched.tokens;
+      activity = fetched.value;
     } catch (error) {
-      // The access token died early (revoked, or a clock off): refresh once and try the page again.
+      // Deleted since, or private and Runnerly may not read private activities.
+      if (!(error instanceof StravaNotFoundError)) throw error;
+    }
+    if (activity && isRun(activity, this.runTypes)) {
+      outcome.runsAdded += (await this.data.upsertRuns(userId, [toRun(activity)])).inserted;
+    } else {
+      await this.data.deleteRun(userId, activityId);
+    }
+    return tokens;
+  }
+
+  /** A Strava call with the athlete's token; if the token died early (revoked, a clock off), refreshes once and tries again. */
+  private async withToken<T>(
+    userId: string,
+    tokens: StravaTokenSet,
+    call: (accessToken: string) => Promise<T>,
+  ): Promise<{ value: T; tokens: StravaTokenSet }> {
+    try {
+      return { value: await this.stravaCall(userId, () => call(tokens.accessToken)), tokens };
+    } catch (error) {
       if (!(error instanceof StravaUnauthorizedError) || error instanceof StravaMissingScopeError) throw error;
       const fresh = await this.freshTokens(userId, tokens, true);
-      return { activities: await this.stravaCall(userId, () => list(fresh)), tokens: fresh };
+      return { value: await this.stravaCall(userId, () => call(fresh.accessToken)), tokens: fresh };
     }
   }
 

@@ -53,8 +53,8 @@ export class WebhookService {
       case WebhookAction.SyncAthlete:
         await this.add(
           JobName.SyncStravaAthlete,
-          { stravaAthleteId: event.owner_id, ...ids },
-          jobIds.syncStravaAthlete(event.owner_id),
+          { stravaAthleteId: event.owner_id, stravaActivityId: event.object_id, ...ids },
+          jobIds.syncStravaAthlete(event.owner_id, event.object_id),
         );
         break;
       case WebhookAction.DeleteRun:
