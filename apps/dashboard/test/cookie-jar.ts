@@ -22,6 +22,11 @@ export class CookieJar {
     return this.cookies.get(name);
   }
 
+  /** Plants a cookie, as a script or a shared machine could. */
+  set(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   /** Starts a Strava login and returns the state the dashboard sent. */
   async startLogin(baseUrl: string): Promise<string> {
     const response = await this.fetch(`${baseUrl}/auth/strava`);

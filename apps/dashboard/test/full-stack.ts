@@ -29,6 +29,10 @@ export interface Stack {
   /** More dashboard processes on the same Redis and secrets (`dashboards` option): horizontal scale. */
   moreDashboards: Dashboard[];
   dataServiceUrl: string;
+  /** The Redis (a leased logical db) of the dashboards and the worker: sessions, sync queue and state. */
+  redisUrl: string;
+  /** What the dashboards were started with, to start another one (`startDashboard`) on the same stack. */
+  dashboardEnv: Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -131,7 +135,15 @@ export async function startStack(options: { worker?: boolean; dashboards?: numbe
         cleanup.add(await startDashboard(dashboardEnv), (d) => d.close()),
       ),
     );
-    return { sandbox, dashboard: dashboard!, moreDashboards, dataServiceUrl, close: () => cleanup.run() };
+    return {
+      sandbox,
+      dashboard: dashboard!,
+      moreDashboards,
+      dataServiceUrl,
+      redisUrl: redis.url,
+      dashboardEnv,
+      close: () => cleanup.run(),
+    };
   } catch (error) {
     await cleanup.run();
     throw error;
