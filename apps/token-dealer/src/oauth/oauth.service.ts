@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RevocationStore } from '@runnerly/auth';
+import type { AccessTokenClaims, RevocationStore } from '@runnerly/auth';
 import jwt from 'jsonwebtoken';
 import type { Counter } from 'prom-client';
 import type { ClientEntity } from '../clients/client.entity.js';
@@ -46,17 +46,6 @@ export interface OAuthMetrics {
 /** Scope that lets a client introspect tokens it neither holds nor is the audience of. */
 export const INTROSPECT_SCOPE = 'tokens:introspect';
 
-interface AccessClaims {
-  iss: string;
-  sub: string;
-  client_id: string;
-  aud: string | string[];
-  scope: string;
-  iat: number;
-  exp: number;
-  jti: string;
-}
-
 /** The client-credentials grant, introspection (RFC 7662) and revocation (RFC 7009). */
 export class OAuthService {
   constructor(
@@ -100,7 +89,7 @@ export class OAuthService {
     const now = Math.floor(Date.now() / 1000);
     const { kid, privateKey } = this.keys.signingKey();
     const scope = scopes.join(' ');
-    const claims: AccessClaims = {
+    const claims: AccessTokenClaims = {
       iss: this.options.issuer,
       sub: client.id,
       client_id: client.id,
@@ -110,7 +99,10 @@ export class OAuthService {
       exp: now + this.options.tokenTtlSeconds,
       jti: randomUUID(),
     };
-    const token = jwt.sign(claims, privateKey, { algorithm: SIGNING_ALGORITHM, header: { alg: SIGNING_ALGORITHM, typ: 'at+jwt', kid } });
+    const token = jwt.sign(claims, privateKey, {
+      algorithm: SIGNING_ALGORITHM,
+      header: { alg: SIGNING_ALGORITHM, typ: 'at+jwt', kid },
+    });
     this.metrics.issued.inc({ client_id: client.id, audience });
     return { access_token: token, token_type: 'Bearer', expires_in: this.options.tokenTtlSeconds, scope };
   }
@@ -120,7 +112,8 @@ export class OAuthService {
     const claims = this.verifyOwnToken(token, false);
     if (claims === undefined) return { active: false };
     const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
-    const allowed = caller.id === claims.client_id || audiences.includes(caller.id) || caller.scopes.includes(INTROSPECT_SCOPE);
+    const allowed =
+      caller.id === claims.client_id || audiences.includes(caller.id) || caller.scopes.includes(INTROSPECT_SCOPE);
     if (!allowed) return { active: false };
     if (await this.revocations.isRevoked(claims)) return { active: false };
     // A token outlives neither its client nor a change of its client's identity.
@@ -143,13 +136,17 @@ export class OAuthService {
     await this.revocations.revokeToken(claims.jti, claims.exp);
   }
 
-  private verifyOwnToken(token: string, ignoreExpiration: boolean): AccessClaims | undefined {
+  private verifyOwnToken(token: string, ignoreExpiration: boolean): AccessTokenClaims | undefined {
     const decoded = jwt.decode(token, { complete: true });
     if (decoded === null || typeof decoded.header.kid !== 'string' || decoded.header.typ !== 'at+jwt') return undefined;
     const key = this.keys.publicKey(decoded.header.kid);
     if (key === undefined) return undefined;
     try {
-      const claims = jwt.verify(token, key, { algorithms: [SIGNING_ALGORITHM], issuer: this.options.issuer, ignoreExpiration }) as AccessClaims;
+      const claims = jwt.verify(token, key, {
+        algorithms: [SIGNING_ALGORITHM],
+        issuer: this.options.issuer,
+        ignoreExpiration,
+      }) as AccessTokenClaims;
       return typeof claims.jti === 'string' && typeof claims.client_id === 'string' ? claims : undefined;
     } catch {
       return undefined;
@@ -162,7 +159,11 @@ export class OAuthService {
     const denied = scopes.filter((scope) => !client.scopes.includes(scope));
     if (denied.length > 0) {
       this.metrics.failures.inc({ reason: 'invalid_scope' });
-      throw new OAuthException(OAuthErrorCode.InvalidScope, `scope not allowed for this client: ${denied.join(' ')}`, 400);
+      throw new OAuthException(
+        OAuthErrorCode.InvalidScope,
+        `scope not allowed for this client: ${denied.join(' ')}`,
+        400,
+      );
     }
     return scopes;
   }
