@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataServiceClient } from '@runnerly/data-client';
 import { createRedisConnection, QUEUE_PREFIX, QueueName, SyncQueue } from '@runnerly/jobs';
 import { HealthService, MetricsService, PlatformModule } from '@runnerly/platform';
@@ -32,6 +32,13 @@ import { PushSubscriptionService } from './webhook/push-subscription.service.js'
 import { WebhookController } from './webhook/webhook.controller.js';
 import { WebhookService } from './webhook/webhook.service.js';
 
+/**
+ * While Redis is away the connections reconnect by themselves; say so in the logs, or ioredis and
+ * BullMQ print every failed attempt raw to stderr ("Unhandled error event").
+ */
+const redisLogger = new Logger('Redis');
+const logRedisError = (error: Error) => redisLogger.warn(`Redis unavailable: ${error.message}`);
+
 /** The worker's scopes at the data-service (least privilege). */
 const DATA_SERVICE_SCOPES = 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write';
 
@@ -57,13 +64,25 @@ export class AppModule implements OnApplicationShutdown {
         { provide: WORKER_OPTIONS, useValue: options },
         { provide: CLOCK, useValue: clock },
         // Producers and state: fail fast while Redis is down (the HTTP caller sees an error).
-        { provide: REDIS, useFactory: () => createRedisConnection(config.REDIS_URL, { failFast: true }) },
-        { provide: SYNC_QUEUE, inject: [REDIS], useFactory: (redis: Redis) => new SyncQueue(redis, jobPolicy(config)) },
+        {
+          provide: REDIS,
+          useFactory: () => createRedisConnection(config.REDIS_URL, { failFast: true }).on('error', logRedisError),
+        },
+        {
+          provide: SYNC_QUEUE,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => {
+            const syncs = new SyncQueue(redis, jobPolicy(config));
+            syncs.queue.on('error', logRedisError);
+            return syncs;
+          },
+        },
         { provide: SYNC_STATE, inject: [SYNC_QUEUE], useFactory: (syncs: SyncQueue) => syncs.state },
         {
           provide: HOUSEKEEPING_QUEUE,
           inject: [REDIS],
-          useFactory: (redis: Redis) => new Queue(QueueName.Housekeeping, { connection: redis, prefix: QUEUE_PREFIX }),
+          useFactory: (redis: Redis) =>
+            new Queue(QueueName.Housekeeping, { connection: redis, prefix: QUEUE_PREFIX }).on('error', logRedisError),
         },
         {
           provide: STRAVA_RATE_LIMITER,
