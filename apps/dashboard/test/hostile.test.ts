@@ -474,5 +474,11 @@ describe('dashboard under hostile input', () => {
     const me = await runner.fetch(`${base}/api/me`);
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ id: userId, csrfToken });
+    // hostile paths and methods did not become metric labels (one series each would be a memory leak)
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const routes = new Set([...metrics.matchAll(/route="([^"]*)"/g)].map(([, route]) => route));
+    const methods = new Set([...metrics.matchAll(/method="([^"]*)"/g)].map(([, method]) => method));
+    expect([...routes].filter((route) => route !== 'unmatched' && !KNOWN_ROUTES.has(route))).toEqual([]);
+    expect([...methods].filter((method) => !/^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)$/.test(method))).toEqual([]);
   });
 });
