@@ -391,6 +391,10 @@ describe('dashboard under hostile input', () => {
       ),
       hostileRuns(),
     );
+    // and the snapshot does see a sync request: the right token moves it
+    const accepted = await runner.fetch(`${base}/api/sync`, { method: 'POST', headers: { 'x-csrf-token': csrfToken } });
+    expect(accepted.status).toBe(202);
+    expect((await snapshot()).sync).not.toEqual(before.sync);
   });
 
   it('answers hostile bodies on the POST routes: with the right token queued or refused, without it refused, nothing half-done', async () => {
