@@ -1,8 +1,13 @@
 import 'reflect-metadata';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
 import { parseConfig } from '@runnerly/config';
 import { DataServiceClient, type Run } from '@runnerly/data-client';
@@ -10,19 +15,24 @@ import { createApp as createDataService } from '@runnerly/data-service/src/app.j
 import { DataServiceConfigSchema } from '@runnerly/data-service/src/config.js';
 import {
   createRedisConnection,
+  JobName,
+  type JobPolicy,
   QUEUE_PREFIX,
   QueueName,
   SyncQueue,
+  SyncReason,
   type SyncState,
   SyncStateStore,
+  SyncStatus,
 } from '@runnerly/jobs';
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient, type StravaSummaryActivity } from '@runnerly/strava';
 import { createApp as createSandbox } from '@runnerly/strava-sandbox/src/app.js';
 import { StravaSandboxConfigSchema } from '@runnerly/strava-sandbox/src/config.js';
-import { createTestDatabase, leaseTestRedis, type TestDatabase, type TestRedis } from '@runnerly/testing';
+import { createTestDatabase, freePort, leaseTestRedis, type TestDatabase, type TestRedis } from '@runnerly/testing';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import { expect } from 'vitest';
 import { createApp } from '../src/app.js';
 import type { Clock } from '../src/common/clock.js';
 import type { WorkerOptions } from '../src/common/worker-options.js';
@@ -49,8 +59,16 @@ export class TestClock implements Clock {
   }
 }
 
-/** A token-dealer stand-in: client-credentials tokens signed by a real test issuer (real JWKS). */
-async function startTokenDealer(issuer: TestIssuer): Promise<Server> {
+/**
+ * A token-dealer stand-in: client-credentials tokens signed by a real test issuer (real JWKS),
+ * living `lifetimeSeconds()`; `onIssued` counts them.
+ */
+async function startTokenDealer(
+  issuer: TestIssuer,
+  lifetimeSeconds: () => number,
+  onIssued: () => void,
+  port = 0,
+): Promise<Server> {
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -61,30 +79,118 @@ async function startTokenDealer(issuer: TestIssuer): Promise<Server> {
       }
       const form = new URLSearchParams(body);
       const scope = form.get('scope') ?? '';
+      const expiresIn = lifetimeSeconds();
       const token = issuer.sign(
         { scope, aud: 'data-service', sub: 'strava-worker', client_id: 'strava-worker' },
-        { expiresIn: 600 },
+        { expiresIn },
       );
+      onIssued();
       response
         .writeHead(200, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 600, scope }));
+        .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: expiresIn, scope }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return server;
 }
 
+/** Closes a server at once, open (keep-alive) connections included: a service that went away. */
+function closeHard(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  return closed;
+}
+
+const REDIS_SERVER_BINARY = '/usr/bin/redis-server';
+
 /**
- * Everything a worker needs, for real and in-process: Redis (a leased db), the Strava sandbox, the
- * data-service on a fresh database, and a token issuer.
+ * A private `redis-server` on a free port, persisting every write (AOF, fsync always) into a
+ * temporary directory, for tests that kill Redis and bring it back with its data. The machine's
+ * Redis is never touched.
+ */
+export class RedisServer implements TestRedis {
+  readonly db = 0;
+  private child: ChildProcess | undefined;
+
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
+
+  static async start(): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), await mkdtemp(join(tmpdir(), 'runnerly-redis-')));
+    await server.start();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** (Re)starts the server on its port and directory: what was written before the kill is back. */
+  async start(): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', ''];
+    args.push('--appendonly', 'yes', '--appendfsync', 'always');
+    const child = spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' });
+    this.child = child;
+    const probe = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined);
+    try {
+      await waitFor(async () => {
+        if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
+        try {
+          if (probe.status !== 'ready') await probe.connect();
+          return (await probe.ping()) === 'PONG';
+        } catch {
+          probe.disconnect();
+          return false;
+        }
+      }, 10_000);
+    } finally {
+      probe.disconnect();
+    }
+  }
+
+  /** SIGKILL: no shutdown, no final save; only the AOF survives. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async flush(): Promise<void> {
+    const client = new Redis(this.url, { maxRetriesPerRequest: 2 });
+    await client.flushdb();
+    client.disconnect();
+  }
+
+  async release(): Promise<void> {
+    await this.kill();
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+const DATA_SERVICE_DIR = join(import.meta.dirname, '../../data-service');
+
+/**
+ * Everything a worker needs, for real and in-process: Redis (a leased db, or a private server), the
+ * Strava sandbox, the data-service on a fresh database (or as a child process, to be killed), a
+ * token-dealer stand-in that can go away, and a token issuer.
  */
 export class Stack {
   readonly clock = new TestClock();
+  /** What the token-dealer stand-in gives its tokens to live, and how many it has issued. */
+  tokenLifetimeSeconds = 600;
+  tokensIssued = 0;
   redis!: TestRedis;
   connection!: Redis;
   state!: SyncStateStore;
   /** The producer side of the sync queue, as the dashboard and the webhooks use it. */
   syncs!: SyncQueue;
+  private syncsConnection!: Redis;
   database!: TestDatabase;
   issuer!: TestIssuer;
   dealer!: Server;
@@ -92,24 +198,47 @@ export class Stack {
   sandbox!: Awaited<ReturnType<typeof createSandbox>>;
   sandboxUrl!: string;
   dataService: Awaited<ReturnType<typeof createDataService>> | undefined;
+  /** The data-service as a real process (`dataService: 'process'`), killable with SIGKILL. */
+  dataServiceProcess: ChildProcess | undefined;
   dataServiceUrl!: string;
   data!: DataServiceClient;
   strava!: StravaClient;
   private dataServiceEnv!: Record<string, string>;
   private readonly workers = new Set<Worker>();
 
-  static async start({ athletes = 5 }: { athletes?: number } = {}): Promise<Stack> {
-    const stack = new Stack();
+  private constructor(private readonly dataServiceMode: 'in-process' | 'process') {}
+
+  /**
+   * `redis`: a Redis of the test's own (e.g. a private `RedisServer`; released with the stack)
+   * instead of a leased db; `dataService: 'process'` runs the data-service as a child process;
+   * `syncPolicy`: the retry policy of the sync jobs `syncs` produces (a job retries by the policy
+   * of whoever queued it, not by the worker's configuration).
+   */
+  static async start({
+    athletes = 5,
+    redis,
+    dataService = 'in-process',
+    syncPolicy,
+  }: {
+    athletes?: number;
+    redis?: TestRedis;
+    dataService?: 'in-process' | 'process';
+    syncPolicy?: JobPolicy;
+  } = {}): Promise<Stack> {
+    const stack = new Stack(dataService);
     [stack.redis, stack.database, stack.issuer] = await Promise.all([
-      leaseTestRedis(),
+      redis ?? leaseTestRedis(),
       createTestDatabase(),
       createTestIssuer(),
     ]);
     stack.connection = createRedisConnection(stack.redis.url);
     stack.state = new SyncStateStore(stack.connection);
-    stack.syncs = new SyncQueue(createRedisConnection(stack.redis.url), {});
-    stack.dealer = await startTokenDealer(stack.issuer);
-    stack.dealerUrl = `http://127.0.0.1:${(stack.dealer.address() as AddressInfo).port}`;
+    stack.syncsConnection = createRedisConnection(stack.redis.url);
+    stack.syncs = new SyncQueue(stack.syncsConnection, syncPolicy ? { [JobName.SyncAthlete]: syncPolicy } : {});
+    // The test's own clients wait through a Redis outage quietly (they reconnect by themselves).
+    for (const emitter of [stack.connection, stack.syncsConnection, stack.syncs.queue])
+      emitter.on('error', () => undefined);
+    await stack.startTokenDealer(0);
     stack.sandbox = await createSandbox(
       parseConfig(StravaSandboxConfigSchema, {
         LOG_LEVEL: 'silent',
@@ -128,7 +257,7 @@ export class Stack {
       TOKEN_DEALER_URL: stack.issuer.issuer,
       STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     };
-    await stack.startDataService(0);
+    await stack.startDataService(dataService === 'process' ? await freePort() : 0);
     stack.data = new DataServiceClient(
       new ServiceClient({
         baseUrl: stack.dataServiceUrl,
@@ -148,16 +277,67 @@ export class Stack {
     return stack;
   }
 
-  /** (Re)starts the data-service; port 0 the first time, the same port to bring it back. */
+  /** (Re)starts the token-dealer stand-in; port 0 the first time, the same port to bring it back. */
+  async startTokenDealer(port: number): Promise<void> {
+    this.dealer = await startTokenDealer(
+      this.issuer,
+      () => this.tokenLifetimeSeconds,
+      () => (this.tokensIssued += 1),
+      port,
+    );
+    this.dealerUrl = `http://127.0.0.1:${(this.dealer.address() as AddressInfo).port}`;
+  }
+
+  /** The token-dealer goes away (connection refused from now on). */
+  async stopTokenDealer(): Promise<void> {
+    if (this.dealer.listening) await closeHard(this.dealer);
+  }
+
+  /** (Re)starts the data-service; port 0 the first time (in-process), the same port to bring it back. */
   async startDataService(port: number): Promise<void> {
+    if (this.dataServiceMode === 'process') return this.startDataServiceProcess(port);
     this.dataService = await createDataService(parseConfig(DataServiceConfigSchema, this.dataServiceEnv));
     await this.dataService.listen(port, '127.0.0.1');
     this.dataServiceUrl = await this.dataService.getUrl();
   }
 
   async stopDataService(): Promise<void> {
+    if (this.dataServiceMode === 'process') return this.killDataService();
     await this.dataService?.close();
     this.dataService = undefined;
+  }
+
+  /** SIGKILL to the data-service process: requests in flight and open transactions die with it. */
+  async killDataService(): Promise<void> {
+    const child = this.dataServiceProcess;
+    this.dataServiceProcess = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  private async startDataServiceProcess(port: number): Promise<void> {
+    let output = '';
+    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+      cwd: DATA_SERVICE_DIR,
+      env: { ...process.env, ...this.dataServiceEnv, DATA_SERVICE_PORT: String(port), HOST: '127.0.0.1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    this.dataServiceProcess = child;
+    this.dataServiceUrl = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(async () => {
+        if (child.exitCode !== null) throw new Error(`data-service exited with ${child.exitCode}`);
+        return fetch(`${this.dataServiceUrl}/health/ready`).then(
+          (response) => response.ok,
+          () => false,
+        );
+      }, 30_000);
+    } catch (error) {
+      throw new Error(`data-service did not start: ${output}`, { cause: error });
+    }
   }
 
   workerEnv(env: Record<string, string> = {}): Record<string, string> {
@@ -287,12 +467,24 @@ export class Stack {
     this.clock.offsetMs = 0;
   }
 
+  /** The athlete's rows in PostgreSQL itself (through `psql`): how many, and how many distinct Strava ids. */
+  async runRows(userId: string): Promise<{ rows: number; distinct: number }> {
+    if (!/^[0-9a-f-]{36}$/.test(userId)) throw new Error(`not a user id: ${userId}`);
+    const sql = `SELECT count(*) || ' ' || count(DISTINCT strava_id) FROM data.runs WHERE user_id = '${userId}'`;
+    const { stdout } = await promisify(execFile)('psql', [this.database.url, '-tAXc', sql]);
+    const [rows, distinct] = stdout.trim().split(' ').map(Number);
+    return { rows: rows!, distinct: distinct! };
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.workers].map((worker) => worker.close()));
     await this.dataService?.close();
+    await this.killDataService();
     await this.sandbox.close();
-    await new Promise<void>((resolve) => this.dealer.close(() => resolve()));
+    await this.stopTokenDealer();
     await this.syncs.close();
+    // BullMQ leaves a connection it was given open.
+    this.syncsConnection.disconnect();
     this.connection.disconnect();
     await Promise.all([this.issuer.close(), this.database.drop(), this.redis.release()]);
   }
@@ -306,4 +498,64 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await sleep(50);
   }
+}
+
+/** Outages and faults: what a sync must come through, and how to check it did. */
+
+/** Strava answering each page of activities this late: a sync long enough to break in the middle of. */
+export const SLOW_PAGES = { path: 'athlete/activities', hangMs: 250, count: 1000 };
+/** Bound on every wait through an outage. */
+export const OUTAGE_WAIT_MS = 30_000;
+/** Sync retries soon enough for a test, and enough of them to outlast each outage. */
+export const FAST_RETRIES: JobPolicy = { attempts: 12, backoffMs: 100 };
+
+export interface ConnectedAthlete {
+  id: number;
+  userId: string;
+  accessToken: string;
+}
+
+export async function connectFirstAthlete(stack: Stack): Promise<ConnectedAthlete> {
+  const [athlete] = await stack.athletes();
+  return { id: athlete!.id, ...(await stack.connect(athlete!.id)) };
+}
+
+/** Waits for the athlete's sync to be done (and finished after `after`, when given). */
+export function syncDone(stack: Stack, userId: string, after?: string): Promise<SyncState> {
+  return waitFor(async () => {
+    const state = await stack.syncState(userId);
+    return state?.status === SyncStatus.Done && (after === undefined || (state.lastFinishedAt ?? '') > after) && state;
+  }, OUTAGE_WAIT_MS);
+}
+
+/** Waits until the athlete's sync has stored at least `pages` pages. */
+export function syncPages(stack: Stack, userId: string, pages: number): Promise<boolean> {
+  return waitFor(async () => ((await stack.syncState(userId))?.progress.pages ?? 0) >= pages, OUTAGE_WAIT_MS);
+}
+
+/**
+ * What every outage must leave behind: the athlete's sync done without an error, each of their
+ * Strava runs stored exactly once (counted in PostgreSQL), the job completed and no job failed,
+ * active or waiting; and a later sync still works (a new run arrives, nothing doubles). Returns the
+ * state the outage left.
+ */
+export async function expectIntact(stack: Stack, athlete: ConnectedAthlete, jobId: string): Promise<SyncState> {
+  const state = await syncDone(stack, athlete.userId);
+  expect(state.lastError).toBeUndefined();
+  expect(state.disconnected).toBe(false);
+  const stravaRuns = (await stack.stravaRuns(athlete.accessToken)).length;
+  expect(await stack.runRows(athlete.userId)).toEqual({ rows: stravaRuns, distinct: stravaRuns });
+  const queue = stack.syncs.queue;
+  expect(await queue.getJob(jobId).then((job) => job?.getState())).toBe('completed');
+  const idle = { failed: 0, active: 0, waiting: 0, delayed: 0 };
+  expect(await queue.getJobCounts('failed', 'active', 'waiting', 'delayed')).toEqual(idle);
+
+  await stack.sandboxCall('POST', `/athletes/${athlete.id}/activities`, { sport_type: 'Run', name: 'After' });
+  await stack.syncs.requestSync(athlete.userId, { reason: SyncReason.Manual });
+  const later = await syncDone(stack, athlete.userId, state.lastFinishedAt);
+  expect(later.lastError).toBeUndefined();
+  expect(later.runsAdded).toBe(1);
+  expect(await stack.runRows(athlete.userId)).toEqual({ rows: stravaRuns + 1, distinct: stravaRuns + 1 });
+  expect(await queue.getJobCounts('failed', 'active', 'waiting', 'delayed')).toEqual(idle);
+  return state;
 }
