@@ -1,0 +1,272 @@
+// The scheduled fan-out over many athletes, and only the fan-out: connected athletes seeded
+// straight into the data-service's tables, one fan-out job run by a real worker process
+// (`src/main.ts` with a memory probe preloaded), the sync jobs it queues left waiting (the sync
+// queue is paused). 1,000 athletes is the same-run baseline of 10,000. Each size runs twice in its
+// process: as in production (peaks, time), then again with a full GC every 100 ms, whose leftovers
+// (the live heap) show whether the worker holds more the more athletes it has queued.
+import 'reflect-metadata';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createRedisConnection, JobName, jobOptions, QUEUE_PREFIX, QueueName } from '@runnerly/jobs';
+import { freePort } from '@runnerly/testing';
+import { type Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { Stack, waitFor } from '../test/harness.js';
+import { seedAthletes } from '../test/seed-athletes.js';
+import { type BenchResult, compared } from '../../../bench/types.js';
+import type { MemoryReport, ProbeRequest } from './memory-probe.js';
+
+const BASELINE_ATHLETES = 1_000;
+const ATHLETES = 10_000;
+/** The live pass: a forced full collection this often. */
+const COLLECT_EVERY_MS = 100;
+const FIRST_ATHLETE_ID = 70_000_000;
+const WORKER_DIR = join(import.meta.dirname, '..');
+const MiB = 2 ** 20;
+
+interface FanOut {
+  athletes: number;
+  /** From the worker taking the job to the job done (the worker's own timestamps). */
+  seconds: number;
+  jobs: number;
+  /** The production-like pass. */
+  memory: MemoryReport;
+  /** The same fan-out again, with forced collections. */
+  live: MemoryReport;
+  /** MEMORY USAGE summed over the sync queue's keys, and over the athletes' sync-state hashes. */
+  queueBytes: number;
+  stateBytes: number;
+}
+
+/** The worker as it runs in production (`src/main.ts`), in a process of its own, with the memory probe. */
+class WorkerProcess {
+  private constructor(private readonly child: ChildProcess) {}
+
+  static async start(stack: Stack): Promise<WorkerProcess> {
+    const port = await freePort();
+    let output = '';
+    const child = spawn(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--import',
+        '@swc-node/register/esm-register',
+        '--import',
+        './bench/memory-probe.ts',
+        'src/main.ts',
+      ],
+      {
+        cwd: WORKER_DIR,
+        env: { ...process.env, ...stack.workerEnv({ STRAVA_WORKER_PORT: String(port), HOST: '127.0.0.1' }) },
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    try {
+      await waitFor(async () => {
+        if (child.exitCode !== null) throw new Error(`strava-worker exited with ${child.exitCode}`);
+        return fetch(`http://127.0.0.1:${port}/health/ready`).then(
+          (response) => response.ok,
+          () => false,
+        );
+      }, 30_000);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw new Error(`strava-worker did not start: ${output}`, { cause: error });
+    }
+    return new WorkerProcess(child);
+  }
+
+  /** Sends `request` to the probe and resolves with the field `key` of its answer. */
+  ask<T>(request: ProbeRequest, key: string): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const onMessage = (answer: unknown) => {
+        if (typeof answer !== 'object' || answer === null || !(key in answer)) return;
+        this.child.off('message', onMessage);
+        resolve((answer as Record<string, T>)[key]!);
+      };
+      this.child.on('message', onMessage);
+      if (!this.child.send(request)) reject(new Error(`could not send ${request.type} to the worker`));
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+async function keyBytes(redis: Redis, pattern: string): Promise<number> {
+  let total = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 2000);
+    cursor = next;
+    const pipeline = redis.pipeline();
+    for (const key of keys) pipeline.memory('USAGE', key, 'SAMPLES', '0');
+    for (const [error, bytes] of (await pipeline.exec()) ?? []) {
+      if (error) throw error;
+      total += Number(bytes ?? 0);
+    }
+  } while (cursor !== '0');
+  return total;
+}
+
+interface Queues {
+  housekeeping: Queue;
+  sync: Queue;
+  events: QueueEvents;
+}
+
+/**
+ * One fan-out job over an empty Redis (the sync queue paused), measured by the probe; checks that
+ * it queued exactly one sync per athlete, nobody missed, nobody twice, nobody else.
+ */
+async function measureOnce(
+  stack: Stack,
+  queues: Queues,
+  worker: WorkerProcess,
+  athletes: readonly string[],
+  collectEveryMs?: number,
+): Promise<{ memory: MemoryReport; seconds: number; jobs: number }> {
+  await stack.redis.flush();
+  await queues.sync.pause();
+  await worker.ask({ type: 'mark', ...(collectEveryMs ? { collectEveryMs } : {}) }, 'marked');
+  const added = await queues.housekeeping.add(JobName.ScheduleSyncs, {}, jobOptions(JobName.ScheduleSyncs));
+  const returned = (await added.waitUntilFinished(queues.events, 120_000)) as number;
+  const memory = await worker.ask<MemoryReport>({ type: 'report' }, 'report');
+  const job = await queues.housekeeping.getJob(added.id!);
+  if (!job?.processedOn || !job.finishedOn) throw new Error('the fan-out job has no timestamps');
+
+  const queued = (await queues.sync.getJobs(['waiting', 'prioritized', 'delayed', 'active'], 0, -1)).map(
+    (sync) => (sync.data as { userId: string }).userId,
+  );
+  const expected = new Set(athletes);
+  const distinct = new Set(queued);
+  if (returned !== athletes.length || queued.length !== athletes.length || distinct.size !== athletes.length)
+    throw new Error(
+      `fan-out over ${athletes.length} athletes: returned ${returned}, ${queued.length} jobs, ${distinct.size} athletes`,
+    );
+  const stranger = queued.find((userId) => !expected.has(userId));
+  if (stranger) throw new Error(`fan-out queued a sync for ${stranger}, not a seeded athlete`);
+  return { memory, seconds: (job.finishedOn - job.processedOn) / 1000, jobs: queued.length };
+}
+
+/** Both passes over `athletes` in a fresh worker process. */
+async function fanOut(stack: Stack, queues: Queues, athletes: readonly string[]): Promise<FanOut> {
+  const worker = await WorkerProcess.start(stack);
+  try {
+    const production = await measureOnce(stack, queues, worker, athletes);
+    const queueBytes = await keyBytes(stack.connection, `${QUEUE_PREFIX}:${QueueName.StravaSync}:*`);
+    const stateBytes = await keyBytes(stack.connection, `${QUEUE_PREFIX}:sync-state:*`);
+    const live = await measureOnce(stack, queues, worker, athletes, COLLECT_EVERY_MS);
+    return { athletes: athletes.length, ...production, live: live.memory, queueBytes, stateBytes };
+  } finally {
+    await worker.stop();
+  }
+}
+
+const mib = (bytes: number) => bytes / MiB;
+const heapGrowth = (run: FanOut) => mib(run.memory.peak.heapUsed - run.memory.baseline.heapUsed);
+const rssGrowth = (run: FanOut) => mib(run.memory.peak.rss - run.memory.baseline.rss);
+const settledGrowth = (run: FanOut) => mib(run.memory.settled.heapUsed - run.memory.baseline.heapUsed);
+const liveGrowth = (run: FanOut) =>
+  mib((run.live.peakLiveHeap ?? run.live.baseline.heapUsed) - run.live.baseline.heapUsed);
+
+export async function runFanOutBench(): Promise<BenchResult[]> {
+  const benchStarted = performance.now();
+  const stack = await Stack.start({ athletes: 1 });
+  const eventsConnection = createRedisConnection(stack.redis.url);
+  const events = new QueueEvents(QueueName.Housekeeping, { connection: eventsConnection, prefix: QUEUE_PREFIX });
+  const queues = { housekeeping: stack.queue(QueueName.Housekeeping), sync: stack.queue(QueueName.StravaSync), events };
+  try {
+    await events.waitUntilReady();
+    let seeding = performance.now();
+    const athletes = await seedAthletes(stack, { count: BASELINE_ATHLETES, firstAthleteId: FIRST_ATHLETE_ID });
+    let seedSeconds = (performance.now() - seeding) / 1000;
+    const small = await fanOut(stack, queues, athletes);
+    // The same database grown to 10,000: the second fan-out runs over every athlete seeded so far.
+    seeding = performance.now();
+    athletes.push(
+      ...(await seedAthletes(stack, {
+        count: ATHLETES - BASELINE_ATHLETES,
+        firstAthleteId: FIRST_ATHLETE_ID + BASELINE_ATHLETES,
+      })),
+    );
+    seedSeconds += (performance.now() - seeding) / 1000;
+    const large = await fanOut(stack, queues, athletes);
+    const benchSeconds = (performance.now() - benchStarted) / 1000;
+
+    const sizes = `${ATHLETES.toLocaleString('en-US')} athletes`;
+    const baseline = `${BASELINE_ATHLETES.toLocaleString('en-US')} athletes`;
+    const method = `real src/main.ts, a fresh process per size, full GC before the run, process.memoryUsage() every 20 ms (${large.memory.samples} samples at 10k); pages of 500 users`;
+    return [
+      compared(
+        `scheduled fan-out, ${sizes}: worker live heap growth (full GC every ${COLLECT_EVERY_MS} ms)`,
+        'MiB',
+        liveGrowth(large),
+        { name: baseline, value: liveGrowth(small) },
+        {
+          target: 'flat: ratio ≈ 1 (loading every athlete would be ≈ 10)',
+          notes: `largest heap left after a forced full GC during the fan-out (${large.live.collections} GCs at 10k, ${small.live.collections} at 1k), over the heap before it; left after the production-like run: ${settledGrowth(large).toFixed(2)} vs ${settledGrowth(small).toFixed(2)} MiB`,
+        },
+      ),
+      compared(
+        `scheduled fan-out, ${sizes}: worker peak heap growth`,
+        'MiB',
+        heapGrowth(large),
+        { name: baseline, value: heapGrowth(small) },
+        {
+          target: 'not proportional: ≪ 10',
+          notes: `${method}. Garbage, not data: the 1k run is over before V8 needs a full GC, at 10k the peak is the young generation plus what was promoted before the next full GC (the live heap above stays flat)`,
+        },
+      ),
+      compared(
+        `scheduled fan-out, ${sizes}: worker peak RSS growth`,
+        'MiB',
+        rssGrowth(large),
+        { name: baseline, value: rssGrowth(small) },
+        { target: 'not proportional: ≪ 10', notes: method },
+      ),
+      compared(
+        `scheduled fan-out throughput, ${sizes}`,
+        'athletes enqueued/s',
+        large.athletes / large.seconds,
+        { name: baseline, value: small.athletes / small.seconds },
+        {
+          target: 'ratio ≥ 1 (time linear in athletes)',
+          notes: `fan-out job ${large.seconds.toFixed(2)} s vs ${small.seconds.toFixed(2)} s (worker's processedOn → finishedOn; the 1k run also pays the cold start); seeding ${seedSeconds.toFixed(1)} s; whole bench ${benchSeconds.toFixed(0)} s`,
+        },
+      ),
+      compared(
+        `scheduled fan-out, ${sizes}: sync jobs enqueued`,
+        'jobs',
+        large.jobs,
+        { name: 'connected athletes', value: large.athletes },
+        {
+          target: 'ratio 1.00 exactly (asserted)',
+          notes: `each seeded athlete once, nobody else (asserted in every run; ${small.jobs} of ${small.athletes} at 1k)`,
+        },
+      ),
+      compared(
+        `scheduled fan-out, ${sizes}: Redis bytes per queued athlete (sync queue)`,
+        'bytes',
+        large.queueBytes / large.athletes,
+        { name: baseline, value: small.queueBytes / small.athletes },
+        {
+          target: 'ratio ≈ 1 (Redis grows with the queue, linearly)',
+          notes: `MEMORY USAGE over the sync queue's keys: ${mib(large.queueBytes).toFixed(1)} MiB vs ${mib(small.queueBytes).toFixed(1)} MiB; the athletes' sync-state hashes ${mib(large.stateBytes).toFixed(1)} MiB more`,
+        },
+      ),
+    ];
+  } finally {
+    await Promise.all([events.close(), queues.housekeeping.close(), queues.sync.close()]);
+    eventsConnection.disconnect();
+    await stack.close();
+  }
+}
