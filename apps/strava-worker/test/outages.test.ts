@@ -56,7 +56,8 @@ describe('Redis killed (SIGKILL) mid-sync and restarted on its port with its dat
     stack = await Stack.start({ athletes: 1, redis, syncPolicy: FAST_RETRIES });
   });
   beforeEach(() => stack.reset());
-  afterAll(() => stack?.close());
+  // The stack releases its Redis; without a stack, the server must not outlive the test.
+  afterAll(() => (stack ? stack.close() : redis?.release()));
 
   it.each([
     { lapse: 'its commands fail: the job is retried', lockDurationMs: undefined },
