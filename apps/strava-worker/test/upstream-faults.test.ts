@@ -65,7 +65,7 @@ describe('upstream faults', () => {
       expect(retrying.stacktrace?.[0]).toMatch(/token-dealer unreachable/);
       const state = await stack.syncState(athlete.userId);
       expect(state?.status).not.toBe(SyncStatus.Done);
-      expect(state?.lastError?.code).toBe('data_service_unavailable');
+      expect(state?.lastError?.code).toBe('token_dealer_unavailable');
       expect(state?.lastError?.message).toMatch(/token-dealer unreachable/);
 
       await stack.startTokenDealer(Number(new URL(stack.dealerUrl).port));

@@ -10,6 +10,8 @@ export enum SyncErrorCode {
   AppInactive = 'strava_app_inactive',
   StravaUnavailable = 'strava_unavailable',
   DataServiceUnavailable = 'data_service_unavailable',
+  /** No token for calling the data-service: the token-dealer is down or refuses the worker. */
+  TokenDealerUnavailable = 'token_dealer_unavailable',
   Internal = 'internal',
 }
 

@@ -143,7 +143,9 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
 
 function describe(error: unknown): { code: string; message: string } {
   if (error instanceof StravaError) return { code: SyncErrorCode.StravaUnavailable, message: error.message };
-  if (error instanceof ServiceClientError)
-    return { code: SyncErrorCode.DataServiceUnavailable, message: error.message };
+  if (error instanceof ServiceClientError) {
+    const code = error.kind === 'token' ? SyncErrorCode.TokenDealerUnavailable : SyncErrorCode.DataServiceUnavailable;
+    return { code, message: error.message };
+  }
   return { code: SyncErrorCode.Internal, message: error instanceof Error ? error.message : String(error) };
 }

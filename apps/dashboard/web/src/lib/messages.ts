@@ -44,6 +44,11 @@ export function loginProblem(code: string): Problem {
   );
 }
 
+const SAVING_RETRIED: Problem = {
+  title: 'Runnerly could not save your runs',
+  text: 'It will try again by itself in a moment.',
+};
+
 const SYNC_PROBLEMS: Record<string, Problem> = {
   strava_revoked: {
     title: 'Strava access was withdrawn',
@@ -58,10 +63,9 @@ const SYNC_PROBLEMS: Record<string, Problem> = {
     text: 'Log out and log in with Strava again, leaving “View data about your activities” ticked.',
   },
   strava_unavailable: { title: 'Strava is not answering', text: 'Runnerly will try again by itself in a moment.' },
-  data_service_unavailable: {
-    title: 'Runnerly could not save your runs',
-    text: 'It will try again by itself in a moment.',
-  },
+  // Runnerly's own services: the data-service, or the token-dealer the worker needs to reach it.
+  data_service_unavailable: SAVING_RETRIED,
+  token_dealer_unavailable: SAVING_RETRIED,
 };
 
 /** A sync problem, by the worker's error code; operator problems are told as such. */
