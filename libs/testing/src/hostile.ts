@@ -195,7 +195,7 @@ export function hostileForm(valid: Record<string, string>): fc.Arbitrary<Hostile
     .record({
       drop: fc.subarray(names),
       retype: fc.dictionary(fc.constantFrom(...names), hostileString, { maxKeys: names.length }),
-      repeat: fc.subarray(names, { maxLength: 2 }),
+      repeat: fc.subarray(names, { maxLength: Math.min(2, names.length) }),
       extra: fc.array(
         fc.tuple(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', ...names)), hostileString),
         { maxLength: 3 },
