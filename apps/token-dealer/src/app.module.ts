@@ -6,6 +6,7 @@ import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from './config.js';
 import { TOKEN_DEALER_ENTITIES, TOKEN_DEALER_MIGRATIONS } from './database/data-source.js';
 import { TOKEN_DEALER_SCHEMA } from './database/schema.js';
 import { KeysModule } from './keys/keys.module.js';
+import { OAuthExceptionFilter } from './oauth/oauth.exception.js';
 import { OAuthModule } from './oauth/oauth.module.js';
 import { RedisModule } from './redis/redis.module.js';
 
@@ -23,7 +24,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ service: 'token-dealer', logLevel: config.LOG_LEVEL }),
+        // RFC 6749 errors on /oauth/*, bodies refused before the controller runs included.
+        PlatformModule.forRoot({ service: 'token-dealer', logLevel: config.LOG_LEVEL, exceptionFilter: OAuthExceptionFilter }),
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import type { ExceptionFilter, INestApplication, NestApplicationOptions } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { MetricsService } from './metrics/metrics.service.js';
+import { EXCEPTION_FILTER } from './platform.module.js';
 
 export interface ServiceOptions {
   /** The service name: OpenAPI title. */
@@ -22,16 +24,25 @@ export async function createFastifyService(
   options: ServiceOptions,
   nestOptions: NestApplicationOptions = {},
 ): Promise<NestFastifyApplication> {
+  // Known once the app exists; the router may refuse requests only after that.
+  const errors: { filter?: ExceptionFilter } = {};
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     trustProxy: options.trustProxy ?? false,
     // Request ids come from x-request-id (see request-context); fastify's own logger stays off.
     logger: false,
+    // A malformed or over-long path is refused by the router before Nest sees the request: answered
+    // by the app's exception filter too, not in fastify's own shape.
+    frameworkErrors: (error: unknown, request: unknown, reply: unknown) => {
+      if (errors.filter) errors.filter.catch(error, new ExecutionContextHost([request, reply]));
+      else (reply as { send(payload: unknown): unknown }).send(error);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     bufferLogs: true,
     ...nestOptions,
   });
+  errors.filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
   const metrics = app.get(MetricsService);
   app
     .getHttpAdapter()
@@ -44,7 +55,11 @@ export async function createFastifyService(
 
 /** Records the request latency histogram for an Express app (used where passport needs Express). */
 export function expressMetricsMiddleware(metrics: MetricsService) {
-  return (req: IncomingMessage & { route?: { path?: string }; baseUrl?: string }, res: ServerResponse, next: () => void) => {
+  return (
+    req: IncomingMessage & { route?: { path?: string }; baseUrl?: string },
+    res: ServerResponse,
+    next: () => void,
+  ) => {
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const route = req.route?.path === undefined ? undefined : `${req.baseUrl ?? ''}${req.route.path}`;

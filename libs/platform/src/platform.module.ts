@@ -1,4 +1,11 @@
-import { type DynamicModule, Global, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  type MiddlewareConsumer,
+  Module,
+  type NestModule,
+  type Type,
+} from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { AllExceptionsFilter } from './errors.js';
@@ -13,7 +20,16 @@ export interface PlatformOptions {
   /** The service name, on every log line and in the OpenAPI title. */
   service: string;
   logLevel: string;
+  /**
+   * The app's one exception filter when some of its routes answer errors in another shape (OAuth's,
+   * Strava's): a subclass of AllExceptionsFilter. One filter, not two global ones, because which of
+   * two global filters wins depends on module order.
+   */
+  exceptionFilter?: Type<AllExceptionsFilter>;
 }
+
+/** The app's exception filter (the one global filter), for errors the router answers before Nest sees the request. */
+export const EXCEPTION_FILTER = Symbol('ExceptionFilter');
 
 /** Logging, request ids, health, metrics and error mapping: what every Runnerly app has. */
 @Global()
@@ -24,8 +40,13 @@ export class PlatformModule implements NestModule {
       module: PlatformModule,
       imports: [LoggerModule.forRoot(loggerParams(options.service, options.logLevel))],
       controllers: [HealthController, MetricsController],
-      providers: [HealthService, MetricsService, { provide: APP_FILTER, useClass: AllExceptionsFilter }],
-      exports: [HealthService, MetricsService],
+      providers: [
+        HealthService,
+        MetricsService,
+        { provide: EXCEPTION_FILTER, useClass: options.exceptionFilter ?? AllExceptionsFilter },
+        { provide: APP_FILTER, useExisting: EXCEPTION_FILTER },
+      ],
+      exports: [HealthService, MetricsService, EXCEPTION_FILTER],
     };
   }
 

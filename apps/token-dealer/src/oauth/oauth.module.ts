@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { RevocationStore } from '@runnerly/auth';
 import { MetricsService } from '@runnerly/platform';
 import type { Redis } from 'ioredis';
@@ -9,15 +8,12 @@ import { KeysService } from '../keys/keys.service.js';
 import { REDIS } from '../redis/redis.module.js';
 import { BruteForceLimiter } from './brute-force.guard.js';
 import { OAuthController } from './oauth.controller.js';
-import { OAuthExceptionFilter } from './oauth.exception.js';
 import { OAuthService } from './oauth.service.js';
 import { WellKnownController } from './well-known.controller.js';
 
 @Module({
   controllers: [OAuthController, WellKnownController],
   providers: [
-    // Global, not on the controller: body parsing fails before the controller's filters apply.
-    { provide: APP_FILTER, useClass: OAuthExceptionFilter },
     {
       provide: OAuthService,
       inject: [ClientsService, KeysService, REDIS, MetricsService, TOKEN_DEALER_CONFIG],
