@@ -1,3 +1,5 @@
+import { BadRequestException } from '@nestjs/common';
+
 /** Strava accepts OAuth parameters in the query string, an urlencoded body or a multipart body. */
 export type Params = Record<string, string | string[] | undefined>;
 
@@ -21,9 +23,14 @@ export function params(params: Params, name: string): string[] {
   return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string');
 }
 
-/** Parses a multipart/form-data body into fields (files are ignored). */
+/** Parses a multipart/form-data body into fields (files are ignored); a malformed one is a 400. */
 export async function parseMultipart(contentType: string, body: Buffer): Promise<Params> {
-  const form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+  let form: FormData;
+  try {
+    form = await new Response(new Uint8Array(body), { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    throw new BadRequestException('malformed multipart/form-data body');
+  }
   const result: Params = {};
   for (const [key, value] of form.entries()) {
     if (typeof value !== 'string') continue;
