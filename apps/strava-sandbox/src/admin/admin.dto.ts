@@ -84,4 +84,7 @@ export const SettingsPatchSchema = z.object({
     .optional(),
 });
 
-export const ClockSchema = z.object({ advance_seconds: z.number().int() });
+/** A century either way at most: further, the clock leaves the dates JavaScript (and Strava) can write. */
+const CENTURY_SECONDS = 100 * 366 * 24 * 3600;
+
+export const ClockSchema = z.object({ advance_seconds: z.number().int().min(-CENTURY_SECONDS).max(CENTURY_SECONDS) });
