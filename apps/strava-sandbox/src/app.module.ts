@@ -5,6 +5,7 @@ import { AdminService } from './admin/admin.service.js';
 import { AthletesController } from './athletes/athletes.controller.js';
 import { AthletesService } from './athletes/athletes.service.js';
 import { ClockService } from './common/clock.service.js';
+import { StravaFaultFilter } from './common/strava-fault.js';
 import { STRAVA_SANDBOX_CONFIG, type StravaSandboxConfig } from './config.js';
 import { OAuthController } from './oauth/oauth.controller.js';
 import { OAuthService } from './oauth/oauth.service.js';
@@ -21,7 +22,13 @@ export class AppModule implements NestModule {
   static forRoot(config: StravaSandboxConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'strava-sandbox', logLevel: config.LOG_LEVEL })],
+      imports: [
+        PlatformModule.forRoot({
+          service: 'strava-sandbox',
+          logLevel: config.LOG_LEVEL,
+          exceptionFilter: StravaFaultFilter,
+        }),
+      ],
       controllers: [OAuthController, AthletesController, PushSubscriptionsController, AdminController],
       providers: [
         { provide: STRAVA_SANDBOX_CONFIG, useValue: config },

@@ -1,8 +1,8 @@
-import { Controller, Get, Header, Headers, Param, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Header, Headers, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { StravaDetailedActivity } from '@runnerly/strava';
 import { bearer, param, type Params } from '../common/params.js';
-import { Faults, StravaFaultFilter } from '../common/strava-fault.js';
+import { Faults } from '../common/strava-fault.js';
 import { type AccessGrant, OAuthService } from '../oauth/oauth.service.js';
 import { AthletesService } from './athletes.service.js';
 
@@ -17,7 +17,6 @@ function integer(query: Params, name: string, min: number): number | undefined {
 /** `/api/v3/athlete`, `/api/v3/athlete/activities`, `/api/v3/activities/{id}`. */
 @ApiExcludeController()
 @Controller('api/v3')
-@UseFilters(StravaFaultFilter)
 export class AthletesController {
   constructor(
     private readonly oauth: OAuthService,

@@ -1,16 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AthletesService } from '../athletes/athletes.service.js';
 import { bearer, mergeParams, param, params } from '../common/params.js';
-import { Faults, StravaFaultFilter } from '../common/strava-fault.js';
+import { Faults } from '../common/strava-fault.js';
 import { renderConsentPage } from './consent-page.js';
 import { OAuthService } from './oauth.service.js';
 
 /** Strava's OAuth endpoints: consent page, token exchange and refresh, deauthorization. */
 @ApiExcludeController()
 @Controller()
-@UseFilters(StravaFaultFilter)
 export class OAuthController {
   constructor(
     private readonly oauth: OAuthService,
@@ -87,7 +86,14 @@ export class OAuthController {
     const basic = /^Basic\s+(\S+)$/i.exec(authorization ?? '');
     const [clientId, ...secret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':') : [];
     if (!basic) throw Faults.invalidClientSecret();
-    this.oauth.checkClient(decodeURIComponent(clientId ?? ''), decodeURIComponent(secret.join(':')));
+    let credentials: [string, string];
+    try {
+      credentials = [decodeURIComponent(clientId ?? ''), decodeURIComponent(secret.join(':'))];
+    } catch {
+      // A malformed %-escape (URIError) authenticates no client.
+      throw Faults.invalidClientSecret();
+    }
+    this.oauth.checkClient(...credentials);
     this.oauth.revoke(param(mergeParams({}, body), 'token'));
     return {};
   }

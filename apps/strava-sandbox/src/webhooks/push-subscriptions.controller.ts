@@ -1,14 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { mergeParams, param } from '../common/params.js';
-import { Faults, StravaFaultFilter } from '../common/strava-fault.js';
+import { Faults } from '../common/strava-fault.js';
 import { OAuthService } from '../oauth/oauth.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
 /** Strava's push subscription API: one subscription per application. */
 @ApiExcludeController()
 @Controller('api/v3/push_subscriptions')
-@UseFilters(StravaFaultFilter)
 export class PushSubscriptionsController {
   constructor(
     private readonly webhooks: WebhooksService,
