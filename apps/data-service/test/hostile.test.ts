@@ -359,6 +359,16 @@ describe('data-service under hostile input', () => {
     await expectLive();
   });
 
+  it('answers paths the router refuses (a segment over its length limit, a broken escape) through the app filter', async () => {
+    const tooLong = await send({ method: 'GET', path: `/users/${'a'.repeat(5_000)}` });
+    expect(tooLong.status).toBe(414);
+    expect(await tooLong.json()).toMatchObject({ error: 'uri_too_long' });
+    const broken = await send({ method: 'GET', path: '/users/%E0%A4%A' });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: 'bad_request', details: { code: 'FST_ERR_BAD_URL' } });
+    await expectLive();
+  });
+
   it('answers wrong methods and unknown routes with a 404/405 JSON', async () => {
     const wrong: Array<[string, string]> = [
       ['POST', '/users'],
