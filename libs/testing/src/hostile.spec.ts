@@ -23,8 +23,11 @@ describe('hostile input kit', () => {
     expect(clientErrorViolation({ status: 404, contentType: 'text/html', body: '<h1>' })).toMatch(/content-type/);
     expect(clientErrorViolation({ status: 400, contentType: json, body: 'nope' })).toMatch(/not JSON/);
     expect(clientErrorViolation({ status: 400, contentType: json, body: '{"statusCode":400}' })).toMatch(
-      /without \{error, message\}/,
+      /without \{error/,
     );
+    expect(
+      clientErrorViolation({ status: 414, contentType: json, body: '{"error":"URI Too Long","message":"x"}' }),
+    ).toMatch(/snake_case/);
   });
 
   it('checks the OAuth (RFC 6749 §5.2) and Strava fault shapes when asked', () => {

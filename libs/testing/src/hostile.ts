@@ -311,9 +311,10 @@ function shapeViolation(parsed: unknown, shape: ErrorShape): string | undefined 
   const body = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
   switch (shape) {
     case 'runnerly':
-      return typeof body.error === 'string' && typeof body.message === 'string'
+      // `error` is a stable machine-readable code (snake_case), not a phrase.
+      return typeof body.error === 'string' && /^[a-z][a-z0-9_]*$/.test(body.error) && typeof body.message === 'string'
         ? undefined
-        : 'without {error, message}';
+        : 'without {error: snake_case code, message}';
     case 'oauth':
       return typeof body.error === 'string' &&
         /^[\x20-\x21\x23-\x5b\x5d-\x7e]+$/.test(body.error) &&
