@@ -364,7 +364,7 @@ describe('token-dealer under hostile input', () => {
     await expectLive();
   });
 
-  it('answers wrong methods and unknown routes with a 404/405 JSON', async () => {
+  it('answers wrong methods, unknown routes and paths the router refuses with a 4xx JSON', async () => {
     const wrong: Array<[string, string]> = [
       ['GET', '/oauth/token'],
       ['PUT', '/oauth/token'],
@@ -376,6 +376,9 @@ describe('token-dealer under hostile input', () => {
       ['PUT', '/metrics'],
       ['GET', '/oauth/authorize'],
       ['GET', '/.well-known/%2e%2e/%2e%2e/etc/passwd'],
+      ['GET', '/oauth/%E0%A4%A'],
+      ['POST', '/oauth/token%ZZ'],
+      ['GET', `/.well-known/${'a'.repeat(5_000)}`],
     ];
     for (const [method, path] of wrong) {
       const response = await send({
@@ -383,7 +386,7 @@ describe('token-dealer under hostile input', () => {
         path,
         ...(method === 'GET' ? {} : { body: formBody({ grant_type: 'client_credentials' }) }),
       });
-      expect([404, 405], `${method} ${path}`).toContain(response.status);
+      expect([400, 404, 405, 414], `${method} ${path}`).toContain(response.status);
       await expectClientError(response, `${method} ${path}`);
     }
     await expectLive();
