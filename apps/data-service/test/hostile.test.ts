@@ -393,6 +393,13 @@ describe('data-service under hostile input', () => {
     expect(await snapshot()).toEqual(before);
     await expectLive();
   });
+
+  it('sees an accepted write in its snapshot (the no-write check can fail)', async () => {
+    const before = await snapshot();
+    const response = await send({ method: 'PUT', path: `/users/${userId}/runs`, body: json({ runs: [makeRun()] }) });
+    expect(response.status).toBe(200);
+    expect(await snapshot()).not.toEqual(before);
+  });
 });
 
 function safeDecode(segment: string): string {

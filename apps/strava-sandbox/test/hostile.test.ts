@@ -561,6 +561,17 @@ describe('strava-sandbox under hostile input', () => {
       }
       await expectLive();
     });
+
+    it('sees an accepted change in its snapshot (the no-change check can fail)', async () => {
+      const before = await snapshot();
+      const response = await send({
+        method: 'POST',
+        path: `/_sandbox/athletes/${athleteId}/activities`,
+        body: json({ name: 'Run' }),
+      });
+      expect(response.status).toBe(201);
+      expect(await snapshot()).not.toEqual(before);
+    });
   });
 });
 
