@@ -13,7 +13,15 @@ const root = join(import.meta.dirname, '..');
 const localEnvFile = process.env.RUNNERLY_LOCAL_ENV_FILE ?? join(root, '.runnerly', 'local.env');
 
 /** Secrets a development stack needs: generated on first start, kept out of git. */
-const LOCAL_SECRETS = ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'SESSION_SECRET', 'STRAVA_TOKEN_ENCRYPTION_KEYS', 'STRAVA_CLIENT_SECRET', 'TOKEN_DEALER_PEPPER', 'TOKEN_DEALER_KEY_ENCRYPTION_KEY'];
+const LOCAL_SECRETS = [
+  'STRAVA_WEBHOOK_VERIFY_TOKEN',
+  'SESSION_SECRET',
+  'STRAVA_TOKEN_ENCRYPTION_KEYS',
+  'STRAVA_CLIENT_SECRET',
+  'TOKEN_DEALER_PEPPER',
+  'TOKEN_DEALER_KEY_ENCRYPTION_KEY',
+  'STRAVA_WORKER_BOARD_PASSWORD',
+];
 /** Secrets with a format of their own (the others: 32 random bytes, hex). */
 const SECRET_FORMATS: Record<string, (bytes: Buffer) => string> = {
   STRAVA_TOKEN_ENCRYPTION_KEYS: (bytes) => `k1:${bytes.toString('base64')}`,
@@ -29,9 +37,16 @@ function loadLocalSecrets(): Record<string, string> {
   }
   const missing = LOCAL_SECRETS.filter((name) => !values[name]);
   if (missing.length) {
-    for (const name of missing) values[name] = (SECRET_FORMATS[name] ?? ((bytes) => bytes.toString('hex')))(randomBytes(32));
+    for (const name of missing)
+      values[name] = (SECRET_FORMATS[name] ?? ((bytes) => bytes.toString('hex')))(randomBytes(32));
     mkdirSync(dirname(localEnvFile), { recursive: true });
-    writeFileSync(localEnvFile, `${Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n')}\n`, { mode: 0o600 });
+    writeFileSync(
+      localEnvFile,
+      `${Object.entries(values)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n')}\n`,
+      { mode: 0o600 },
+    );
   }
   return values;
 }
@@ -61,7 +76,11 @@ const apps: App[] = [
 
 /** Keeps a value generated after the first start (a client secret) in .runnerly/local.env. */
 function saveLocalSecret(name: string, value: string): void {
-  const lines = existsSync(localEnvFile) ? readFileSync(localEnvFile, 'utf8').split('\n').filter((line) => line && !line.startsWith(`${name}=`)) : [];
+  const lines = existsSync(localEnvFile)
+    ? readFileSync(localEnvFile, 'utf8')
+        .split('\n')
+        .filter((line) => line && !line.startsWith(`${name}=`))
+    : [];
   mkdirSync(dirname(localEnvFile), { recursive: true });
   writeFileSync(localEnvFile, `${[...lines, `${name}=${value}`].join('\n')}\n`, { mode: 0o600 });
 }
@@ -71,7 +90,11 @@ function saveLocalSecret(name: string, value: string): void {
  * before anything starts. Their secrets live in .runnerly/local.env; a missing or stale one is rotated.
  */
 const SERVICE_CLIENTS = [
-  { id: env.DASHBOARD_CLIENT_ID ?? 'dashboard', secret: 'DASHBOARD_CLIENT_SECRET', scope: 'users:read users:write strava-tokens:write runs:read' },
+  {
+    id: env.DASHBOARD_CLIENT_ID ?? 'dashboard',
+    secret: 'DASHBOARD_CLIENT_SECRET',
+    scope: 'users:read users:write strava-tokens:write runs:read',
+  },
   {
     id: env.STRAVA_WORKER_CLIENT_ID ?? 'strava-worker',
     secret: 'STRAVA_WORKER_CLIENT_SECRET',
@@ -80,10 +103,23 @@ const SERVICE_CLIENTS = [
 ];
 for (const client of SERVICE_CLIENTS) {
   const cli = ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts'];
-  const args = ['clients', 'ensure', '--id', client.id, '--scope', client.scope, '--audience', 'data-service', '--known-secret-env', client.secret];
+  const args = [
+    'clients',
+    'ensure',
+    '--id',
+    client.id,
+    '--scope',
+    client.scope,
+    '--audience',
+    'data-service',
+    '--known-secret-env',
+    client.secret,
+  ];
   const ensure = spawnSync(process.execPath, [...cli, ...args], { cwd: root, env, encoding: 'utf8' });
   if (ensure.status !== 0) {
-    console.error(`Could not provision the token-dealer client ${client.id}: ${ensure.stderr.trim() || ensure.error?.message}`);
+    console.error(
+      `Could not provision the token-dealer client ${client.id}: ${ensure.stderr.trim() || ensure.error?.message}`,
+    );
     process.exit(1);
   }
   const { client_secret: secret } = JSON.parse(ensure.stdout) as { client_secret?: string };
@@ -100,7 +136,13 @@ const { commands, result } = concurrently(
     command: `"${process.execPath}" --enable-source-maps --import @swc-node/register/esm-register src/main.ts`,
     env,
   })),
-  { prefix: 'name', padPrefix: true, prefixColors: ['cyan', 'magenta', 'green', 'yellow', 'blue'], killOthersOn: ['failure'], killSignal: 'SIGTERM' },
+  {
+    prefix: 'name',
+    padPrefix: true,
+    prefixColors: ['cyan', 'magenta', 'green', 'yellow', 'blue'],
+    killOthersOn: ['failure'],
+    killSignal: 'SIGTERM',
+  },
 );
 
 async function waitUntilReady(app: App, deadline: number): Promise<boolean> {
@@ -120,7 +162,13 @@ void (async () => {
   const ready = await Promise.all(apps.map((app) => waitUntilReady(app, deadline)));
   const late = apps.filter((_, index) => !ready[index]).map((app) => app.name);
   if (late.length) console.error(`\nNot ready after 120 s: ${late.join(', ')} (see the logs above)\n`);
-  else console.log(`\nRunnerly is up: open ${env.DASHBOARD_URL ?? `http://localhost:${apps.at(-1)!.port}`}\n`);
+  else {
+    const worker = apps.find((app) => app.name === 'strava-worker');
+    const board = worker
+      ? `\nQueues: http://127.0.0.1:${worker.port}/queues/board (user operator, password STRAVA_WORKER_BOARD_PASSWORD in ${localEnvFile})`
+      : '';
+    console.log(`\nRunnerly is up: open ${env.DASHBOARD_URL ?? `http://localhost:${apps.at(-1)!.port}`}${board}\n`);
+  }
 })();
 
 let stopping = false;

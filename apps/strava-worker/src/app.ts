@@ -9,6 +9,6 @@ export async function createApp(config: StravaWorkerConfig, options: WorkerOptio
     title: 'Runnerly strava-worker',
     description: 'Keeps every connected athlete’s runs in step with Strava: schedules, webhooks, queues.',
   });
-  await mountBullBoard(app);
+  await mountBullBoard(app, config.STRAVA_WORKER_BOARD_PASSWORD);
   return app;
 }

@@ -43,6 +43,8 @@ export const StravaWorkerConfigSchema = z.object({
   STRAVA_JOB_ATTEMPTS: env.int(8, 1),
   /** Run the job processors in this process (false: HTTP + webhooks + producers only). */
   STRAVA_WORKER_PROCESS_JOBS: env.boolean(true),
+  /** Turns on Bull Board at /queues/board behind HTTP Basic (user `operator`); unset: no board. */
+  STRAVA_WORKER_BOARD_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type StravaWorkerConfig = z.output<typeof StravaWorkerConfigSchema>;

@@ -5,6 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { StravaWorkerConfigSchema } from '../src/config.js';
 
+const BOARD_PASSWORD = 'board-password-for-tests';
+const basic = (user: string, password: string) => ({
+  authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
+
 describe('strava-worker', () => {
   let app: Awaited<ReturnType<typeof createApp>>;
   let baseUrl: string;
@@ -22,6 +27,7 @@ describe('strava-worker', () => {
         STRAVA_WEBHOOK_VERIFY_TOKEN: 'verify-token',
         STRAVA_WORKER_CLIENT_SECRET: 'secret',
         STRAVA_WORKER_PROCESS_JOBS: 'false',
+        STRAVA_WORKER_BOARD_PASSWORD: BOARD_PASSWORD,
       }),
     );
     await app.listen(0, '127.0.0.1');
@@ -55,11 +61,55 @@ describe('strava-worker', () => {
       'strava-housekeeping',
     ]);
     expect(overview.stravaBudget[0]).toMatchObject({ scope: '15min', remaining: 100 });
-    const board = await fetch(`${baseUrl}/queues/board`);
+    const operator = basic('operator', BOARD_PASSWORD);
+    const board = await fetch(`${baseUrl}/queues/board`, { headers: operator });
     expect(board.status).toBe(200);
     expect(await board.text()).toContain('<html');
-    const api = await (await fetch(`${baseUrl}/queues/board/api/queues`)).json();
+    const api = await (await fetch(`${baseUrl}/queues/board/api/queues`, { headers: operator })).json();
     expect(api.queues.length).toBe(2);
+  });
+
+  it('keeps Bull Board (which can empty queues) from anyone without the operator password', async () => {
+    for (const headers of [
+      {},
+      basic('operator', 'wrong-password-of-length'),
+      basic('admin', BOARD_PASSWORD),
+      { authorization: `Bearer ${BOARD_PASSWORD}` },
+    ]) {
+      for (const [method, path] of [
+        ['GET', '/queues/board'],
+        ['GET', '/queues/board/api/queues'],
+        ['PUT', '/queues/board/api/queues/strava-sync/empty'],
+        ['GET', '/queues/board/static/js/main.js'],
+      ] as const) {
+        const response = await fetch(`${baseUrl}${path}`, { method, headers });
+        expect(response.status, `${method} ${path}`).toBe(401);
+        expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
+        expect(await response.json()).toMatchObject({ error: 'unauthorized' });
+      }
+    }
+    // Without a password configured there is no board at all.
+    const bare = await createApp(
+      parseConfig(StravaWorkerConfigSchema, {
+        LOG_LEVEL: 'silent',
+        REDIS_URL: redis.url,
+        STRAVA_CLIENT_ID: '1',
+        STRAVA_CLIENT_SECRET: 'secret',
+        STRAVA_WEBHOOK_VERIFY_TOKEN: 'verify-token',
+        STRAVA_WORKER_CLIENT_SECRET: 'secret',
+        STRAVA_WORKER_PROCESS_JOBS: 'false',
+      }),
+    );
+    try {
+      await bare.listen(0, '127.0.0.1');
+      const response = await fetch(`${await bare.getUrl()}/queues/board`, {
+        headers: basic('operator', BOARD_PASSWORD),
+      });
+      expect(response.status).toBe(404);
+      expect((await fetch(`${await bare.getUrl()}/queues`)).status).toBe(200);
+    } finally {
+      await bare.close();
+    }
   });
 
   it('answers an unknown route with a JSON 404 that carries the request id', async () => {

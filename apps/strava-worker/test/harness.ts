@@ -41,6 +41,11 @@ import { StravaWorkerConfigSchema } from '../src/config.js';
 export const STRAVA_CLIENT_ID = '424242';
 export const STRAVA_CLIENT_SECRET = 'worker-test-strava-secret';
 export const VERIFY_TOKEN = 'test-verify-token-0123456789';
+/** Bull Board's operator password, and the header that carries it. */
+export const BOARD_PASSWORD = 'board-password-for-tests';
+export const OPERATOR_HEADERS = {
+  authorization: `Basic ${Buffer.from(`operator:${BOARD_PASSWORD}`).toString('base64')}`,
+};
 export const RUN_TYPES = new Set(['Run', 'TrailRun', 'VirtualRun']);
 
 type App = Awaited<ReturnType<typeof createApp>>;
@@ -351,6 +356,7 @@ export class Stack {
       STRAVA_CLIENT_ID,
       STRAVA_CLIENT_SECRET,
       STRAVA_WEBHOOK_VERIFY_TOKEN: VERIFY_TOKEN,
+      STRAVA_WORKER_BOARD_PASSWORD: BOARD_PASSWORD,
       STRAVA_SYNC_SCHEDULER_ENABLED: 'false',
       STRAVA_JOB_BACKOFF_MS: '50',
       STRAVA_JOB_ATTEMPTS: '6',

@@ -19,7 +19,7 @@ import {
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebhookChallengeQuery, WebhookEvent } from '../src/webhook/webhook.dto.js';
-import { Stack, VERIFY_TOKEN, type Worker } from './harness.js';
+import { OPERATOR_HEADERS, Stack, VERIFY_TOKEN, type Worker } from './harness.js';
 
 /**
  * Hostile input at every public endpoint of the strava-worker (issue 9): the webhook Strava calls,
@@ -182,7 +182,12 @@ describe('strava-worker under hostile input', () => {
     });
     await fc.assert(
       fc.asyncProperty(cases, async ({ route: [method, path], queue, id, body }) => {
-        const request = { method, path: `/queues/board${path(queue, id)}`, ...(method === 'GET' ? {} : { body }) };
+        const request = {
+          method,
+          path: `/queues/board${path(queue, id)}`,
+          headers: OPERATOR_HEADERS,
+          ...(method === 'GET' ? {} : { body }),
+        };
         const response = await send(request);
         const answer = {
           status: response.status,
@@ -263,7 +268,7 @@ describe('strava-worker under hostile input', () => {
     );
     await fc.assert(
       fc.asyncProperty(paths, async (path) => {
-        const response = await send({ method: 'GET', path });
+        const response = await send({ method: 'GET', path, headers: OPERATOR_HEADERS });
         const body = await response.text();
         expect(response.status, `${path}: ${body.slice(0, 200)}`).toBeLessThan(500);
         expect(body, path).not.toMatch(/"name":\s*"@runnerly\/|"dependencies"/);
