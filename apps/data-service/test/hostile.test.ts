@@ -23,6 +23,7 @@ import {
   hostileSegment,
   parsedJson,
   parsedQuery,
+  safeDecode,
   sendHostile,
 } from '@runnerly/testing';
 import pg from 'pg';
@@ -401,11 +402,3 @@ describe('data-service under hostile input', () => {
     expect(await snapshot()).not.toEqual(before);
   });
 });
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}

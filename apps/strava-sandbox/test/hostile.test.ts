@@ -17,6 +17,7 @@ import {
   parsedForm,
   parsedJson,
   parsedQuery,
+  safeDecode,
   sendHostile,
 } from '@runnerly/testing';
 import { STRAVA_SCOPES } from '@runnerly/strava';
@@ -574,11 +575,3 @@ describe('strava-sandbox under hostile input', () => {
     });
   });
 });
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}

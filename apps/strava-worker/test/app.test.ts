@@ -15,21 +15,22 @@ describe('strava-worker', () => {
   let baseUrl: string;
 
   let redis: TestRedis;
+  /** An HTTP-only worker (no job processing) on the leased Redis. */
+  const config = (env: Record<string, string> = {}) =>
+    parseConfig(StravaWorkerConfigSchema, {
+      LOG_LEVEL: 'silent',
+      REDIS_URL: redis.url,
+      STRAVA_CLIENT_ID: '1',
+      STRAVA_CLIENT_SECRET: 'secret',
+      STRAVA_WEBHOOK_VERIFY_TOKEN: 'verify-token',
+      STRAVA_WORKER_CLIENT_SECRET: 'secret',
+      STRAVA_WORKER_PROCESS_JOBS: 'false',
+      ...env,
+    });
 
   beforeAll(async () => {
     redis = await leaseTestRedis();
-    app = await createApp(
-      parseConfig(StravaWorkerConfigSchema, {
-        LOG_LEVEL: 'silent',
-        REDIS_URL: redis.url,
-        STRAVA_CLIENT_ID: '1',
-        STRAVA_CLIENT_SECRET: 'secret',
-        STRAVA_WEBHOOK_VERIFY_TOKEN: 'verify-token',
-        STRAVA_WORKER_CLIENT_SECRET: 'secret',
-        STRAVA_WORKER_PROCESS_JOBS: 'false',
-        STRAVA_WORKER_BOARD_PASSWORD: BOARD_PASSWORD,
-      }),
-    );
+    app = await createApp(config({ STRAVA_WORKER_BOARD_PASSWORD: BOARD_PASSWORD }));
     await app.listen(0, '127.0.0.1');
     baseUrl = await app.getUrl();
   });
@@ -89,17 +90,7 @@ describe('strava-worker', () => {
       }
     }
     // Without a password configured there is no board at all.
-    const bare = await createApp(
-      parseConfig(StravaWorkerConfigSchema, {
-        LOG_LEVEL: 'silent',
-        REDIS_URL: redis.url,
-        STRAVA_CLIENT_ID: '1',
-        STRAVA_CLIENT_SECRET: 'secret',
-        STRAVA_WEBHOOK_VERIFY_TOKEN: 'verify-token',
-        STRAVA_WORKER_CLIENT_SECRET: 'secret',
-        STRAVA_WORKER_PROCESS_JOBS: 'false',
-      }),
-    );
+    const bare = await createApp(config());
     try {
       await bare.listen(0, '127.0.0.1');
       const response = await fetch(`${await bare.getUrl()}/queues/board`, {

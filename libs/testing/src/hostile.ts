@@ -428,3 +428,12 @@ export function hostileRuns(numRuns = 60): { numRuns: number; seed?: number; end
 }
 
 export { fc };
+
+/** What a router makes of a path segment: decoded, or left as it is when the escape is broken. */
+export function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

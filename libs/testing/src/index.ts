@@ -24,5 +24,6 @@ export {
   parsedForm,
   parsedJson,
   parsedQuery,
+  safeDecode,
   sendHostile,
 } from './hostile.js';
