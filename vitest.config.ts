@@ -9,7 +9,7 @@ export default defineConfig({
   test: {
     include: ['{apps,libs}/*/src/**/*.spec.ts', 'apps/dashboard/web/src/**/*.spec.ts', '{apps,libs}/*/{src,test}/**/*.test.ts', 'test/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
-    globalSetup: ['@runnerly/testing/global-setup'],
+    globalSetup: ['@runnerly/testing/global-setup', 'apps/dashboard/test/global-setup.ts'],
     env: { TZ: 'UTC', LOG_LEVEL: 'silent' },
     pool: 'forks',
     testTimeout: 30_000,

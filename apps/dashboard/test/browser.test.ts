@@ -6,7 +6,7 @@ import { findRepoRoot } from '@runnerly/config';
 import { launchChromium } from '@runnerly/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureWebBuild, WEB_DIST } from '../src/web/web-build.js';
+import { WEB_DIST } from '../src/web/web-build.js';
 import { type Stack, startStack } from './full-stack.js';
 
 // The whole flow in a real browser (Debian's Chromium, driven by playwright-core) against the
@@ -56,7 +56,6 @@ describe('the runner’s page in a browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await ensureWebBuild();
     [stack, browser] = await Promise.all([
       startStack({ worker: true }),
       launchChromium(),
