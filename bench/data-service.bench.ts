@@ -5,13 +5,12 @@
 //   statement per batch) vs the bare server running the same multi-row upsert.
 // Both servers run as child processes (one Node process each, same pool size, same database);
 // autocannon drives them from this process.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, freePort } from '@runnerly/testing';
 import autocannon from 'autocannon';
 import { createTestIssuer } from '../apps/data-service/bench/support.js';
+import { startChild, stopChild, waitUntilOk } from './children.js';
 import { type BenchResult, compared } from './types.js';
 
 const appDir = join(import.meta.dirname, '..', 'apps', 'data-service');
@@ -56,53 +55,19 @@ interface Server {
   stop(): Promise<void>;
 }
 
-function startChild(args: string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess {
-  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  child.on('exit', (code) => {
-    if (code) process.stderr.write(`bench child ${args.join(' ')} exited ${code}: ${stderr}\n`);
-  });
-  child.stdout?.resume();
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
-}
-
-async function waitFor(url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`server for ${url} exited with ${child.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${url} not ready within 60 s`);
-}
-
 async function startDataService(env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = startChild(['src/main.ts'], { ...process.env, ...env, DATA_SERVICE_PORT: String(port), HOST: '127.0.0.1' }, appDir);
+  const child = startChild([...NODE_ARGS, 'src/main.ts'], { ...process.env, ...env, DATA_SERVICE_PORT: String(port), HOST: '127.0.0.1' }, appDir);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/health/ready`, child);
+  await waitUntilOk(`${url}/health/ready`, child);
   return { url, stop: () => stopChild(child) };
 }
 
 async function startBare(databaseUrl: string): Promise<Server> {
   const port = await freePort();
-  const child = startChild(['bench/bare-server.ts'], { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: POOL_SIZE, PORT: String(port) }, appDir);
+  const child = startChild([...NODE_ARGS, 'bench/bare-server.ts'], { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: POOL_SIZE, PORT: String(port) }, appDir);
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/health`, child).catch(async () => {
+  await waitUntilOk(`${url}/health`, child).catch(async () => {
     // The bare server answers 404 on /health: any HTTP answer means it is up.
     await fetch(`${url}/health`);
   });

@@ -4,12 +4,13 @@
 //   pre-serialised; both in child processes, autocannon driving them from here;
 // - client: one athlete's whole history (about 800 activities, short pages included) through
 //   `StravaClient.listActivities` vs a plain fetch + JSON.parse loop over the same URLs.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StravaClient } from '@runnerly/strava';
 import { freePort } from '@runnerly/testing';
 import autocannon from 'autocannon';
+import { startChild, stopChild, waitUntilOk } from './children.js';
 import { type BenchResult, compared } from './types.js';
 
 const appDir = join(import.meta.dirname, '..', 'apps', 'strava-sandbox');
@@ -18,38 +19,6 @@ const CONNECTIONS = 8;
 const SYNC_ROUNDS = 20;
 const CLIENT_ID = '100001';
 const CLIENT_SECRET = 'bench-client-secret-0123456789';
-
-function startChild(args: string[], env: NodeJS.ProcessEnv, cwd: string): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  child.on('exit', (code) => {
-    if (code) process.stderr.write(`bench child exited ${code}: ${stderr}\n`);
-  });
-  return child;
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
-}
-
-async function waitFor(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not up yet
-    }
-    await sleep(200);
-  }
-  throw new Error(`${url} did not come up`);
-}
 
 async function waitForListening(port: number): Promise<void> {
   const deadline = Date.now() + 30_000;
@@ -91,7 +60,7 @@ export default async function run(): Promise<BenchResult[]> {
   }, appDir);
   let bare: ChildProcess | undefined;
   try {
-    await waitFor(`${baseUrl}/health/live`);
+    await waitUntilOk(`${baseUrl}/health/live`, sandbox);
     const [athlete] = (await (await fetch(`${baseUrl}/_sandbox/athletes`)).json()) as Array<{ id: number; activity_count: number }>;
     const tokens = (await (
       await fetch(`${baseUrl}/_sandbox/athletes/${athlete!.id}/tokens`, {

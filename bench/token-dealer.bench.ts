@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestDatabase, freePort, leaseTestRedis } from '@runnerly/testing';
 import autocannon from 'autocannon';
+import { stopChild } from './children.js';
 import { type BenchResult, compared } from './types.js';
 
 const root = join(import.meta.dirname, '..');
@@ -54,13 +55,6 @@ async function startChild(script: string, env: Record<string, string>, port?: nu
     });
     child.on('exit', () => reject(new Error(`${script} exited: ${stderr.slice(-2000)}`)));
   });
-}
-
-async function stop(child: Child | undefined): Promise<void> {
-  if (child === undefined || child.process.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.process.once('exit', resolve));
-  child.process.kill('SIGTERM');
-  await Promise.race([exited, sleep(5000).then(() => child.process.kill('SIGKILL'))]);
 }
 
 async function load(options: autocannon.Options): Promise<number> {
@@ -139,7 +133,7 @@ export default async function run(): Promise<BenchResult[]> {
     await checkToken(targets.bare);
     await checkToken(targets['oidc-provider']);
     const tokens = await measure(targets);
-    await Promise.all([stop(bare), stop(oidc)]);
+    await Promise.all([stopChild(bare.process), stopChild(oidc.process)]);
 
     const guarded = await startChild(
       'bench/guarded-server.ts',
@@ -169,7 +163,7 @@ export default async function run(): Promise<BenchResult[]> {
       }),
     ];
   } finally {
-    for (const child of children.reverse()) await stop(child);
+    for (const child of children.reverse()) await stopChild(child.process);
     await Promise.all([database.drop(), redis.release()]);
   }
 }
