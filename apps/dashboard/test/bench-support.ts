@@ -5,7 +5,7 @@
 // - time to first render in Chromium: the logged-in page with a synced history, cold cache, against
 //   the bare React hello served as static files.
 import 'reflect-metadata';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +24,7 @@ import { SESSION_COOKIE } from '../src/session/session.middleware.js';
 import { ensureWebBuild, WEB_DIST, WEB_ROOT } from '../src/web/web-build.js';
 import { type BenchResult, compared } from '../../../bench/types.js';
 import { startStack } from './full-stack.js';
+import { signedCookie } from './hostile-kit.js';
 import { loginAs } from './login.js';
 
 const DURATION_S = 4;
@@ -224,8 +225,7 @@ export async function runDashboardBench(): Promise<BenchResult[]> {
       3600,
     );
     client.disconnect();
-    const signature = createHmac('sha256', secret).update(sid).digest('base64').replace(/=+$/, '');
-    const cookie = `runnerly.sid=${encodeURIComponent(`s:${sid}.${signature}`)}`;
+    const cookie = `${SESSION_COOKIE}=${signedCookie(sid, secret)}`;
 
     const live = await requestsPerSecond(`${url}/health/live`);
     const me = await requestsPerSecond(`${url}/api/me`, { cookie });
