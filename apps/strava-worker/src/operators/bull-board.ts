@@ -43,7 +43,7 @@ export async function mountBullBoard(app: NestFastifyApplication, password: stri
     // that has not failed, a job removed meanwhile): the operator's request, answered 409, not 500.
     scope.addHook('onSend', async (_request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
       if (reply.statusCode !== 500 || typeof payload !== 'string') return payload;
-      const message = /"message":"((?:[^"\\]|\\.)*)"/.exec(payload)?.[1] ?? '';
+      const message = messageOf(payload);
       if (!/is not in the \w+ state|Missing key for job|Missing lock for job|could not be found/i.test(message))
         return payload;
       reply.code(409);
@@ -52,4 +52,14 @@ export async function mountBullBoard(app: NestFastifyApplication, password: stri
     await scope.register(board, { prefix: BULL_BOARD_PATH });
   });
   return true;
+}
+
+/** The `message` of a JSON error body (the escapes undone), or '' when there is none. */
+function messageOf(payload: string): string {
+  try {
+    const { message } = JSON.parse(payload) as { message?: unknown };
+    return typeof message === 'string' ? message : '';
+  } catch {
+    return '';
+  }
 }

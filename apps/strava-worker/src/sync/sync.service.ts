@@ -96,12 +96,16 @@ export class SyncService {
       await this.checkpoints.save(userId, { after: checkpoint.after, page: page + 1 });
       await this.state.addProgress(userId, { pages: 1, activities: activities.length, runsAdded: inserted });
     }
+    // Those the pages covered are stored; the others are read and stored one at a time.
+    await this.checkpoints.doneRechecks(
+      userId,
+      rechecks.filter((activityId) => !unseen.has(activityId)),
+    );
     for (const activityId of unseen) {
       if (context.shouldStop()) throw new SyncHandedBackError();
       tokens = await this.recheck(userId, await this.freshTokens(userId, tokens), activityId, outcome);
       await this.checkpoints.doneRechecks(userId, [activityId]);
     }
-    await this.checkpoints.doneRechecks(userId, rechecks);
     if (newest > 0) await this.checkpoints.setWatermark(userId, newest);
     await this.checkpoints.clear(userId);
     return outcome;
