@@ -5,6 +5,7 @@
 //   node scripts/toolchain.mjs run SCRIPT [ARGS…]  Node.js 24 and the pinned pnpm (into ./.tools when
 //                                                  the machine's are older or missing), dependencies
 //                                                  installed when missing or stale, then `pnpm run SCRIPT`.
+//   node scripts/toolchain.mjs install              the toolchain and the dependencies, nothing run.
 //   node scripts/toolchain.mjs path                 the same toolchain, then prints the PATH to use
 //                                                  (scripts/bootstrap.sh sources this).
 import { spawn, spawnSync } from 'node:child_process';
@@ -89,6 +90,8 @@ const [mode, ...rest] = process.argv.slice(2);
 const env = { ...process.env, PATH: toolchainPath() };
 if (mode === 'path') {
   process.stdout.write(`${env.PATH}\n`);
+} else if (mode === 'install') {
+  ensureDependencies(env);
 } else if (mode === 'run' && rest.length > 0) {
   ensureDependencies(env);
   const child = spawn('pnpm', ['run', '--silent', ...rest], { cwd: root, env, stdio: 'inherit' });
@@ -96,5 +99,5 @@ if (mode === 'path') {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
 } else {
-  fail('usage: node scripts/toolchain.mjs run SCRIPT [ARGS…] | path');
+  fail('usage: node scripts/toolchain.mjs run SCRIPT [ARGS…] | install | path');
 }
