@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,7 +36,8 @@ function fail(message) {
 /** Runs a command to completion with inherited output; exits on failure. */
 function run(command, args, env) {
   const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) fail(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`);
+  if (result.status !== 0)
+    fail(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`);
 }
 
 function output(command, args, env) {
@@ -46,7 +48,11 @@ function output(command, args, env) {
 function npmInstall(prefix, spec) {
   say(`installing ${spec} into ${prefix}`);
   mkdirSync(prefix, { recursive: true });
-  run('npm', ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', spec], process.env);
+  run(
+    'npm',
+    ['install', '--prefix', prefix, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', spec],
+    process.env,
+  );
 }
 
 /** PATH with the pinned Node.js and pnpm first, installing them when the machine's will not do. */
@@ -79,7 +85,9 @@ function toolchainPath() {
 
 /** `pnpm install` when node_modules is missing or was installed from another lockfile. */
 function ensureDependencies(env) {
-  const lock = createHash('sha256').update(readFileSync(join(root, 'pnpm-lock.yaml'))).digest('hex');
+  const lock = createHash('sha256')
+    .update(readFileSync(join(root, 'pnpm-lock.yaml')))
+    .digest('hex');
   if (existsSync(installStamp) && readFileSync(installStamp, 'utf8') === lock) return;
   say('installing dependencies (pnpm install)');
   run('pnpm', ['install', '--frozen-lockfile'], env);
