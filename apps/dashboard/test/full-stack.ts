@@ -17,6 +17,7 @@ export const DASHBOARD_SCOPES = ['users:read', 'users:write', 'strava-tokens:wri
 const WORKER_SCOPES = [
   'users:read',
   'users:write',
+  'users:delete',
   'strava-tokens:read',
   'strava-tokens:write',
   'runs:read',
