@@ -46,7 +46,9 @@ interface Closable {
  * dashboard and worker clients provisioned), data-service, dashboard and, when `worker` is set,
  * the strava-worker processing sync jobs.
  */
-export async function startStack(options: { worker?: boolean; dashboards?: number } = {}): Promise<Stack> {
+export async function startStack(
+  options: { worker?: boolean; dashboards?: number; dashboardEnv?: Record<string, string> } = {},
+): Promise<Stack> {
   const cleanup = new Cleanup();
   try {
     const [redis, dealerDb, dataDb] = await Promise.all([
@@ -130,6 +132,7 @@ export async function startStack(options: { worker?: boolean; dashboards?: numbe
       DASHBOARD_CLIENT_SECRET: dashboardClient.client_secret,
       SESSION_SECRET: randomBytes(32).toString('hex'),
       ...strava,
+      ...options.dashboardEnv,
     };
     const [dashboard, ...moreDashboards] = await Promise.all(
       Array.from({ length: options.dashboards ?? 1 }, async () =>
