@@ -98,7 +98,7 @@ const SERVICE_CLIENTS = [
   {
     id: env.STRAVA_WORKER_CLIENT_ID ?? 'strava-worker',
     secret: 'STRAVA_WORKER_CLIENT_SECRET',
-    scope: 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write',
+    scope: 'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write',
   },
 ];
 for (const client of SERVICE_CLIENTS) {

@@ -5,8 +5,8 @@ import { expressMetricsMiddleware, finishSetup, MetricsService } from '@runnerly
 import type { Redis } from 'ioredis';
 import { AppModule } from './app.module.js';
 import { REDIS } from './clients/clients.module.js';
-import type { DashboardConfig } from './config.js';
-import { isHttps, sessionMiddleware } from './session/session.middleware.js';
+import { type DashboardConfig, trustedProxies } from './config.js';
+import { sessionMiddleware } from './session/session.middleware.js';
 import { WEB_DIST } from './web/web-build.js';
 
 /**
@@ -18,7 +18,9 @@ export async function createApp(config: DashboardConfig): Promise<NestExpressApp
     bufferLogs: true,
   });
   app.disable('x-powered-by');
-  if (isHttps(config)) app.set('trust proxy', 1);
+  // Which X-Forwarded-For hops are believed for req.ip (the login rate limit's key): a hop count or
+  // a list of proxy addresses, never every hop.
+  app.set('trust proxy', trustedProxies(config));
   app.use(expressMetricsMiddleware(app.get(MetricsService)));
   app.use(sessionMiddleware(config, app.get<Redis>(REDIS)));
   app.useStaticAssets(join(WEB_DIST, 'assets'), { prefix: '/assets/', immutable: true, maxAge: '365d', index: false });

@@ -1,5 +1,42 @@
+import { isIP } from 'node:net';
 import { env } from '@runnerly/config';
 import { z } from 'zod';
+
+/** The names Express (proxy-addr) knows for address ranges. */
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (NAMED_RANGES.has(entry)) return true;
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * Which proxies' X-Forwarded-* the dashboard believes (the client address behind them keys the
+ * login rate limit): a hop count (`0`: none, `1`: one proxy in front) or a comma-separated list of
+ * addresses, CIDRs and `loopback`/`linklocal`/`uniquelocal`. Never "every hop" (`true`): any client
+ * could then pick its own address with X-Forwarded-For.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .refine(
+    (value) =>
+      /^\d{1,2}$/.test(value) ||
+      value
+        .split(',')
+        .map((entry) => entry.trim())
+        .every((entry) => entry !== '' && isAddressOrCidr(entry)),
+    { message: 'must be a hop count (0-99) or a comma-separated list of addresses / CIDRs (never true)' },
+  )
+  .transform((value): number | string[] =>
+    /^\d+$/.test(value) ? Number(value) : value.split(',').map((entry) => entry.trim()),
+  )
+  .optional();
 
 export const DashboardConfigSchema = z.object({
   DASHBOARD_PORT: env.port(3000),
@@ -19,6 +56,15 @@ export const DashboardConfigSchema = z.object({
   DASHBOARD_CLIENT_SECRET: z.string().min(1),
   /** Signs the session cookie. */
   SESSION_SECRET: env.secret(32),
+  /** A logged-in runner's session: its lifetime since the last request. */
+  DASHBOARD_SESSION_TTL_SECONDS: env.int(30 * 24 * 3600, 60),
+  /** A login in progress (between GET /auth/strava and Strava's callback) lives this long. */
+  DASHBOARD_LOGIN_TTL_SECONDS: env.int(600, 30),
+  /** Logins started (GET /auth/strava) per client address per window; beyond it a 429. */
+  DASHBOARD_LOGIN_RATE_LIMIT: env.int(30, 1),
+  DASHBOARD_LOGIN_RATE_WINDOW_SECONDS: env.int(60, 1),
+  /** See `trustProxy`; unset: `1` when DASHBOARD_URL is https (behind its TLS proxy), `0` otherwise. */
+  DASHBOARD_TRUST_PROXY: trustProxy,
 });
 
 export type DashboardConfig = z.output<typeof DashboardConfigSchema>;
@@ -28,6 +74,11 @@ export const DASHBOARD_CONFIG = Symbol('DashboardConfig');
 export const STRAVA_SCOPES = ['read', 'activity:read_all'];
 /** Least privilege towards the data-service. */
 export const DATA_SERVICE_SCOPES = ['users:read', 'users:write', 'strava-tokens:write', 'runs:read'];
+
+/** What Express's `trust proxy` is set to: never `true`. */
+export function trustedProxies(config: DashboardConfig): number | string[] {
+  return config.DASHBOARD_TRUST_PROXY ?? (new URL(config.DASHBOARD_URL).protocol === 'https:' ? 1 : 0);
+}
 
 export function stravaCallbackUrl(config: DashboardConfig): string {
   return `${config.DASHBOARD_URL}/auth/strava/callback`;

@@ -17,6 +17,7 @@ export const DASHBOARD_SCOPES = ['users:read', 'users:write', 'strava-tokens:wri
 const WORKER_SCOPES = [
   'users:read',
   'users:write',
+  'users:delete',
   'strava-tokens:read',
   'strava-tokens:write',
   'runs:read',
@@ -45,7 +46,9 @@ interface Closable {
  * dashboard and worker clients provisioned), data-service, dashboard and, when `worker` is set,
  * the strava-worker processing sync jobs.
  */
-export async function startStack(options: { worker?: boolean; dashboards?: number } = {}): Promise<Stack> {
+export async function startStack(
+  options: { worker?: boolean; dashboards?: number; dashboardEnv?: Record<string, string> } = {},
+): Promise<Stack> {
   const cleanup = new Cleanup();
   try {
     const [redis, dealerDb, dataDb] = await Promise.all([
@@ -129,6 +132,7 @@ export async function startStack(options: { worker?: boolean; dashboards?: numbe
       DASHBOARD_CLIENT_SECRET: dashboardClient.client_secret,
       SESSION_SECRET: randomBytes(32).toString('hex'),
       ...strava,
+      ...options.dashboardEnv,
     };
     const [dashboard, ...moreDashboards] = await Promise.all(
       Array.from({ length: options.dashboards ?? 1 }, async () =>

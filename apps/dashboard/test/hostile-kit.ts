@@ -12,16 +12,26 @@ export interface RawAnswer {
   body: string;
 }
 
-/** One request with the path and headers exactly as given (fetch resolves `..` and `%2e`). */
+/**
+ * One request with the path and headers exactly as given (fetch resolves `..` and `%2e`), from
+ * `localAddress` when given (any 127.x.y.z: another client address on this machine).
+ */
 export function rawRequest(
   baseUrl: string,
   path: string,
-  options: { method?: string; headers?: Record<string, string> } = {},
+  options: { method?: string; headers?: Record<string, string>; localAddress?: string } = {},
 ): Promise<RawAnswer> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: hostname, port, path, method: options.method ?? 'GET', headers: options.headers },
+      {
+        host: hostname,
+        port,
+        path,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+        localAddress: options.localAddress,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));

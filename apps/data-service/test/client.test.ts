@@ -24,7 +24,7 @@ describe('DataServiceClient against the real data-service', () => {
 
   beforeAll(async () => {
     h = await startService();
-    const fake = await fakeTokenDealer(h, 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write');
+    const fake = await fakeTokenDealer(h, 'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write');
     dealer = fake.server;
     client = new DataServiceClient(
       new ServiceClient({ baseUrl: h.baseUrl, tokenDealerUrl: fake.url, clientId: 'strava-worker', clientSecret: 'x', audience: 'data-service', retries: 0 }),

@@ -261,7 +261,7 @@ describe('data-service users and Strava tokens', () => {
       ['PUT', '/users', 'users:write', USER],
       ['GET', '/users', 'users:read'],
       ['GET', `/users/${someId}`, 'users:read'],
-      ['DELETE', `/users/${someId}`, 'users:write'],
+      ['DELETE', `/users/${someId}`, 'users:delete'],
       ['GET', `/users/${someId}/strava-token`, 'strava-tokens:read'],
       ['PUT', `/users/${someId}/strava-token`, 'strava-tokens:write', STRAVA],
       ['DELETE', `/users/${someId}/strava-token`, 'strava-tokens:write'],
@@ -271,7 +271,9 @@ describe('data-service users and Strava tokens', () => {
       ['GET', `/users/${someId}/stats?period=week`, 'runs:read'],
     ];
     const allOthers = (scope: string) =>
-      ['users:read', 'users:write', 'strava-tokens:read', 'strava-tokens:write', 'runs:read', 'runs:write'].filter((s) => s !== scope);
+      ['users:read', 'users:write', 'users:delete', 'strava-tokens:read', 'strava-tokens:write', 'runs:read', 'runs:write'].filter(
+        (s) => s !== scope,
+      );
 
     it.each(endpoints)('%s %s: 401 without a valid token, 403 without %s, through with it', async (method, path, scope, body) => {
       const missing = await h.call(method, path, { body, token: null });

@@ -39,8 +39,8 @@ import { WebhookService } from './webhook/webhook.service.js';
 const redisLogger = new Logger('Redis');
 const logRedisError = (error: Error) => redisLogger.warn(`Redis unavailable: ${error.message}`);
 
-/** The worker's scopes at the data-service (least privilege). */
-const DATA_SERVICE_SCOPES = 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write';
+/** The worker's scopes at the data-service (least privilege; `users:delete` for a deauthorized athlete). */
+const DATA_SERVICE_SCOPES = 'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write';
 
 @Module({})
 export class AppModule implements OnApplicationShutdown {

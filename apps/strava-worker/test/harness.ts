@@ -270,7 +270,7 @@ export class Stack {
         clientId: 'test',
         clientSecret: 'test',
         audience: 'data-service',
-        scope: 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write',
+        scope: 'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write',
       }),
     );
     stack.strava = new StravaClient({

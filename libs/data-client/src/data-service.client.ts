@@ -22,6 +22,7 @@ type Query = Record<string, QueryValue>;
 export class DataServiceClient {
   constructor(private readonly client: ServiceClient) {}
 
+  /** Scope `users:write`, and `strava-tokens:write` too when `user.strava` is given. */
   upsertUser(user: UpsertUser): Promise<User> {
     return this.client.request<User>({ method: 'PUT', path: '/users', body: user, idempotent: true });
   }
@@ -50,7 +51,7 @@ export class DataServiceClient {
     } while (cursor);
   }
 
-  /** Removes the user, its Strava tokens and all its runs. */
+  /** Removes the user, its Strava tokens and all its runs (scope `users:delete`). */
   async deleteUser(id: string): Promise<void> {
     await this.client.request<unknown>({ method: 'DELETE', path: `/users/${encodeURIComponent(id)}`, idempotent: true });
   }

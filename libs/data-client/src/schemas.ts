@@ -318,6 +318,8 @@ export type Stats = z.infer<typeof Stats>;
 export enum DataScope {
   UsersRead = 'users:read',
   UsersWrite = 'users:write',
+  /** Deleting a user with its tokens and runs: the strava-worker's alone (a deauthorized athlete). */
+  UsersDelete = 'users:delete',
   StravaTokensRead = 'strava-tokens:read',
   StravaTokensWrite = 'strava-tokens:write',
   RunsRead = 'runs:read',

@@ -35,6 +35,7 @@ function sameString(a: string, b: string): boolean {
 @Injectable()
 export class StravaStrategy extends PassportStrategy(Strategy, 'strava', 6) {
   private readonly callbackUrl: string;
+  private readonly loginTtlMs: number;
 
   constructor(
     @Inject(DASHBOARD_CONFIG) config: DashboardConfig,
@@ -50,6 +51,7 @@ export class StravaStrategy extends PassportStrategy(Strategy, 'strava', 6) {
       passReqToCallback: true,
     });
     this.callbackUrl = stravaCallbackUrl(config);
+    this.loginTtlMs = config.DASHBOARD_LOGIN_TTL_SECONDS * 1000;
   }
 
   override authorizationParams(): Record<string, string> {
@@ -65,6 +67,13 @@ export class StravaStrategy extends PassportStrategy(Strategy, 'strava', 6) {
       // super.authenticate, which exchanges any `code` in the query, at the start too.
       const state = randomBytes(24).toString('base64url');
       req.session.oauthState = state;
+      // A session that only holds a login in progress lives minutes from this start, in Redis and
+      // in the browser (requests do not extend it); the login gives a new session with the full
+      // lifetime. A runner already logged in keeps theirs.
+      if (!req.session.user) {
+        req.session.cookie.maxAge = this.loginTtlMs;
+        req.session.loginExpiresAt = Date.now() + this.loginTtlMs;
+      }
       return this.redirect(
         this._oauth2.getAuthorizeUrl({
           ...this.authorizationParams(),

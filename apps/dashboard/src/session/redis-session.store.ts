@@ -1,4 +1,5 @@
 import { RedisStore } from 'connect-redis';
+import type { SessionData } from 'express-session';
 import type { Redis } from 'ioredis';
 
 /**
@@ -21,6 +22,22 @@ function nodeRedisFacade(redis: Redis) {
 
 export const SESSION_PREFIX = 'runnerly:dashboard:sess:';
 
+/**
+ * A session's Redis TTL, at each write and each touch: a login in progress keeps the fixed expiry
+ * its start gave it (requests carrying its cookie do not extend it, so the starts an address may
+ * make bound how many it holds); any other session follows its cookie, which each request slides.
+ * Zero or less deletes the key.
+ */
+export function sessionTtlSeconds(sess: Partial<SessionData>, defaultSeconds: number, now = Date.now()): number {
+  if (!sess.user && typeof sess.loginExpiresAt === 'number') return Math.ceil((sess.loginExpiresAt - now) / 1000);
+  const expires = sess.cookie?.expires;
+  return expires ? Math.ceil((new Date(expires).getTime() - now) / 1000) : defaultSeconds;
+}
+
 export function createSessionStore(redis: Redis, ttlSeconds: number): RedisStore {
-  return new RedisStore({ client: nodeRedisFacade(redis), prefix: SESSION_PREFIX, ttl: ttlSeconds });
+  return new RedisStore({
+    client: nodeRedisFacade(redis),
+    prefix: SESSION_PREFIX,
+    ttl: (sess) => sessionTtlSeconds(sess, ttlSeconds),
+  });
 }

@@ -5,7 +5,6 @@ import type { DashboardConfig } from '../config.js';
 import { createSessionStore } from './redis-session.store.js';
 
 export const SESSION_COOKIE = 'runnerly.sid';
-const SESSION_TTL_SECONDS = 30 * 24 * 3600;
 
 export function isHttps(config: DashboardConfig): boolean {
   return new URL(config.DASHBOARD_URL).protocol === 'https:';
@@ -16,16 +15,21 @@ export function sessionCookieOptions(config: DashboardConfig) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: isHttps(config), path: '/' };
 }
 
-/** Sessions in Redis, so that any number of dashboard processes can serve a runner. */
+/**
+ * Sessions in Redis, so that any number of dashboard processes can serve a runner. A session's
+ * Redis TTL follows its cookie's expiry (connect-redis): DASHBOARD_SESSION_TTL_SECONDS by default,
+ * DASHBOARD_LOGIN_TTL_SECONDS while it only holds a login in progress (set by the Strava strategy);
+ * each request slides it. Only a login start writes a session for a visitor who is not logged in.
+ */
 export function sessionMiddleware(config: DashboardConfig, redis: Redis): RequestHandler {
   return session({
     name: SESSION_COOKIE,
     secret: config.SESSION_SECRET,
-    store: createSessionStore(redis, SESSION_TTL_SECONDS),
+    store: createSessionStore(redis, config.DASHBOARD_SESSION_TTL_SECONDS),
     resave: false,
     saveUninitialized: false,
     // Behind a TLS-terminating proxy the Secure cookie is set from X-Forwarded-Proto.
     proxy: isHttps(config),
-    cookie: { ...sessionCookieOptions(config), maxAge: SESSION_TTL_SECONDS * 1000 },
+    cookie: { ...sessionCookieOptions(config), maxAge: config.DASHBOARD_SESSION_TTL_SECONDS * 1000 },
   });
 }

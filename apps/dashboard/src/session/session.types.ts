@@ -18,5 +18,7 @@ declare module 'express-session' {
     csrfToken?: string;
     /** The `state` sent with the Strava authorization request that is under way. */
     oauthState?: string;
+    /** When a session that only holds a login in progress ends (epoch ms), whatever requests it sees. */
+    loginExpiresAt?: number;
   }
 }

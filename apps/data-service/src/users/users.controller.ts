@@ -1,7 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Scopes } from '@runnerly/auth';
-import { DataScope, ListUsersQuery, UpsertUser, User, UserIdParams, UserPage } from '@runnerly/data-client';
+import { AuthException, CurrentToken, Scopes, type VerifiedToken } from '@runnerly/auth';
+import {
+  DATA_SERVICE_AUDIENCE,
+  DataScope,
+  ListUsersQuery,
+  UpsertUser,
+  User,
+  UserIdParams,
+  UserPage,
+} from '@runnerly/data-client';
 import { ApiZodBody, ApiZodQuery, ApiZodResponse, ZodPipe } from '@runnerly/platform';
 import type { z } from 'zod';
 import { UsersService } from './users.service.js';
@@ -15,10 +23,20 @@ export class UsersController {
   @Put()
   @HttpCode(200)
   @Scopes(DataScope.UsersWrite)
-  @ApiOperation({ summary: 'Create or update a user by stravaAthleteId (tokens in `strava` are stored encrypted, never returned)' })
+  @ApiOperation({
+    summary: 'Create or update a user by stravaAthleteId (tokens in `strava` are stored encrypted, never returned)',
+    description: 'Scope `users:write`; with `strava`, `strava-tokens:write` too (403 `insufficient_scope` otherwise).',
+  })
   @ApiZodBody(UpsertUser)
   @ApiZodResponse(200, User)
-  upsert(@Body(new ZodPipe(UpsertUser)) body: z.output<typeof UpsertUser>): Promise<User> {
+  upsert(
+    @Body(new ZodPipe(UpsertUser)) body: z.output<typeof UpsertUser>,
+    @CurrentToken() token: VerifiedToken | undefined,
+  ): Promise<User> {
+    // Storing Strava tokens is what `strava-tokens:write` guards, whichever endpoint carries them.
+    if (body.strava !== undefined && !token?.scopes.has(DataScope.StravaTokensWrite)) {
+      throw AuthException.insufficientScope(DATA_SERVICE_AUDIENCE, [DataScope.StravaTokensWrite]);
+    }
     return this.users.upsert(body);
   }
 
@@ -41,8 +59,11 @@ export class UsersController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Scopes(DataScope.UsersWrite)
-  @ApiOperation({ summary: 'Remove the user, its Strava tokens and all its runs (one transaction)' })
+  @Scopes(DataScope.UsersDelete)
+  @ApiOperation({
+    summary: 'Remove the user, its Strava tokens and all its runs (one transaction)',
+    description: 'Scope `users:delete` (held by the strava-worker alone: a deauthorized athlete), not `users:write`.',
+  })
   async delete(@Param(new ZodPipe(UserIdParams)) params: z.output<typeof UserIdParams>): Promise<void> {
     await this.users.delete(params.id);
   }

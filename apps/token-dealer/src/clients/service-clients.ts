@@ -17,7 +17,7 @@ export const SERVICE_CLIENTS = [
     idVariable: 'STRAVA_WORKER_CLIENT_ID',
     defaultId: 'strava-worker',
     secretVariable: 'STRAVA_WORKER_CLIENT_SECRET',
-    scope: 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write',
+    scope: 'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write',
     audience: 'data-service',
   },
 ] as const;
