@@ -73,9 +73,13 @@ export class JwksClient {
     return this.fetchedAt === 0 || this.keys.has(kid);
   }
 
-  /** Drops a key at once (revoked), without waiting for the issuer's JWKS to say so. */
+  /**
+   * Drops a key at once (revoked), without waiting for the issuer's JWKS to say so, and lets the
+   * next unknown `kid` (the key the issuer made to replace it) be fetched without the cool-down.
+   */
   forget(kid: string): void {
     this.keys.delete(kid);
+    this.lastAttemptAt = 0;
   }
 
   /** Fetches the JWKS now (single flight). */

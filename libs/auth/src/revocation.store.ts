@@ -39,7 +39,10 @@ export class RevocationStore {
   constructor(private readonly redis: Redis) {}
 
   static connect(url: string): RevocationStore {
-    return new RevocationStore(new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 }));
+    const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
+    // An outage shows as failed lookups (503 from the guard) and in readiness, not as unhandled events.
+    redis.on('error', () => undefined);
+    return new RevocationStore(redis);
   }
 
   /** Revokes one token until its expiry (`exp`, epoch seconds). */
@@ -91,6 +94,11 @@ export class RevocationStore {
     if (claims.kid !== undefined && this.kids.has(claims.kid)) return true;
     const client = this.clients.get(claims.client_id ?? claims.sub ?? '');
     return client !== undefined && (claims.iat ?? 0) <= client.at;
+  }
+
+  /** Whether a signing key is known revoked from the local mirror (a hint: `isRevoked` is the authority). */
+  isKeyRevokedLocally(kid: string): boolean {
+    return this.kids.has(kid);
   }
 
   /** Starts mirroring revocations published by the token-dealer (does not wait for Redis). */

@@ -128,6 +128,8 @@ export class TokenVerifier {
     if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 200) {
       throw new InvalidTokenError('token without a key id');
     }
+    // A revoked key's tokens are refused before they can make us fetch the JWKS.
+    if (this.revocations?.isKeyRevokedLocally(header.kid)) throw new InvalidTokenError('token revoked (signing key)');
     let key;
     try {
       key = await this.jwks.getKey(header.kid);
