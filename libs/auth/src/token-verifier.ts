@@ -150,9 +150,7 @@ export class TokenVerifier {
     }
     const claims = checkClaims(payload);
     if (claims.iat > Date.now() / 1000 + this.clockTolerance) throw new InvalidTokenError('token issued in the future');
-    if (claims.exp - claims.iat > this.maxLifetime + this.clockTolerance) {
-      throw new InvalidTokenError('token lifetime longer than the issuer gives');
-    }
+    this.checkLifetime(claims);
     return { verified: { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) }, kid: header.kid };
   }
 
@@ -178,9 +176,17 @@ export class TokenVerifier {
     if (!audiences.includes(this.options.audience)) throw new InvalidTokenError('token not meant for this audience');
     if (answer.iss !== this.options.issuer) throw new InvalidTokenError('token from an unknown issuer');
     const claims = checkClaims(answer as jwt.JwtPayload);
+    this.checkLifetime(claims);
     const verified: VerifiedToken = { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
     this.remember(token, { token: verified, checkedIn: now, revocable: claims });
     return verified;
+  }
+
+  /** A token claiming a longer life than the issuer gives was not minted by its normal path (a stolen key, a bug). */
+  private checkLifetime(claims: AccessTokenClaims): void {
+    if (claims.exp - claims.iat > this.maxLifetime + this.clockTolerance) {
+      throw new InvalidTokenError('token lifetime longer than the issuer gives');
+    }
   }
 
   private remember(token: string, entry: CacheEntry): void {
