@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Module, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { HealthService } from '@runnerly/platform';
 import { AuthGuard } from './auth.guard.js';
-import { AUTH_OPTIONS, type AuthOptions } from './auth.options.js';
+import { AUTH_OPTIONS, type AuthOptions, DEFAULT_JWKS_MAX_AGE_MS } from './auth.options.js';
 import { JwksClient } from './jwks.client.js';
 import { RevocationStore } from './revocation.store.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -42,7 +42,7 @@ export class AuthModule implements OnModuleInit, OnModuleDestroy {
               new JwksClient({
                 jwksUrl: options.jwksUrl,
                 cooldownMs: options.jwksCooldownMs ?? 30_000,
-                maxAgeMs: options.jwksMaxAgeMs ?? 10 * 60_000,
+                maxAgeMs: options.jwksMaxAgeMs ?? DEFAULT_JWKS_MAX_AGE_MS,
                 timeoutMs: options.jwksTimeoutMs,
               }),
               revocations,

@@ -25,7 +25,11 @@ export interface AuthOptions {
   jwksTimeoutMs?: number;
   /** Least time between two JWKS fetches triggered by an unknown `kid`. Default 30 s. */
   jwksCooldownMs?: number;
-  /** Age after which a fetched JWKS is refreshed in the background (still served meanwhile). Default 10 min. */
+  /**
+   * Age after which a fetched JWKS is refreshed in the background (still served meanwhile). Default
+   * 30 s: under the token-dealer's 60 s publish lead, so a new key is known before it signs, and a
+   * key that left the JWKS stops vouching for cached tokens within that time.
+   */
   jwksMaxAgeMs?: number;
   /** Verified tokens remembered (by their exact text) to skip the signature check. Default 10 000. */
   verifiedCacheSize?: number;
@@ -42,6 +46,8 @@ export interface AuthOptions {
 export type SigningAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512';
 
 export const AUTH_OPTIONS = Symbol('AuthOptions');
+
+export const DEFAULT_JWKS_MAX_AGE_MS = 30_000;
 
 /** The token-dealer's default token lifetime (TOKEN_DEALER_TOKEN_TTL_SECONDS). */
 export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900;

@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import { InvalidTokenError } from './auth.exception.js';
-import { type AuthOptions, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type SigningAlgorithm } from './auth.options.js';
+import { type AuthOptions, DEFAULT_JWKS_MAX_AGE_MS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type SigningAlgorithm } from './auth.options.js';
 import { JwksClient } from './jwks.client.js';
 import type { RevocableClaims, RevocationStore } from './revocation.store.js';
 
@@ -57,7 +57,7 @@ export class TokenVerifier {
     private readonly jwks: JwksClient = new JwksClient({
       jwksUrl: options.jwksUrl,
       cooldownMs: options.jwksCooldownMs ?? 30_000,
-      maxAgeMs: options.jwksMaxAgeMs ?? 10 * 60_000,
+      maxAgeMs: options.jwksMaxAgeMs ?? DEFAULT_JWKS_MAX_AGE_MS,
       timeoutMs: options.jwksTimeoutMs,
     }),
     private readonly revocations?: RevocationStore,
