@@ -70,7 +70,8 @@ export class OAuthService {
     }
     const { client, known } = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
     if (client !== null) return client;
-    const retryAfter = await this.throttle.recordFailure(ip, known ? credentials.clientId : undefined);
+    // Without Redis a wrong secret is still a plain 401, not a 500 (and /health/ready says Redis is down).
+    const retryAfter = await this.throttle.recordFailure(ip, known ? credentials.clientId : undefined).catch(() => 0);
     if (retryAfter > 0) {
       this.metrics.failures.inc({ reason: 'throttled' });
       throw OAuthException.tooManyAttempts(retryAfter);
