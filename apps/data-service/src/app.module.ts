@@ -26,6 +26,7 @@ export class AppModule {
           audience: DATA_SERVICE_AUDIENCE,
           jwksUrl: `${config.TOKEN_DEALER_URL}/.well-known/jwks.json`,
           redisUrl: config.REDIS_URL,
+          maxTokenLifetimeSeconds: config.DATA_SERVICE_TOKEN_MAX_LIFETIME_SECONDS,
         }),
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,

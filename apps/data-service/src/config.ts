@@ -11,8 +11,13 @@ export const DataServiceConfigSchema = z.object({
   /** Where the access tokens come from: their issuer and the JWKS that verifies them. */
   TOKEN_DEALER_URL: env.httpUrl('http://127.0.0.1:5000'),
   TOKEN_DEALER_ISSUER: env.httpUrl().optional(),
-  /** When set, token revocations written by the token-dealer are honoured (one Redis lookup per request). */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a URL starting with redis:// or rediss://').optional(),
+  /**
+   * The token-dealer's Redis, where revocations (tokens, clients, signing keys) are written. Always
+   * checked: without it guarded routes answer 503, never skip the check.
+   */
+  REDIS_URL: env.redisUrl(),
+  /** Longest token lifetime (`exp - iat`) accepted: the token-dealer's TOKEN_DEALER_TOKEN_TTL_SECONDS. */
+  DATA_SERVICE_TOKEN_MAX_LIFETIME_SECONDS: env.int(900, 60),
   /** `k1:<key>[,k0:<older key>]`, 32-byte keys in base64 or hex; the first encrypts, all decrypt. */
   STRAVA_TOKEN_ENCRYPTION_KEYS: z.string().transform((value, context) => {
     try {

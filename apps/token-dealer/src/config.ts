@@ -1,5 +1,40 @@
+import { isIP } from 'node:net';
 import { env } from '@runnerly/config';
 import { z } from 'zod';
+
+/**
+ * Which proxies' X-Forwarded-For to believe: a number of hops, or a list of addresses/CIDRs. Never
+ * "every hop" (`true`): then any caller picks the address its failures are counted against.
+ */
+export const trustProxy = () =>
+  z
+    .string()
+    .default('')
+    .transform((value, context): false | number | string[] => {
+      const text = value.trim();
+      if (text === '' || text === 'false' || text === '0') return false;
+      if (/^(true|yes|\*)$/i.test(text)) {
+        context.addIssue({
+          code: 'custom',
+          message:
+            'trusting every hop lets any caller choose its address: give the number of proxies in front (e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8,172.16.0.5)',
+        });
+        return z.NEVER;
+      }
+      if (/^\d+$/.test(text)) return Number(text);
+      const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+      const bad = entries.find((entry) => {
+        const [address = '', prefix] = entry.split('/');
+        const family = isIP(address);
+        if (family === 0) return true;
+        return prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+      });
+      if (bad !== undefined) {
+        context.addIssue({ code: 'custom', message: `not a hop count nor an address/CIDR list: ${bad}` });
+        return z.NEVER;
+      }
+      return entries;
+    });
 
 /** What the token-dealer's command line needs: the database and the secret pepper. */
 export const TokenDealerCliConfigSchema = z.object({
@@ -20,11 +55,12 @@ export const TokenDealerConfigSchema = TokenDealerCliConfigSchema.extend({
   TOKEN_DEALER_KEY_ROTATION_DAYS: env.int(30, 0),
   /** A new key is published this long before it signs, so that every verifier can learn it first. */
   TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS: env.int(60, 0),
-  /** Failed client authentications tolerated per window, per client id and per IP address. */
-  TOKEN_DEALER_MAX_FAILURES_PER_CLIENT: env.int(20, 1),
-  TOKEN_DEALER_MAX_FAILURES_PER_IP: env.int(50, 1),
+  /** Wrong secrets answered 401 per window, per (client id, address) and per address; beyond: 429 (the right secret always passes). */
+  TOKEN_DEALER_MAX_FAILURES_PER_CLIENT_ADDRESS: env.int(20, 1),
+  TOKEN_DEALER_MAX_FAILURES_PER_ADDRESS: env.int(50, 1),
   TOKEN_DEALER_FAILURE_WINDOW_SECONDS: env.int(300, 1),
-  TOKEN_DEALER_TRUST_PROXY: env.boolean(false),
+  /** Proxies in front whose X-Forwarded-For is believed: a hop count or addresses/CIDRs; never `true`. */
+  TOKEN_DEALER_TRUST_PROXY: trustProxy(),
 });
 
 export type TokenDealerCliConfig = z.output<typeof TokenDealerCliConfigSchema>;

@@ -34,7 +34,7 @@ const CLIENT = {
   audiences: ['data-service', 'other-service'],
 };
 const OAUTH_ERRORS: readonly string[] = Object.values(OAuthErrorCode);
-/** Failed authentications are counted on purpose (brute-force limits, tested elsewhere): not a write to check. */
+/** Failed authentications are counted on purpose (failure throttling, tested elsewhere): not a write to check. */
 const TABLES = ['clients', 'signing_keys'] as const;
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
@@ -144,8 +144,8 @@ describe('token-dealer under hostile input', () => {
 
   beforeAll(async () => {
     dealer = await startTokenDealer({
-      TOKEN_DEALER_MAX_FAILURES_PER_CLIENT: '1000000',
-      TOKEN_DEALER_MAX_FAILURES_PER_IP: '1000000',
+      TOKEN_DEALER_MAX_FAILURES_PER_CLIENT_ADDRESS: '1000000',
+      TOKEN_DEALER_MAX_FAILURES_PER_ADDRESS: '1000000',
     });
     secret = (await dealer.clients.create(CLIENT.id, CLIENT.scopes, CLIENT.audiences)).client_secret;
     db = new pg.Client({ connectionString: dealer.config.DATABASE_URL });

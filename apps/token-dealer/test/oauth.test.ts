@@ -15,19 +15,19 @@ describe('token-dealer OAuth endpoints', () => {
 
   beforeAll(async () => {
     dealer = await startTokenDealer({
-      TOKEN_DEALER_MAX_FAILURES_PER_CLIENT: '3',
-      TOKEN_DEALER_MAX_FAILURES_PER_IP: '1000',
+      TOKEN_DEALER_MAX_FAILURES_PER_CLIENT_ADDRESS: '3',
+      TOKEN_DEALER_MAX_FAILURES_PER_ADDRESS: '1000',
     });
     secret = (await dealer.clients.create('dashboard', 'users:read users:write runs:read', 'data-service'))
       .client_secret;
     otherSecret = (await dealer.clients.create('worker', 'runs:read runs:write', ['data-service', 'other-service']))
       .client_secret;
-    verifier = new TokenVerifier({
-      issuer: 'http://token-dealer.test',
-      audience: 'data-service',
-      jwksUrl: `${dealer.url}/.well-known/jwks.json`,
-    });
     revocations = RevocationStore.connect(dealer.redisUrl);
+    verifier = new TokenVerifier(
+      { issuer: 'http://token-dealer.test', audience: 'data-service', jwksUrl: `${dealer.url}/.well-known/jwks.json` },
+      undefined,
+      revocations,
+    );
   });
   afterAll(async () => {
     revocations.close();
@@ -132,15 +132,18 @@ describe('token-dealer OAuth endpoints', () => {
     );
   });
 
-  it('locks a client out after repeated failures, even with the right secret', async () => {
+  it('throttles wrong secrets after repeated failures, but still takes the right secret', async () => {
     const victim = await dealer.clients.create('victim', 'runs:read', 'data-service');
     for (let i = 0; i < 3; i += 1)
       expect((await token({ grant_type: 'client_credentials' }, basic('victim', 'wrong'))).status).toBe(401);
-    const locked = await token({ grant_type: 'client_credentials' }, basic('victim', victim.client_secret));
-    expect(locked.status).toBe(429);
-    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    const throttled = await token({ grant_type: 'client_credentials' }, basic('victim', 'wrong'));
+    expect(throttled.status).toBe(429);
+    expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+    // No lockout: the right secret passes from the very address that failed.
+    expect((await token({ grant_type: 'client_credentials' }, basic('victim', victim.client_secret))).status).toBe(200);
     const metrics = await (await fetch(`${dealer.url}/metrics`)).text();
     expect(metrics).toMatch(/token_dealer_auth_failures_total\{reason="bad_credentials"\} \d+/);
+    expect(metrics).toMatch(/token_dealer_auth_failures_total\{reason="throttled"\} \d+/);
     expect(metrics).toMatch(/token_dealer_tokens_issued_total\{client_id="dashboard",audience="data-service"\} \d+/);
   });
 

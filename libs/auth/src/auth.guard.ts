@@ -26,6 +26,7 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 const FAILURE_REASONS: Array<[RegExp, string]> = [
   [/revoked/, 'revoked'],
+  [/lifetime/, 'lifetime'],
   [/expired|not active/, 'expired'],
   [/audience/, 'audience'],
   [/issuer/, 'issuer'],

@@ -1,7 +1,7 @@
 import { type DynamicModule, Global, Inject, Module, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
 import { HealthService } from '@runnerly/platform';
 import { AuthGuard } from './auth.guard.js';
-import { AUTH_OPTIONS, type AuthOptions } from './auth.options.js';
+import { AUTH_OPTIONS, type AuthOptions, DEFAULT_JWKS_MAX_AGE_MS } from './auth.options.js';
 import { JwksClient } from './jwks.client.js';
 import { RevocationStore } from './revocation.store.js';
 import { TokenVerifier } from './token-verifier.js';
@@ -13,6 +13,8 @@ const APP_GUARD = 'APP_GUARD';
 /**
  * Token checks for a resource service: `AuthModule.forRoot({issuer, audience, jwksUrl, redisUrl})`
  * installs the global guard; handlers say what they need with `@Scopes(...)` or `@Public()`.
+ * Revocation is never off: without `redisUrl` (or `introspection`) the module refuses to start, and
+ * while Redis cannot be read guarded routes answer 503 and /health/ready is not ready.
  */
 @Global()
 @Module({})
@@ -24,6 +26,9 @@ export class AuthModule implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   static forRoot(options: AuthOptions): DynamicModule {
+    if (!options.redisUrl && options.introspection === undefined) {
+      throw new Error('AuthModule: redisUrl (the revocation store) is required unless introspection is used');
+    }
     return {
       module: AuthModule,
       providers: [
@@ -37,7 +42,8 @@ export class AuthModule implements OnModuleInit, OnModuleDestroy {
               new JwksClient({
                 jwksUrl: options.jwksUrl,
                 cooldownMs: options.jwksCooldownMs ?? 30_000,
-                maxAgeMs: options.jwksMaxAgeMs ?? 10 * 60_000,
+                maxAgeMs: options.jwksMaxAgeMs ?? DEFAULT_JWKS_MAX_AGE_MS,
+                timeoutMs: options.jwksTimeoutMs,
               }),
               revocations,
             ),

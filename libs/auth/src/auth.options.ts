@@ -6,15 +6,30 @@ export interface AuthOptions {
   audience: string;
   /** The token-dealer's JWKS (`{issuer}/.well-known/jwks.json`). */
   jwksUrl: string;
-  /** When given, revoked token ids and revoked clients are honoured (the token-dealer writes them there). */
+  /**
+   * The revocation store (the token-dealer's Redis): revoked token ids, clients and signing keys.
+   * Required unless `introspection` is set: a guard never runs without a revocation check, and
+   * answers 503 while the store cannot be read.
+   */
   redisUrl?: string;
   /** Signature algorithms accepted; pinned, never read from the token. Default `['ES256']`. */
   algorithms?: SigningAlgorithm[];
   /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. Default 5. */
   clockToleranceSeconds?: number;
+  /**
+   * Longest accepted `exp - iat` (plus the clock tolerance): a token claiming a longer life than the
+   * issuer gives is refused. Default 900 s, the token-dealer's TOKEN_DEALER_TOKEN_TTL_SECONDS.
+   */
+  maxTokenLifetimeSeconds?: number;
+  /** Bound on one JWKS fetch. Default 3 s. */
+  jwksTimeoutMs?: number;
   /** Least time between two JWKS fetches triggered by an unknown `kid`. Default 30 s. */
   jwksCooldownMs?: number;
-  /** How long a fetched JWKS is trusted before it is refreshed on the next request. Default 10 min. */
+  /**
+   * Age after which a fetched JWKS is refreshed in the background (still served meanwhile). Default
+   * 30 s: under the token-dealer's 60 s publish lead, so a new key is known before it signs, and a
+   * key that left the JWKS stops vouching for cached tokens within that time.
+   */
   jwksMaxAgeMs?: number;
   /** Verified tokens remembered (by their exact text) to skip the signature check. Default 10 000. */
   verifiedCacheSize?: number;
@@ -31,5 +46,10 @@ export interface AuthOptions {
 export type SigningAlgorithm = 'ES256' | 'ES384' | 'ES512' | 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512';
 
 export const AUTH_OPTIONS = Symbol('AuthOptions');
+
+export const DEFAULT_JWKS_MAX_AGE_MS = 30_000;
+
+/** The token-dealer's default token lifetime (TOKEN_DEALER_TOKEN_TTL_SECONDS). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 900;
 
 export const DEFAULT_PUBLIC_PATH_PREFIXES = ['/health/', '/metrics', '/docs', '/openapi'];

@@ -5,17 +5,21 @@ export const REVOCATION_KEY_PREFIX = 'runnerly:auth:revoked:';
 export const REVOCATION_CHANNEL = 'runnerly:auth:revocations';
 export const revokedJtiKey = (jti: string) => `${REVOCATION_KEY_PREFIX}jti:${jti}`;
 export const revokedClientKey = (clientId: string) => `${REVOCATION_KEY_PREFIX}client:${clientId}`;
+export const revokedKidKey = (kid: string) => `${REVOCATION_KEY_PREFIX}kid:${kid}`;
 
 export interface RevocableClaims {
   jti?: string;
   client_id?: string;
   sub?: string;
   iat?: number;
+  /** The signing key's id (the token's header `kid`). */
+  kid?: string;
 }
 
 /**
- * The revocation list: single token ids (`jti`, kept until the token would have expired anyway)
- * and whole clients (every token issued up to a moment, e.g. when the client is deleted).
+ * The revocation list: single token ids (`jti`, kept until the token would have expired anyway),
+ * whole clients (every token issued up to a moment: the client was deleted or its secret rotated)
+ * and signing keys (`kid`: a leaked key, every token it signed).
  *
  * The list lives in Redis; each revocation is also published, so that a guard that `watch()`es
  * keeps a local mirror and answers for tokens it has already checked without a Redis round trip.
@@ -26,6 +30,8 @@ export class RevocationStore {
   private subscriber: Redis | undefined;
   private readonly jtis = new Map<string, number>();
   private readonly clients = new Map<string, { at: number; until: number }>();
+  private readonly kids = new Map<string, number>();
+  private readonly keyListeners: Array<(kid: string) => void> = [];
   private pruneTimer: NodeJS.Timeout | undefined;
   private liveGeneration = 0;
   private live = false;
@@ -33,7 +39,10 @@ export class RevocationStore {
   constructor(private readonly redis: Redis) {}
 
   static connect(url: string): RevocationStore {
-    return new RevocationStore(new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 }));
+    const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
+    // An outage shows as failed lookups (503 from the guard) and in readiness, not as unhandled events.
+    redis.on('error', () => undefined);
+    return new RevocationStore(redis);
   }
 
   /** Revokes one token until its expiry (`exp`, epoch seconds). */
@@ -50,11 +59,27 @@ export class RevocationStore {
     await this.redis.publish(REVOCATION_CHANNEL, JSON.stringify({ client: clientId, at, until: Date.now() + ttl * 1000 }));
   }
 
-  /** Whether this token's id, or its client as of the token's `iat`, is revoked: asks Redis. */
+  /** Revokes a signing key (leaked): every token it signed is refused, for `ttlSeconds` (its tokens' lifetime). */
+  async revokeKey(kid: string, ttlSeconds: number): Promise<void> {
+    const ttl = Math.max(1, ttlSeconds + 60);
+    await this.redis.set(revokedKidKey(kid), '1', 'EX', ttl);
+    await this.redis.publish(REVOCATION_CHANNEL, JSON.stringify({ kid, until: Date.now() + ttl * 1000 }));
+  }
+
+  /** Called with each signing key revoked while `watch()`ing (e.g. to drop it from a JWKS cache). */
+  onKeyRevoked(listener: (kid: string) => void): void {
+    this.keyListeners.push(listener);
+  }
+
+  /** Whether this token's id, its signing key, or its client as of the token's `iat`, is revoked: asks Redis. */
   async isRevoked(claims: RevocableClaims): Promise<boolean> {
     const clientId = claims.client_id ?? claims.sub ?? '';
-    const [jti, client] = await this.redis.mget(revokedJtiKey(claims.jti ?? ''), revokedClientKey(clientId));
-    if (jti !== null) return true;
+    const [jti, client, kid] = await this.redis.mget(
+      revokedJtiKey(claims.jti ?? ''),
+      revokedClientKey(clientId),
+      revokedKidKey(claims.kid ?? ''),
+    );
+    if (jti !== null || (claims.kid !== undefined && kid !== null)) return true;
     return client !== null && (claims.iat ?? 0) <= Number(client);
   }
 
@@ -66,8 +91,14 @@ export class RevocationStore {
   /** Answers from the local mirror (only meaningful while `generation` is defined). */
   isRevokedLocally(claims: RevocableClaims): boolean {
     if (claims.jti !== undefined && this.jtis.has(claims.jti)) return true;
+    if (claims.kid !== undefined && this.kids.has(claims.kid)) return true;
     const client = this.clients.get(claims.client_id ?? claims.sub ?? '');
     return client !== undefined && (claims.iat ?? 0) <= client.at;
+  }
+
+  /** Whether a signing key is known revoked from the local mirror (a hint: `isRevoked` is the authority). */
+  isKeyRevokedLocally(kid: string): boolean {
+    return this.kids.has(kid);
   }
 
   /** Starts mirroring revocations published by the token-dealer (does not wait for Redis). */
@@ -106,8 +137,12 @@ export class RevocationStore {
 
   private apply(message: string): void {
     try {
-      const event = JSON.parse(message) as { jti?: string; client?: string; at?: number; until: number };
+      const event = JSON.parse(message) as { jti?: string; client?: string; kid?: string; at?: number; until: number };
       if (typeof event.jti === 'string') this.jtis.set(event.jti, event.until);
+      if (typeof event.kid === 'string') {
+        this.kids.set(event.kid, event.until);
+        for (const listener of this.keyListeners) listener(event.kid);
+      }
       if (typeof event.client === 'string' && typeof event.at === 'number') {
         const previous = this.clients.get(event.client);
         this.clients.set(event.client, { at: Math.max(event.at, previous?.at ?? 0), until: event.until });
@@ -120,6 +155,7 @@ export class RevocationStore {
   private prune(): void {
     const now = Date.now();
     for (const [jti, until] of this.jtis) if (until < now) this.jtis.delete(jti);
+    for (const [kid, until] of this.kids) if (until < now) this.kids.delete(kid);
     for (const [client, { until }] of this.clients) if (until < now) this.clients.delete(client);
   }
 }

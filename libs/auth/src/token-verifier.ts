@@ -1,8 +1,8 @@
 import jwt from 'jsonwebtoken';
 import { InvalidTokenError } from './auth.exception.js';
-import type { AuthOptions, SigningAlgorithm } from './auth.options.js';
+import { type AuthOptions, DEFAULT_JWKS_MAX_AGE_MS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type SigningAlgorithm } from './auth.options.js';
 import { JwksClient } from './jwks.client.js';
-import type { RevocationStore } from './revocation.store.js';
+import type { RevocableClaims, RevocationStore } from './revocation.store.js';
 
 /** The claims of a Runnerly access token (RFC 9068). */
 export interface AccessTokenClaims {
@@ -27,6 +27,8 @@ export interface VerifiedToken {
 interface CacheEntry {
   token: VerifiedToken;
   checkedIn: number | undefined;
+  /** What the revocation list is asked about: the claims plus the signing key's id. */
+  revocable: RevocableClaims;
 }
 
 const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
@@ -36,13 +38,17 @@ const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
  * token's own `alg` only selects among them), `typ` must be `at+jwt`, and `iss`, `aud`, `exp`,
  * `nbf` are checked with a small clock tolerance. Tokens that passed the signature check are
  * remembered by their exact text until they expire, so a caller reusing its token costs one map
- * lookup instead of an ECDSA verification. Revocation is checked on every use: against Redis the
- * first time, then against the store's live local mirror (see RevocationStore).
+ * lookup instead of an ECDSA verification, as long as their signing key is still in the JWKS.
+ * Revocation (of the token, its client, its signing key) is checked on every use: against Redis the
+ * first time, then against the store's live local mirror (see RevocationStore). There is no mode
+ * without it: a verifier needs a revocation store, or introspection (which asks the issuer).
+ * A token claiming a longer life (`exp - iat`) than the issuer gives is refused.
  */
 export class TokenVerifier {
   private readonly algorithms: SigningAlgorithm[];
   private readonly clockTolerance: number;
   private readonly cacheSize: number;
+  private readonly maxLifetime: number;
   /** Verified tokens, with the revocation-mirror generation in which they were last checked against Redis. */
   private readonly verified = new Map<string, CacheEntry>();
 
@@ -51,37 +57,51 @@ export class TokenVerifier {
     private readonly jwks: JwksClient = new JwksClient({
       jwksUrl: options.jwksUrl,
       cooldownMs: options.jwksCooldownMs ?? 30_000,
-      maxAgeMs: options.jwksMaxAgeMs ?? 10 * 60_000,
+      maxAgeMs: options.jwksMaxAgeMs ?? DEFAULT_JWKS_MAX_AGE_MS,
+      timeoutMs: options.jwksTimeoutMs,
     }),
     private readonly revocations?: RevocationStore,
   ) {
+    if (revocations === undefined && options.introspection === undefined) {
+      throw new Error('a token verifier needs a revocation store (redisUrl) or introspection: revocation is never skipped');
+    }
     this.algorithms = options.algorithms ?? ['ES256'];
     this.clockTolerance = options.clockToleranceSeconds ?? 5;
     this.cacheSize = options.verifiedCacheSize ?? 10_000;
+    this.maxLifetime = options.maxTokenLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+    // A revoked signing key leaves the local key set at once, not at the next JWKS refresh.
+    revocations?.onKeyRevoked((kid) => this.jwks.forget(kid));
   }
 
   /** The token's claims, or an InvalidTokenError saying why it is refused. */
   async verify(token: string): Promise<VerifiedToken> {
     const nowSeconds = Date.now() / 1000;
+    // Keys that left the JWKS are noticed even while every request is answered from the cache below.
+    this.jwks.refreshIfStale();
     let entry = this.verified.get(token);
-    if (entry !== undefined && entry.token.claims.exp + this.clockTolerance <= nowSeconds) {
+    if (
+      entry !== undefined &&
+      (entry.token.claims.exp + this.clockTolerance <= nowSeconds ||
+        // Its signing key left the JWKS (revoked, or retired past its tokens' lifetime): verify afresh.
+        (entry.revocable.kid !== undefined && !this.jwks.has(entry.revocable.kid)))
+    ) {
       this.verified.delete(token);
       entry = undefined;
     }
     if (this.options.introspection !== undefined) return this.introspect(token, entry);
     if (entry === undefined) {
-      entry = { token: await this.verifySignature(token), checkedIn: undefined };
+      const { verified, kid } = await this.verifySignature(token);
+      entry = { token: verified, checkedIn: undefined, revocable: { ...verified.claims, kid } };
       this.remember(token, entry);
     }
-    const revocations = this.revocations;
-    if (revocations === undefined) return entry.token;
+    const revocations = this.revocations!;
     const generation = revocations.generation;
     if (generation !== undefined && entry.checkedIn === generation) {
       // Checked against Redis before, and every revocation since has reached the local mirror.
-      if (revocations.isRevokedLocally(entry.token.claims)) throw new InvalidTokenError('token revoked');
+      if (revocations.isRevokedLocally(entry.revocable)) throw new InvalidTokenError('token revoked');
       return entry.token;
     }
-    if (await revocations.isRevoked(entry.token.claims)) throw new InvalidTokenError('token revoked');
+    if (await revocations.isRevoked(entry.revocable)) throw new InvalidTokenError('token revoked');
     entry.checkedIn = generation;
     return entry.token;
   }
@@ -95,7 +115,7 @@ export class TokenVerifier {
     return this.jwks;
   }
 
-  private async verifySignature(token: string): Promise<VerifiedToken> {
+  private async verifySignature(token: string): Promise<{ verified: VerifiedToken; kid: string }> {
     const decoded = jwt.decode(token, { complete: true });
     if (decoded === null || typeof decoded.payload === 'string') throw new InvalidTokenError('malformed token');
     const { header } = decoded;
@@ -108,6 +128,8 @@ export class TokenVerifier {
     if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 200) {
       throw new InvalidTokenError('token without a key id');
     }
+    // A revoked key's tokens are refused before they can make us fetch the JWKS.
+    if (this.revocations?.isKeyRevokedLocally(header.kid)) throw new InvalidTokenError('token revoked (signing key)');
     let key;
     try {
       key = await this.jwks.getKey(header.kid);
@@ -128,7 +150,8 @@ export class TokenVerifier {
     }
     const claims = checkClaims(payload);
     if (claims.iat > Date.now() / 1000 + this.clockTolerance) throw new InvalidTokenError('token issued in the future');
-    return { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
+    this.checkLifetime(claims);
+    return { verified: { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) }, kid: header.kid };
   }
 
   /** Remote mode: the token-dealer's RFC 7662 answer, cached briefly. */
@@ -153,9 +176,17 @@ export class TokenVerifier {
     if (!audiences.includes(this.options.audience)) throw new InvalidTokenError('token not meant for this audience');
     if (answer.iss !== this.options.issuer) throw new InvalidTokenError('token from an unknown issuer');
     const claims = checkClaims(answer as jwt.JwtPayload);
+    this.checkLifetime(claims);
     const verified: VerifiedToken = { claims, scopes: new Set(claims.scope.split(' ').filter(Boolean)) };
-    this.remember(token, { token: verified, checkedIn: now });
+    this.remember(token, { token: verified, checkedIn: now, revocable: claims });
     return verified;
+  }
+
+  /** A token claiming a longer life than the issuer gives was not minted by its normal path (a stolen key, a bug). */
+  private checkLifetime(claims: AccessTokenClaims): void {
+    if (claims.exp - claims.iat > this.maxLifetime + this.clockTolerance) {
+      throw new InvalidTokenError('token lifetime longer than the issuer gives');
+    }
   }
 
   private remember(token: string, entry: CacheEntry): void {

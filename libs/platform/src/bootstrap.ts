@@ -14,8 +14,12 @@ export interface ServiceOptions {
   description?: string;
   /** Largest accepted request body, in bytes. */
   bodyLimit?: number;
-  /** Trust X-Forwarded-* (behind a proxy). */
-  trustProxy?: boolean;
+  /** Trust X-Forwarded-* (behind a proxy): a hop count or the proxies' addresses/CIDRs (fastify's trustProxy). */
+  trustProxy?: boolean | number | string[];
+}
+
+function trustHops(hops: number): boolean | ((address: string, hop: number) => boolean) {
+  return hops <= 0 ? false : (_address: string, hop: number) => hop < hops;
 }
 
 /** Creates a Fastify-backed Nest app with Runnerly's logging, metrics and OpenAPI wired in. */
@@ -28,7 +32,8 @@ export async function createFastifyService(
   const errors: { filter?: ExceptionFilter } = {};
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    trustProxy: options.trustProxy ?? false,
+    // A hop count: the nearest `n` proxies (fastify's own number form, which its adapter's types lack).
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
     // Request ids come from x-request-id (see request-context); fastify's own logger stays off.
     logger: false,
     // A malformed or over-long path is refused by the router before Nest sees the request: answered

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TokenVerifier } from '@runnerly/auth';
+import { RevocationStore, TokenVerifier } from '@runnerly/auth';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
 import { runWithRequestId } from '@runnerly/platform';
+import { leaseTestRedis, type TestRedis } from '@runnerly/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ServiceClient, ServiceClientError } from '../src/index.js';
 
@@ -27,6 +28,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
  */
 describe('ServiceClient', () => {
   let issuer: TestIssuer;
+  let redis: TestRedis;
+  let revocations: RevocationStore;
   let dealer: { server: Server; url: string };
   let callee: { server: Server; url: string };
   let tokenRequests = 0;
@@ -36,8 +39,9 @@ describe('ServiceClient', () => {
   const hits = new Map<string, number>();
 
   beforeAll(async () => {
-    issuer = await createTestIssuer();
-    const verifier = new TokenVerifier({ issuer: issuer.issuer, audience: 'data-service', jwksUrl: issuer.jwksUrl });
+    [issuer, redis] = await Promise.all([createTestIssuer(), leaseTestRedis()]);
+    revocations = RevocationStore.connect(redis.url);
+    const verifier = new TokenVerifier({ issuer: issuer.issuer, audience: 'data-service', jwksUrl: issuer.jwksUrl }, undefined, revocations);
     dealer = await listen((req, res) => {
       void (async () => {
         const form = new URLSearchParams(await readBody(req));
@@ -86,7 +90,8 @@ describe('ServiceClient', () => {
   afterAll(async () => {
     dealer.server.closeAllConnections();
     callee.server.closeAllConnections();
-    await Promise.all([issuer.close(), new Promise((r) => dealer.server.close(r)), new Promise((r) => callee.server.close(r))]);
+    revocations.close();
+    await Promise.all([issuer.close(), redis.release(), new Promise((r) => dealer.server.close(r)), new Promise((r) => callee.server.close(r))]);
   });
   beforeEach(() => {
     tokenRequests = 0;

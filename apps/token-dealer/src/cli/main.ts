@@ -18,6 +18,7 @@ import { readEnvFile, SERVICE_CLIENTS, writeEnvValue } from '../clients/service-
 import { secretBytes, TokenDealerConfigSchema, TokenDealerCliConfigSchema } from '../config.js';
 import { openDataSource } from '../database/data-source.js';
 import { KeyCipher } from '../keys/key-cipher.js';
+import { KeysErrorCode, KeysException } from '../keys/keys.exception.js';
 import { KeysRepository } from '../keys/keys.repository.js';
 import { KeysService } from '../keys/keys.service.js';
 
@@ -29,6 +30,7 @@ const USAGE = `usage:
   token-dealer clients delete --id ID
   token-dealer clients provision --secrets-file FILE   (the dashboard and strava-worker clients; secrets kept in FILE)
   token-dealer keys rotate [--now]
+  token-dealer keys revoke --kid KID   (a leaked key: out of the JWKS, its tokens refused, a new key if it was signing)
 Settings come from the environment, the root .env and .runnerly/local.env (written by pnpm start).`;
 
 class UsageError extends Error {}
@@ -44,6 +46,7 @@ async function main(argv: string[]): Promise<unknown> {
     allowPositionals: true,
     options: {
       id: { type: 'string' },
+      kid: { type: 'string' },
       scope: { type: 'string', multiple: true },
       audience: { type: 'string', multiple: true },
       'known-secret-env': { type: 'string' },
@@ -73,13 +76,45 @@ async function main(argv: string[]): Promise<unknown> {
       return { kid, published: true, signs_from: activatesAt.toISOString() };
     });
   }
+  if (group === 'keys' && command === 'revoke') {
+    const kid = required(values.kid, 'kid');
+    const config = loadConfig(TokenDealerConfigSchema.pick({
+      DATABASE_URL: true,
+      REDIS_URL: true,
+      TOKEN_DEALER_KEY_ENCRYPTION_KEY: true,
+      TOKEN_DEALER_TOKEN_TTL_SECONDS: true,
+      TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS: true,
+    }));
+    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+    try {
+      // Redis first: a key revoked in the database but not announced would stay trusted by verifiers' caches.
+      await redis.connect();
+      return await withDataSource(config.DATABASE_URL, async (dataSource) => {
+        const keys = new KeysService(new KeysRepository(dataSource), new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)), {
+          tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
+          rotationDays: 0,
+          publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
+        });
+        // Announced before the row goes: tokens it signed are refused from now on, whatever happens next.
+        await new RevocationStore(redis).revokeKey(kid, config.TOKEN_DEALER_TOKEN_TTL_SECONDS + 120);
+        const result = await keys.revoke(kid);
+        if (result === undefined) throw new KeysException(KeysErrorCode.KeyNotFound, `no signing key ${kid}`, 404);
+        // Once more, now that the row is gone: running token-dealers reload their keys on this message.
+        await new RevocationStore(redis).revokeKey(kid, config.TOKEN_DEALER_TOKEN_TTL_SECONDS + 120);
+        return { kid, revoked: true, signing_kid: result.signingKid, new_key: result.created };
+      });
+    } finally {
+      redis.disconnect();
+    }
+  }
   if (group !== 'clients') throw new UsageError(`unknown command: ${positionals.join(' ')}`);
 
   const config = loadConfig(TokenDealerCliConfigSchema);
   const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
   try {
     return await withDataSource(config.DATABASE_URL, async (dataSource) => {
-      const needsRedis = command === 'delete';
+      // Both revoke tokens: without Redis they must fail rather than leave the old tokens valid.
+      const needsRedis = command === 'delete' || command === 'rotate-secret';
       if (needsRedis) await redis.connect();
       else await redis.connect().catch(() => undefined);
       const clients = new ClientsService(
@@ -152,7 +187,7 @@ try {
   if (error instanceof UsageError) {
     process.stderr.write(`${error.message ? `${error.message}\n` : ''}${USAGE}\n`);
     process.exitCode = 2;
-  } else if (error instanceof ClientsException) {
+  } else if (error instanceof ClientsException || error instanceof KeysException) {
     process.stderr.write(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
     process.exitCode = 1;
   } else {

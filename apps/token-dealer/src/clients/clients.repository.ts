@@ -13,6 +13,11 @@ export class ClientsRepository {
     return this.repository.findOneBy({ id });
   }
 
+  async findAllIds(): Promise<string[]> {
+    const rows = (await this.dataSource.query(`SELECT "id" FROM "token_dealer"."clients"`)) as Array<{ id: string }>;
+    return rows.map((row) => row.id);
+  }
+
   findAll(): Promise<ClientEntity[]> {
     return this.repository.find({ order: { id: 'ASC' } });
   }

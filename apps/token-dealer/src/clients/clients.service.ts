@@ -46,6 +46,12 @@ interface CacheEntry {
   until: number;
 }
 
+/** The outcome of a client authentication: the client when the secret is right; whether the id exists. */
+export interface Authentication {
+  client: ClientEntity | null;
+  known: boolean;
+}
+
 export function parseScopes(value: string | string[]): string[] {
   const tokens = (Array.isArray(value) ? value.join(' ') : value).split(/\s+/).filter(Boolean);
   return [...new Set(tokens)];
@@ -57,6 +63,9 @@ export function parseScopes(value: string | string[]): string[] {
  */
 export class ClientsService {
   private readonly cache = new Map<string, CacheEntry>();
+  /** Every client id (a handful of services), so that unknown ids cost no database query. */
+  private knownIds: { ids: Set<string>; until: number } | undefined;
+  private loadingIds: Promise<void> | undefined;
 
   constructor(
     private readonly repository: ClientsRepository,
@@ -66,11 +75,31 @@ export class ClientsService {
     private readonly notifier?: ClientChangeNotifier,
   ) {}
 
-  /** The client if `secret` is its secret, otherwise null. */
-  async authenticate(id: string, secret: string): Promise<ClientEntity | null> {
-    const client = CLIENT_ID.test(id) ? await this.find(id) : null;
+  /**
+   * The client if `secret` is its secret. The id is checked (format, then existence in memory)
+   * before anything else touches it; unknown ids spend the same keyed hash as known ones.
+   */
+  async authenticate(id: string, secret: string): Promise<Authentication> {
+    const client = (await this.exists(id)) ? await this.find(id) : null;
     const valid = this.hasher.verify(secret, client?.secretHash);
-    return valid ? client : null;
+    return { client: valid ? client : null, known: client !== null };
+  }
+
+  /** Whether a client with this id exists (well-formed ids only; the id list is reloaded at most every cache period). */
+  async exists(id: string): Promise<boolean> {
+    if (!CLIENT_ID.test(id)) return false;
+    if (this.knownIds === undefined || this.knownIds.until <= Date.now()) {
+      this.loadingIds ??= this.repository
+        .findAllIds()
+        .then((ids) => {
+          this.knownIds = { ids: new Set(ids), until: Date.now() + this.options.cacheTtlMs };
+        })
+        .finally(() => {
+          this.loadingIds = undefined;
+        });
+      await this.loadingIds;
+    }
+    return this.knownIds?.ids.has(id) ?? false;
   }
 
   /** A client by id (cached briefly in servers). */
@@ -86,6 +115,7 @@ export class ClientsService {
   }
 
   forget(id?: string): void {
+    this.knownIds = undefined;
     if (id === undefined) this.cache.clear();
     else this.cache.delete(id);
   }
@@ -104,13 +134,25 @@ export class ClientsService {
     return (await this.repository.findAll()).map(toView);
   }
 
+  /**
+   * A new secret, and every token issued before it revoked (a rotation is what an operator does
+   * when a secret leaked): tokens with `iat` up to the rotation's second are refused by every
+   * verifier; the token-dealer issues tokens of the new secret from the next second (see
+   * OAuthService.issue).
+   */
   async rotateSecret(id: string): Promise<ClientWithSecret> {
     const secret = generateClientSecret();
     if (!(await this.repository.updateSecret(id, this.hasher.hash(secret)))) {
       throw new ClientsException(ClientsErrorCode.ClientNotFound, `no client ${id}`, 404);
     }
     await this.changed(id);
-    return { ...toView(await this.mustFind(id)), client_secret: secret };
+    const rotated = await this.mustFind(id);
+    await this.revocations.revokeClient(
+      id,
+      this.options.tokenTtlSeconds + 120,
+      Math.floor(rotated.secretRotatedAt.getTime() / 1000),
+    );
+    return { ...toView(rotated), client_secret: secret };
   }
 
   /** Deletes the client and revokes every token it holds. */

@@ -1,7 +1,10 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { REVOCATION_CHANNEL } from '@runnerly/auth';
+import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { secretBytes, TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
 import { TOKEN_DEALER_DATA_SOURCE } from '../database/data-source.provider.js';
+import { REDIS } from '../redis/redis.module.js';
 import { KeyCipher } from './key-cipher.js';
 import { KeysRepository } from './keys.repository.js';
 import { KeysService } from './keys.service.js';
@@ -28,8 +31,12 @@ const KEY_REFRESH_MS = 30_000;
 export class KeysModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Keys');
   private timer: NodeJS.Timeout | undefined;
+  private subscriber: Redis | undefined;
 
-  constructor(@Inject(KeysService) private readonly keys: KeysService) {}
+  constructor(
+    @Inject(KeysService) private readonly keys: KeysService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.keys.initialize();
@@ -40,9 +47,18 @@ export class KeysModule implements OnModuleInit, OnApplicationShutdown {
         .catch((error: unknown) => this.logger.error({ err: error }, 'signing key refresh failed'));
     }, KEY_REFRESH_MS);
     this.timer.unref();
+    // A key revoked by the command line leaves this instance's JWKS and signing at once.
+    this.subscriber = this.redis.duplicate();
+    this.subscriber.on('message', (_channel: string, message: string) => {
+      if (!message.includes('"kid"')) return;
+      this.keys.reload().catch((error: unknown) => this.logger.error({ err: error }, 'signing key reload failed'));
+    });
+    this.subscriber.on('error', () => undefined);
+    await this.subscriber.subscribe(REVOCATION_CHANNEL);
   }
 
   onApplicationShutdown(): void {
     clearInterval(this.timer);
+    this.subscriber?.disconnect();
   }
 }

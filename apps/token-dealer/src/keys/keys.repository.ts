@@ -29,6 +29,12 @@ export class KeysTransaction {
     await this.manager.getRepository(SigningKeyEntity).insert(key as never);
   }
 
+  /** Removes a key for good (private half included); false when there is none with this kid. */
+  async delete(kid: string): Promise<boolean> {
+    const result = await this.manager.getRepository(SigningKeyEntity).delete({ kid });
+    return (result.affected ?? 0) > 0;
+  }
+
   /** Every key still signing stops when the new one starts. */
   async retireSigningKeys(at: Date): Promise<void> {
     await this.manager.query(

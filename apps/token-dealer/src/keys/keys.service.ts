@@ -75,6 +75,25 @@ export class KeysService {
     return result;
   }
 
+  /**
+   * A leaked key: deleted (gone from the JWKS at the next reload, which a revocation message
+   * triggers at once in every instance), and, when no other key can sign now, a new one made that
+   * signs at once. Returns the kid that signs now, or undefined when `kid` is not a key.
+   */
+  async revoke(kid: string): Promise<{ signingKid: string; created: boolean } | undefined> {
+    const result = await this.repository.withLock(async (tx) => {
+      if (!(await tx.delete(kid))) return undefined;
+      const now = Date.now();
+      const signing = (await tx.findAll()).filter(
+        (key) => key.activatesAt.getTime() <= now && (key.retiresAt === null || key.retiresAt.getTime() > now),
+      );
+      if (signing.length > 0) return { signingKid: signing.at(-1)!.kid, created: false };
+      return { signingKid: await this.insertKey(tx, new Date(now)), created: true };
+    });
+    await this.reload();
+    return result;
+  }
+
   /** Scheduled rotation: when the newest key is older than the rotation period. */
   async rotateIfDue(): Promise<boolean> {
     if (this.options.rotationDays <= 0) return false;

@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch } from '@nestjs/common';
 import { AllExceptionsFilter, AppException, toErrorResponse } from '@runnerly/platform';
 
-/** RFC 6749 §5.2 error codes (+ RFC 8707 invalid_target and our lockout). */
+/** RFC 6749 §5.2 error codes (+ RFC 8707 invalid_target and our throttling of wrong secrets). */
 export enum OAuthErrorCode {
   InvalidRequest = 'invalid_request',
   InvalidClient = 'invalid_client',
@@ -30,7 +30,7 @@ export class OAuthException extends AppException<OAuthErrorCode> {
   static tooManyAttempts(retryAfterSeconds: number): OAuthException {
     return new OAuthException(
       OAuthErrorCode.TooManyAttempts,
-      'too many failed authentication attempts; retry later',
+      'too many failed authentication attempts from this address; retry later (the right secret is always accepted)',
       429,
       undefined,
       {

@@ -6,7 +6,7 @@ import { ClientsService } from '../clients/clients.service.js';
 import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
 import { KeysService } from '../keys/keys.service.js';
 import { REDIS } from '../redis/redis.module.js';
-import { BruteForceLimiter } from './brute-force.guard.js';
+import { FailureThrottle } from './failure-throttle.js';
 import { OAuthController } from './oauth.controller.js';
 import { OAuthService } from './oauth.service.js';
 import { WellKnownController } from './well-known.controller.js';
@@ -27,9 +27,9 @@ import { WellKnownController } from './well-known.controller.js';
         new OAuthService(
           clients,
           keys,
-          new BruteForceLimiter(redis, {
-            maxFailuresPerClient: config.TOKEN_DEALER_MAX_FAILURES_PER_CLIENT,
-            maxFailuresPerIp: config.TOKEN_DEALER_MAX_FAILURES_PER_IP,
+          new FailureThrottle(redis, {
+            maxFailuresPerClientAddress: config.TOKEN_DEALER_MAX_FAILURES_PER_CLIENT_ADDRESS,
+            maxFailuresPerAddress: config.TOKEN_DEALER_MAX_FAILURES_PER_ADDRESS,
             windowSeconds: config.TOKEN_DEALER_FAILURE_WINDOW_SECONDS,
           }),
           new RevocationStore(redis),

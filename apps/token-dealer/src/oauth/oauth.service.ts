@@ -5,7 +5,7 @@ import type { Counter } from 'prom-client';
 import type { ClientEntity } from '../clients/client.entity.js';
 import { type ClientsService, parseScopes } from '../clients/clients.service.js';
 import { type KeysService, SIGNING_ALGORITHM } from '../keys/keys.service.js';
-import type { BruteForceLimiter } from './brute-force.guard.js';
+import type { FailureThrottle } from './failure-throttle.js';
 import { OAuthErrorCode, OAuthException } from './oauth.exception.js';
 
 export interface ClientCredentials {
@@ -51,30 +51,33 @@ export class OAuthService {
   constructor(
     private readonly clients: ClientsService,
     private readonly keys: KeysService,
-    private readonly limiter: BruteForceLimiter,
+    private readonly throttle: FailureThrottle,
     private readonly revocations: RevocationStore,
     private readonly metrics: OAuthMetrics,
     private readonly options: OAuthServiceOptions,
   ) {}
 
-  /** Authenticates the calling client, under brute-force limits. */
+  /**
+   * Authenticates the calling client. The secret is checked first (one keyed hash, constant time),
+   * so the right secret is accepted whatever failures came before, from any address; only a wrong
+   * one is counted, and answered 429 with Retry-After once its address (or this client from that
+   * address) is past its failure budget.
+   */
   async authenticate(credentials: ClientCredentials | undefined, ip: string): Promise<ClientEntity> {
     if (credentials === undefined) {
       this.metrics.failures.inc({ reason: 'no_credentials' });
       throw OAuthException.invalidClient('client authentication required (client_secret_basic or client_secret_post)');
     }
-    const lockedFor = await this.limiter.lockedFor(credentials.clientId, ip);
-    if (lockedFor > 0) {
-      this.metrics.failures.inc({ reason: 'locked_out' });
-      throw OAuthException.tooManyAttempts(lockedFor);
+    const { client, known } = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
+    if (client !== null) return client;
+    // Without Redis a wrong secret is still a plain 401, not a 500 (and /health/ready says Redis is down).
+    const retryAfter = await this.throttle.recordFailure(ip, known ? credentials.clientId : undefined).catch(() => 0);
+    if (retryAfter > 0) {
+      this.metrics.failures.inc({ reason: 'throttled' });
+      throw OAuthException.tooManyAttempts(retryAfter);
     }
-    const client = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
-    if (client === null) {
-      this.metrics.failures.inc({ reason: 'bad_credentials' });
-      await this.limiter.recordFailure(credentials.clientId, ip);
-      throw OAuthException.invalidClient();
-    }
-    return client;
+    this.metrics.failures.inc({ reason: 'bad_credentials' });
+    throw OAuthException.invalidClient();
   }
 
   /** A signed RFC 9068 access token for `client`, narrowed to the requested scope and audience. */
@@ -86,7 +89,10 @@ export class OAuthService {
     }
     const scopes = this.narrowScope(client, params.scope);
     const audience = this.pickAudience(client, params.audience);
-    const now = Math.floor(Date.now() / 1000);
+    // Tokens issued up to the second of the client's last secret rotation are revoked (see
+    // ClientsService.rotateSecret): those of the new secret start at the next second (verifiers
+    // tolerate an `iat` a few seconds ahead).
+    const now = Math.max(Math.floor(Date.now() / 1000), Math.floor(client.secretRotatedAt.getTime() / 1000) + 1);
     const { kid, privateKey } = this.keys.signingKey();
     const scope = scopes.join(' ');
     const claims: AccessTokenClaims = {

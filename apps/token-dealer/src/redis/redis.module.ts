@@ -5,7 +5,7 @@ import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
 
 export const REDIS = Symbol('Redis');
 
-/** One Redis connection (auto-pipelined: the token endpoint's lockout check rides along cheaply). */
+/** One Redis connection (auto-pipelined: the token endpoint's failure counts ride along cheaply). */
 @Global()
 @Module({
   providers: [
