@@ -89,6 +89,7 @@ export async function startStack(
           LOG_LEVEL: 'silent',
           DATABASE_URL: dataDb.url,
           DATABASE_POOL_SIZE: '4',
+          REDIS_URL: redis.url,
           TOKEN_DEALER_URL: tokenDealerUrl,
           STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
         }),
