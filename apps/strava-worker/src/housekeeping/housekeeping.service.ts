@@ -136,7 +136,7 @@ export class HousekeepingService {
         { stravaAthleteId, ...(requestId ? { requestId } : {}) },
         {
           ...jobOptions(JobName.DeleteAthlete, jobPolicy(this.config)),
-          jobId: `${jobIds.deleteAthlete(stravaAthleteId)}-later`,
+          jobId: jobIds.deleteAthleteLater(stravaAthleteId),
           delay: waitMs,
         },
       );
