@@ -205,10 +205,7 @@ describe('forged webhook events', () => {
     const syncs = stack.syncs.queue;
     await waitFor(async () => (await syncs.getActiveCount()) + (await syncs.getWaitingCount()) === 0, 60_000);
 
-    // The other athlete's sync stored every run of theirs.
-    const otherToken = await stack.data.getStravaToken(otherId);
-    expect((await stack.runRows(otherId)).rows).toBe((await stack.stravaRuns(otherToken.accessToken)).length);
-    // Its cost: each page of its history once, and the empty page that ends it.
+    // The other athlete's sync: each page of its history once, and the empty page that ends it.
     const otherRequests = otherState.progress.pages + 1;
 
     // The bound (README): R Runnerly athletes named cost at most R × (CAP + 2 + 1) requests per
@@ -221,6 +218,10 @@ describe('forged webhook events', () => {
     const delta = (route: string) => (routes[route] ?? 0) - (routesBefore[route] ?? 0);
     expect(delta('GET /api/v3/activities/:id')).toBeLessThanOrEqual(50);
     expect(delta('GET /api/v3/athlete')).toBeLessThanOrEqual(1);
+    expect(delta('GET /api/v3/athlete/activities')).toBeLessThanOrEqual(otherRequests + 2);
+    // The other athlete's sync stored every run of theirs (read from the sandbox after counting).
+    const otherToken = await stack.data.getStravaToken(otherId);
+    expect((await stack.runRows(otherId)).rows).toBe((await stack.stravaRuns(otherToken.accessToken)).length);
     // Nothing of the real athlete was deleted.
     expect((await stack.data.findUserByStravaAthleteId(athleteId))?.id).toBe(userId);
     expect(await metric(worker, 'strava_webhook_refused_total{reason="recheck_cap"}')).toBeGreaterThan(0);
