@@ -100,6 +100,23 @@ describe('forged webhook events', () => {
     expect(await stack.data.getStravaToken(userId)).toMatchObject({ accessToken: expect.any(String) });
   });
 
+  it('shares the subscription id across worker processes, and lists it again at most once a minute however many unknown ids arrive', async () => {
+    const { worker, subscriptionId } = await subscribedWorker({ STRAVA_WORKER_PROCESS_JOBS: 'false' });
+    // Another process that never asked Strava: it knows the id from Redis.
+    const other = await stack.startWorker({ STRAVA_WORKER_PROCESS_JOBS: 'false' });
+    const listings = async () => (await routeCounts())['GET /api/v3/push_subscriptions'] ?? 0;
+    const before = await listings();
+    const event = { object_type: 'activity', object_id: 5, aspect_type: 'create', owner_id: 6 };
+    expect((await post(other, { ...event, subscription_id: subscriptionId })).status).toBe(200);
+    expect(await listings()).toBe(before);
+    // Forged ids, on both processes: at most one listing for all of them.
+    for (let i = 1; i <= 20; i += 1) {
+      const target = i % 2 ? worker : other;
+      expect((await post(target, { ...event, subscription_id: subscriptionId + i })).status).toBe(403);
+    }
+    expect(await listings()).toBeLessThanOrEqual(before + 1);
+  });
+
   it('a forged delete or type change of an existing run (right subscription id, the activity still a run on Strava) deletes nothing; nor does naming another athlete’s activity', async () => {
     const { worker, subscriptionId } = await subscribedWorker();
     const { athleteId, userId } = await syncedAthlete();
