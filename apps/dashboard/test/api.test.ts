@@ -50,6 +50,16 @@ describe('dashboard JSON API', () => {
     });
     expect(accepted.status).toBe(202);
     expect(await accepted.json()).toMatchObject({ status: 'queued', lastError: null });
+    // Once a minute: Strava's budget is the whole application's.
+    const again = await jar.fetch(`${stack.dashboard.url}/api/sync`, {
+      method: 'POST',
+      headers: { 'x-csrf-token': csrfToken },
+    });
+    expect(again.status).toBe(429);
+    const retryAfter = Number(again.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(await again.json()).toMatchObject({ error: 'sync_cooldown', details: { retryAfterSeconds: retryAfter } });
   });
 
   it('reads runs, stats and personal bests of the logged-in athlete (none before a sync)', async () => {

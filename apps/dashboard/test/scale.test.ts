@@ -20,11 +20,14 @@ describe('two dashboard processes', () => {
     const meB = await (await jar.fetch(`${b}/api/me`)).json();
     expect(meB.id).toBe(meA.id);
 
-    // The login queued a sync; asking again on either process keeps it one job.
+    // The login queued a sync; "sync now" on one process holds for the other (one per minute).
     const postSync = (base: string) =>
       jar.fetch(`${base}/api/sync`, { method: 'POST', headers: { 'x-csrf-token': meA.csrfToken } });
     expect((await postSync(a)).status).toBeLessThan(300);
-    expect((await postSync(b)).status).toBeLessThan(300);
+    const tooSoon = await postSync(b);
+    expect(tooSoon.status).toBe(429);
+    expect(Number(tooSoon.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await tooSoon.json()).toMatchObject({ error: 'sync_cooldown' });
     const [stateA, stateB] = await Promise.all([a, b].map(async (base) => (await jar.fetch(`${base}/api/sync`)).json()));
     expect(stateB).toEqual(stateA);
     expect(stateA.status).toBe('queued');

@@ -20,6 +20,7 @@ import {
 import { WORKER_OPTIONS, type WorkerOptions } from './common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from './config.js';
 import { HousekeepingProcessor } from './housekeeping/housekeeping.processor.js';
+import { DeauthorizationService } from './housekeeping/deauthorization.service.js';
 import { HousekeepingService } from './housekeeping/housekeeping.service.js';
 import { QueueStatsService } from './operators/queue-stats.service.js';
 import { QueuesController } from './operators/queues.controller.js';
@@ -31,6 +32,7 @@ import { SyncService } from './sync/sync.service.js';
 import { PushSubscriptionService } from './webhook/push-subscription.service.js';
 import { WebhookController } from './webhook/webhook.controller.js';
 import { WebhookService } from './webhook/webhook.service.js';
+import { WebhookRateLimitGuard } from './webhook/webhook-rate-limit.guard.js';
 
 /**
  * While Redis is away the connections reconnect by themselves; say so in the logs, or ioredis and
@@ -92,6 +94,7 @@ export class AppModule implements OnApplicationShutdown {
               shortLimit: config.STRAVA_RATE_LIMIT_15MIN,
               longLimit: config.STRAVA_RATE_LIMIT_DAILY,
               trustHeaders: options.trustRateHeaders ?? !options.rateWindowsMs,
+              athleteSharePercent: config.STRAVA_RATE_LIMIT_ATHLETE_SHARE_PERCENT,
               ...(options.rateWindowsMs
                 ? { shortWindowMs: options.rateWindowsMs.short, longWindowMs: options.rateWindowsMs.long }
                 : {}),
@@ -138,9 +141,11 @@ export class AppModule implements OnApplicationShutdown {
         },
         SyncService,
         SyncProcessor,
+        DeauthorizationService,
         HousekeepingService,
         HousekeepingProcessor,
         WebhookService,
+        WebhookRateLimitGuard,
         PushSubscriptionService,
         QueueStatsService,
       ],

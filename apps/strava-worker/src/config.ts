@@ -24,6 +24,23 @@ export const StravaWorkerConfigSchema = z.object({
   STRAVA_WEBHOOK_VERIFY_TOKEN: z.string().min(8),
   /** When set, the worker makes sure Strava's push subscription points here at start. */
   STRAVA_WEBHOOK_CALLBACK_URL: env.httpUrl().optional(),
+  /** Webhook requests per source address per minute (Strava posts from a few addresses of its own). */
+  STRAVA_WEBHOOK_RATE_LIMIT_PER_SOURCE: env.int(1_200, 1),
+  /** Webhook requests per minute in all, every worker process together. */
+  STRAVA_WEBHOOK_RATE_LIMIT_TOTAL: env.int(6_000, 1),
+  /**
+   * Activities one athlete's events may have read one by one per window; beyond it the pending
+   * set is dropped and the athlete gets one ordinary paged sync instead.
+   */
+  STRAVA_WEBHOOK_RECHECK_CAP: env.int(50, 1),
+  STRAVA_WEBHOOK_RECHECK_WINDOW_SECONDS: env.int(3600, 1),
+  /**
+   * Least time between two checks with Strava of one athlete's deauthorization events (a GET
+   * /athlete each); one arriving sooner is checked when the interval ends.
+   */
+  STRAVA_WEBHOOK_DEAUTHORIZATION_CHECK_SECONDS: env.int(300, 1),
+  /** Least time between two listings of the push subscription when an event names an unknown one. */
+  STRAVA_WEBHOOK_SUBSCRIPTION_REFRESH_SECONDS: env.int(60, 1),
   STRAVA_RUN_SPORT_TYPES: sportTypes,
   /** Whether this process keeps the periodic fan-out's job scheduler in place (one schedule for all workers). */
   STRAVA_SYNC_SCHEDULER_ENABLED: env.boolean(true),
@@ -38,6 +55,8 @@ export const StravaWorkerConfigSchema = z.object({
   /** Strava's (read) limits for the application; lower values from Strava's headers win. */
   STRAVA_RATE_LIMIT_15MIN: env.int(100, 1),
   STRAVA_RATE_LIMIT_DAILY: env.int(1000, 1),
+  /** Most of a 15-minute window one athlete's sync may use while other syncs wait (percent). */
+  STRAVA_RATE_LIMIT_ATHLETE_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(25),
   /** First retry delay of a failed job; doubles per attempt. */
   STRAVA_JOB_BACKOFF_MS: env.int(5_000, 1),
   STRAVA_JOB_ATTEMPTS: env.int(8, 1),

@@ -67,9 +67,12 @@ describe('strava-worker under hostile input', () => {
     expect(response.status).toBe(200);
   }
 
+  /** A well-formed event of the app's current subscription; any other is refused (403), queuing nothing. */
   const eventAccepted = (body: HostileBody) => {
     const parsed = parsedJson(body);
-    return parsed !== undefined && WebhookEvent.safeParse(parsed.value).success;
+    if (parsed === undefined) return false;
+    const event = WebhookEvent.safeParse(parsed.value);
+    return event.success && event.data.subscription_id === EVENT.subscription_id;
   };
   /** The handshake answers 200 only to a well-formed query carrying the right verify token. */
   const challengeAccepted = (search: string) => {
@@ -82,6 +85,9 @@ describe('strava-worker under hostile input', () => {
   beforeAll(async () => {
     stack = await Stack.start({ athletes: 1 });
     worker = await stack.startWorker({ STRAVA_WORKER_PROCESS_JOBS: 'false' });
+    // The app's one push subscription, pointing at this worker: events must name it.
+    const { id } = await stack.strava.createPushSubscription(`${worker.url}/strava/webhook`, VERIFY_TOKEN);
+    expect(id).toBe(EVENT.subscription_id);
     queues = Object.values(QueueName).map((name) => stack.queue(name));
   });
   afterAll(async () => {
@@ -276,6 +282,21 @@ describe('strava-worker under hostile input', () => {
       hostileRuns(40),
     );
     await expectLive();
+  });
+
+  it("refuses the issue's forged events: a deauthorization or a deletion without the app's subscription id queues nothing", async () => {
+    const forged = [
+      { object_type: 'athlete', object_id: 7, owner_id: 7, aspect_type: 'update', updates: { authorized: 'false' } },
+      { object_type: 'activity', object_id: 11, owner_id: 7, aspect_type: 'delete', updates: {} },
+      { object_type: 'activity', object_id: 11, owner_id: 7, aspect_type: 'update', updates: { type: 'Ride' } },
+    ];
+    const before = await snapshot();
+    for (const event of [...forged, ...forged.map((event) => ({ ...event, subscription_id: 999 }))]) {
+      const response = await send({ method: 'POST', path: '/strava/webhook', body: json(event) });
+      expect(response.status, JSON.stringify(event)).toBe(403);
+      expect(await response.json()).toMatchObject({ error: 'unknown_subscription' });
+    }
+    expect(await snapshot()).toEqual(before);
   });
 
   it('queues an accepted event (the no-write check can fail)', async () => {

@@ -48,57 +48,63 @@ describe('Strava webhooks', () => {
     expect(await bad.json()).toMatchObject({ error: 'invalid_verify_token' });
   });
 
-  it('turns each event kind into one job, absorbing redeliveries', async () => {
+  it("turns each event of the app's subscription into one hint job, absorbing redeliveries; refuses the others", async () => {
     const worker = await stack.startWorker({ STRAVA_WORKER_PROCESS_JOBS: 'false' });
+    // Strava's one subscription for the app, pointing at this worker (it answers the handshake).
+    const { id: subscriptionId } = await stack.strava.createPushSubscription(`${worker.url}/strava/webhook`, VERIFY_TOKEN);
     const post = (event: Record<string, unknown>) =>
       fetch(`${worker.url}/strava/webhook`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ subscription_id: 1, event_time: 1_700_000_000, updates: {}, ...event }),
-      }).then(async (response) => ({ status: response.status, body: (await response.json()) as { action: string } }));
+        body: JSON.stringify({ subscription_id: subscriptionId, event_time: 1_700_000_000, updates: {}, ...event }),
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as { action?: string; error?: string },
+      }));
     const create = { object_type: 'activity', object_id: 11, aspect_type: 'create', owner_id: 7 };
-    expect(await post(create)).toEqual({ status: 200, body: { status: 'accepted', action: 'sync_athlete' } });
-    expect((await post(create)).body.action).toBe('sync_athlete');
+    expect(await post(create)).toEqual({ status: 200, body: { status: 'accepted', action: 'recheck_activity' } });
+    expect((await post(create)).body.action).toBe('recheck_activity');
     expect((await post({ ...create, aspect_type: 'update', updates: { title: 'Messy' } })).body.action).toBe(
-      'sync_athlete',
+      'recheck_activity',
     );
+    // A type change and a delete are rechecks too: Strava's answer decides, not the event.
     expect((await post({ ...create, aspect_type: 'update', updates: { type: 'Ride' } })).body.action).toBe(
-      'delete_run',
+      'recheck_activity',
     );
-    expect((await post({ ...create, object_id: 12, aspect_type: 'delete' })).body.action).toBe('delete_run');
-    expect(
-      (
-        await post({
-          object_type: 'athlete',
-          object_id: 7,
-          aspect_type: 'update',
-          owner_id: 7,
-          updates: { authorized: 'false' },
-        })
-      ).body.action,
-    ).toBe('delete_athlete');
-    expect(
-      (
-        await post({
-          object_type: 'athlete',
-          object_id: 7,
-          aspect_type: 'update',
-          owner_id: 7,
-          updates: { firstname: 'X' },
-        })
-      ).body.action,
-    ).toBe('ignored');
+    expect((await post({ ...create, object_id: 12, aspect_type: 'delete' })).body.action).toBe('recheck_activity');
+    const deauthorization = {
+      object_type: 'athlete',
+      object_id: 7,
+      aspect_type: 'update',
+      owner_id: 7,
+      updates: { authorized: 'false' },
+    };
+    expect((await post(deauthorization)).body.action).toBe('confirm_deauthorization');
+    expect((await post({ ...deauthorization, updates: { firstname: 'X' } })).body.action).toBe('ignored');
     expect((await post({ object_type: 'gear' })).status).toBe(400);
     const queue = stack.queue(QueueName.Housekeeping);
-    const jobs = await queue.getWaiting();
-    expect(jobs.map((job) => `${job.name}:${job.id}`).sort()).toEqual(
-      [
-        `${JobName.DeleteAthlete}:delete-athlete-7`,
-        `${JobName.DeleteRun}:delete-run-7-11`,
-        `${JobName.DeleteRun}:delete-run-7-12`,
-        `${JobName.SyncStravaAthlete}:sync-strava-7-11`,
-      ].sort(),
-    );
+    const expected = [
+      `${JobName.DeleteAthlete}:delete-athlete-7`,
+      `${JobName.SyncStravaAthlete}:sync-strava-7-11`,
+      `${JobName.SyncStravaAthlete}:sync-strava-7-12`,
+    ].sort();
+    expect((await queue.getWaiting()).map((job) => `${job.name}:${job.id}`).sort()).toEqual(expected);
+
+    // Without a subscription id, or with another one: a 403 JSON, nothing queued.
+    const { subscription_id: _, ...unsubscribed } = { ...deauthorization, owner_id: 8, object_id: 8, subscription_id: 0 };
+    for (const event of [unsubscribed, { ...unsubscribed, subscription_id: subscriptionId + 1 }]) {
+      const refused = await fetch(`${worker.url}/strava/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(event),
+      });
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ error: 'unknown_subscription' });
+    }
+    expect((await queue.getWaiting()).map((job) => `${job.name}:${job.id}`).sort()).toEqual(expected);
+    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    expect(metrics).toMatch(/strava_webhook_refused_total\{reason="missing_subscription"\} 1\b/);
+    expect(metrics).toMatch(/strava_webhook_refused_total\{reason="unknown_subscription"\} 1\b/);
     await queue.close();
   });
 

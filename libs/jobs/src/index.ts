@@ -12,5 +12,12 @@ export {
 } from './job-payloads.js';
 export { JOB_QUEUE, JobName, QUEUE_PREFIX, QueueName } from './queue-names.js';
 export { createRedisConnection } from './redis.js';
-export { type RequestedSync, type RequestSyncOptions, SyncQueue } from './sync-queue.js';
+export {
+  MANUAL_SYNC_COOLDOWN_MS,
+  type RequestedSync,
+  type RequestSyncOptions,
+  SyncCooldownError,
+  SyncQueue,
+  type SyncQueueOptions,
+} from './sync-queue.js';
 export { type SyncError, type SyncProgress, type SyncState, SyncStateStore, SyncStatus } from './sync-state.store.js';

@@ -15,6 +15,8 @@ export const jobIds = {
       : `sync-strava-${stravaAthleteId}-${stravaActivityId}`,
   deleteRun: (stravaAthleteId: number, stravaActivityId: number) => `delete-run-${stravaAthleteId}-${stravaActivityId}`,
   deleteAthlete: (stravaAthleteId: number) => `delete-athlete-${stravaAthleteId}`,
+  /** The one deauthorization check of an athlete put off to the end of their check interval. */
+  deleteAthleteLater: (stravaAthleteId: number) => `delete-athlete-${stravaAthleteId}-later`,
   /** The one job scheduler of the periodic fan-out. */
   scheduleSyncs: 'schedule-syncs',
 };

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SyncReason } from './job-payloads.js';
 import { JobName, QUEUE_PREFIX, QueueName } from './queue-names.js';
 import { createRedisConnection } from './redis.js';
-import { SyncQueue } from './sync-queue.js';
+import { SyncCooldownError, SyncQueue } from './sync-queue.js';
 import { SyncStatus } from './sync-state.store.js';
 
 describe('SyncQueue and SyncStateStore', () => {
@@ -72,6 +72,25 @@ describe('SyncQueue and SyncStateStore', () => {
     await expect.poll(() => processed, { timeout: 10_000 }).toEqual([SyncReason.Manual, SyncReason.Scheduled]);
     await worker.close();
     workerConnection.disconnect();
+  });
+
+  it('takes one "sync now" per athlete per cooldown, in every process sharing Redis', async () => {
+    const other = new SyncQueue(connection);
+    await syncs.requestManualSync('m1', { requestId: 'r1' });
+    const refused = await other.requestManualSync('m1').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(SyncCooldownError);
+    expect((refused as SyncCooldownError).retryAfterSeconds).toBeGreaterThan(55);
+    expect((refused as SyncCooldownError).retryAfterSeconds).toBeLessThanOrEqual(60);
+    // Another athlete is not held back; the scheduler and webhooks never are.
+    await other.requestManualSync('m2');
+    await syncs.requestSync('m1', { reason: SyncReason.Scheduled });
+    expect(await syncs.queue.getWaitingCount()).toBe(2);
+
+    const quick = new SyncQueue(connection, {}, { manualCooldownMs: 150 });
+    await quick.requestManualSync('m3');
+    await expect(quick.requestManualSync('m3')).rejects.toBeInstanceOf(SyncCooldownError);
+    await expect.poll(() => quick.requestManualSync('m3').then(() => true, () => false), { timeout: 5_000 }).toBe(true);
+    await Promise.all([other.close(), quick.close()]);
   });
 
   it('records the life of a sync', async () => {

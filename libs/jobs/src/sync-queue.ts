@@ -11,6 +11,29 @@ export interface RequestSyncOptions {
   requestId?: string;
 }
 
+/** A runner asked for a sync again too soon: `retryAfterSeconds` until they may. */
+export class SyncCooldownError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`a sync was requested less than a minute ago; try again in ${retryAfterSeconds} s`);
+    this.name = 'SyncCooldownError';
+  }
+}
+
+export interface SyncQueueOptions {
+  /** Least time between two manual ("sync now") requests of one athlete (default 60 s). */
+  manualCooldownMs?: number;
+}
+
+/** The default time between two "sync now" requests of one athlete. */
+export const MANUAL_SYNC_COOLDOWN_MS = 60_000;
+
+// Takes the athlete's cooldown if it is free; else answers how long it still holds (ms).
+const TAKE_COOLDOWN = `
+if redis.call('SET', KEYS[1], '1', 'PX', ARGV[1], 'NX') then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 1 then return 1 end
+return ttl`;
+
 export interface RequestedSync {
   /** The waiting (or running) sync job of this athlete that the request joined. */
   jobId: string;
@@ -26,12 +49,30 @@ export class SyncQueue {
   readonly state: SyncStateStore;
 
   constructor(
-    connection: Redis,
+    private readonly connection: Redis,
     /** Retry policy overrides (tests use tiny backoffs). */
     private readonly policy: Partial<Record<JobName, JobPolicy>> = {},
+    private readonly options: SyncQueueOptions = {},
   ) {
     this.queue = new Queue(QueueName.StravaSync, { connection, prefix: QUEUE_PREFIX });
     this.state = new SyncStateStore(connection);
+  }
+
+  /**
+   * "Sync now" from the runner: at most one per athlete per cooldown (every worker process and
+   * dashboard shares it, in Redis), so that one runner pressing the button cannot spend the budget
+   * Strava gives the whole application. Too soon: SyncCooldownError with the seconds left.
+   */
+  async requestManualSync(userId: string, { requestId }: { requestId?: string } = {}): Promise<RequestedSync> {
+    const cooldownMs = this.options.manualCooldownMs ?? MANUAL_SYNC_COOLDOWN_MS;
+    const left = (await this.connection.eval(
+      TAKE_COOLDOWN,
+      1,
+      `${QUEUE_PREFIX}:sync-cooldown:${userId}`,
+      cooldownMs,
+    )) as number;
+    if (left > 0) throw new SyncCooldownError(Math.ceil(left / 1000));
+    return this.requestSync(userId, { reason: SyncReason.Manual, ...(requestId ? { requestId } : {}) });
   }
 
   async requestSync(userId: string, { reason, requestId }: RequestSyncOptions): Promise<RequestedSync> {

@@ -41,11 +41,13 @@ export interface SyncState {
 }
 
 // Queued only when not already running: a request during a sync does not hide the running one.
+// Any request but a webhook's asks for a paged sync (a webhook's only reads the activities it named).
 const MARK_QUEUED = `
 if redis.call('HGET', KEYS[1], 'status') ~= 'running' then
   redis.call('HSET', KEYS[1], 'status', 'queued')
 end
 redis.call('HSET', KEYS[1], 'requestedAt', ARGV[1], 'reason', ARGV[2])
+if ARGV[2] ~= 'webhook' then redis.call('HSET', KEYS[1], 'pagedSync', '1') end
 return 1`;
 
 /**
@@ -128,6 +130,19 @@ export class SyncStateStore {
   /** Records a retryable error without ending the sync (it will be retried). */
   async recordError(userId: string, error: Omit<SyncError, 'at'>, at = new Date()): Promise<void> {
     await this.redis.hset(this.key(userId), { lastError: JSON.stringify({ ...error, at: at.toISOString() }) });
+  }
+
+  /**
+   * Whether a paged sync was asked for since the last one started (any request but a webhook's),
+   * and clears the request: the sync that takes it pages through the athlete's new activities.
+   */
+  async takePagedSync(userId: string): Promise<boolean> {
+    return (await this.redis.hdel(this.key(userId), 'pagedSync')) === 1;
+  }
+
+  /** Asks the athlete's next sync to page (e.g. too many webhook events to read one by one). */
+  async requestPagedSync(userId: string): Promise<void> {
+    await this.redis.hset(this.key(userId), { pagedSync: '1' });
   }
 
   async setDisconnected(userId: string, disconnected: boolean): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { type SyncState, SyncQueue, SyncReason } from '@runnerly/jobs';
-import { currentRequestId } from '@runnerly/platform';
+import { SyncCooldownError, type SyncState, SyncQueue } from '@runnerly/jobs';
+import { AppException, currentRequestId } from '@runnerly/platform';
 
 /** The sync state as the page sees it (`idle`: never synced). */
 export interface SyncView {
@@ -35,9 +35,25 @@ export class SyncService {
     return toSyncView(await this.queue.state.get(userId));
   }
 
-  /** Queues a sync now; a request while one waits joins it (the queue deduplicates per athlete). */
+  /**
+   * Queues a sync now; a request while one waits joins it (the queue deduplicates per athlete).
+   * One per athlete per minute: Strava's budget is the whole application's (429 with Retry-After).
+   */
   async requestNow(userId: string): Promise<SyncView> {
-    await this.queue.requestSync(userId, { reason: SyncReason.Manual, requestId: currentRequestId() });
+    const requestId = currentRequestId();
+    try {
+      await this.queue.requestManualSync(userId, requestId ? { requestId } : {});
+    } catch (error) {
+      if (!(error instanceof SyncCooldownError)) throw error;
+      const seconds = error.retryAfterSeconds;
+      throw new AppException(
+        'sync_cooldown',
+        `A sync was asked for less than a minute ago: try again in ${seconds} s`,
+        429,
+        { retryAfterSeconds: seconds },
+        { 'retry-after': String(seconds) },
+      );
+    }
     return this.state(userId);
   }
 }

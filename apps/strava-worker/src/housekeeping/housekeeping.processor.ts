@@ -17,12 +17,14 @@ import {
   QueueName,
 } from '@runnerly/jobs';
 import { MetricsService, runWithRequestId } from '@runnerly/platform';
-import { type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
+import { CLOCK, type Clock } from '../common/clock.js';
 import { jobPolicy } from '../common/job-policy.js';
 import { HOUSEKEEPING_QUEUE } from '../common/tokens.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
+import { StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
 import { HousekeepingService } from './housekeeping.service.js';
 
 type HousekeepingJobName =
@@ -45,6 +47,7 @@ export class HousekeepingProcessor implements OnApplicationBootstrap, BeforeAppl
     @Inject(STRAVA_WORKER_CONFIG) private readonly config: StravaWorkerConfig,
     @Inject(HOUSEKEEPING_QUEUE) private readonly queue: Queue,
     private readonly service: HousekeepingService,
+    @Inject(CLOCK) private readonly clock: Clock,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter({
@@ -75,7 +78,7 @@ export class HousekeepingProcessor implements OnApplicationBootstrap, BeforeAppl
     }
     if (!this.config.STRAVA_WORKER_PROCESS_JOBS) return;
     this.connection = createRedisConnection(this.config.REDIS_URL);
-    this.worker = new Worker(QueueName.Housekeeping, (job: Job) => this.handle(job as Job & JobItem), {
+    this.worker = new Worker(QueueName.Housekeeping, (job: Job, token) => this.handle(job as Job & JobItem, token), {
       connection: this.connection,
       prefix: QUEUE_PREFIX,
       concurrency: 4,
@@ -88,7 +91,7 @@ export class HousekeepingProcessor implements OnApplicationBootstrap, BeforeAppl
     this.connection?.disconnect();
   }
 
-  async handle(job: Job & JobItem): Promise<unknown> {
+  async handle(job: Job & JobItem, token?: string): Promise<unknown> {
     const handler = this.handlers[job.name as HousekeepingJobName] as ((job: Job) => Promise<unknown>) | undefined;
     if (!handler) throw new UnrecoverableError(`unknown housekeeping job ${job.name}`);
     const requestId = (job.data as { requestId?: string }).requestId ?? `${job.name}-${job.id}`;
@@ -98,6 +101,13 @@ export class HousekeepingProcessor implements OnApplicationBootstrap, BeforeAppl
         this.outcomes.inc({ job: job.name, outcome: 'done' });
         return result;
       } catch (error) {
+        if (error instanceof StravaPausedError && token) {
+          // A deauthorization check waits for Strava's window like a sync does, without using attempts.
+          const waitMs = Math.max(1_000, error.until.getTime() - this.clock.now().getTime());
+          await job.moveToDelayed(Date.now() + waitMs, token);
+          this.outcomes.inc({ job: job.name, outcome: 'rate_limited' });
+          throw new DelayedError();
+        }
         this.outcomes.inc({ job: job.name, outcome: 'retry' });
         throw error;
       }

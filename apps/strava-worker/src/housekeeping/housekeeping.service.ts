@@ -3,28 +3,48 @@ import type { DataServiceClient } from '@runnerly/data-client';
 import {
   type DeleteAthleteData,
   type DeleteRunData,
+  jobIds,
+  JobName,
+  jobOptions,
   type ScheduleSyncsData,
   SyncReason,
   type SyncQueue,
   type SyncStravaAthleteData,
 } from '@runnerly/jobs';
+import { MetricsService } from '@runnerly/platform';
 import { ServiceClientError } from '@runnerly/service-client';
-import { DATA_SERVICE, SYNC_QUEUE } from '../common/tokens.js';
-import { SyncCheckpointRepository } from '../sync/sync-checkpoint.repository.js';
+import type { Queue } from 'bullmq';
+import type { Counter } from 'prom-client';
+import { jobPolicy } from '../common/job-policy.js';
+import { DATA_SERVICE, HOUSEKEEPING_QUEUE, SYNC_QUEUE } from '../common/tokens.js';
+import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
+import { RecheckOutcome, SyncCheckpointRepository } from '../sync/sync-checkpoint.repository.js';
+import { DeauthorizationService } from './deauthorization.service.js';
 
 /** Users per data-service page in the fan-out: one GET and one bulk add each. */
 const FAN_OUT_PAGE = 500;
 
-/** The jobs that do not talk to Strava: fan-out, and what webhook events ask for. */
+/** The jobs of the housekeeping queue: fan-out, and what webhook events hint at. */
 @Injectable()
 export class HousekeepingService {
   private readonly logger = new Logger(HousekeepingService.name);
+  private readonly unconfirmed: Counter<'reason'>;
 
   constructor(
+    @Inject(STRAVA_WORKER_CONFIG) private readonly config: StravaWorkerConfig,
     @Inject(DATA_SERVICE) private readonly data: DataServiceClient,
     @Inject(SYNC_QUEUE) private readonly syncs: SyncQueue,
+    @Inject(HOUSEKEEPING_QUEUE) private readonly housekeeping: Queue,
     private readonly checkpoints: SyncCheckpointRepository,
-  ) {}
+    private readonly deauthorization: DeauthorizationService,
+    metrics: MetricsService,
+  ) {
+    this.unconfirmed = metrics.counter({
+      name: 'strava_webhook_refused_total',
+      help: 'Webhook events refused or not acted on, by reason',
+      labelNames: ['reason'],
+    });
+  }
 
   /**
    * Queues a sync of every connected athlete, a page of users at a time (flat memory for any
@@ -50,9 +70,12 @@ export class HousekeepingService {
   }
 
   /**
-   * An activity was created or changed on Strava: sync the athlete. The activity is noted first, so
-   * that the sync reads it even when it is older than what an incremental sync pages through (an
-   * old run renamed, a ride turned into a run, a run from last year uploaded today).
+   * An event named an activity (created, changed or deleted): note it for the athlete's sync, which
+   * reads it with the athlete's own token and decides from what Strava answers, even when it is older
+   * than what an incremental sync pages through (an old run renamed, a ride turned into a run, a run
+   * from last year uploaded today). Events about someone who is not a connected Runnerly user cost
+   * nothing at Strava; one athlete's events are read one by one up to a cap per window, then the
+   * pending set gives way to one paged sync.
    */
   async handleSyncStravaAthlete({
     stravaAthleteId,
@@ -61,20 +84,72 @@ export class HousekeepingService {
   }: SyncStravaAthleteData): Promise<void> {
     const user = await this.data.findUserByStravaAthleteId(stravaAthleteId);
     if (!user?.connected) return;
-    if (stravaActivityId !== undefined) await this.checkpoints.addRecheck(user.id, stravaActivityId);
-    await this.syncs.requestSync(user.id, { reason: SyncReason.Webhook, ...(requestId ? { requestId } : {}) });
+    const ids = requestId ? { requestId } : {};
+    if (stravaActivityId === undefined) {
+      await this.syncs.requestSync(user.id, { reason: SyncReason.Webhook, ...ids });
+      return;
+    }
+    const outcome = await this.checkpoints.addRecheck(user.id, stravaActivityId, {
+      cap: this.config.STRAVA_WEBHOOK_RECHECK_CAP,
+      windowSeconds: this.config.STRAVA_WEBHOOK_RECHECK_WINDOW_SECONDS,
+    });
+    switch (outcome) {
+      case RecheckOutcome.Added:
+        await this.syncs.requestSync(user.id, { reason: SyncReason.Webhook, ...ids });
+        break;
+      case RecheckOutcome.Overflow:
+        this.logger.warn({ userId: user.id }, 'too many activity events for one athlete: one paged sync instead');
+        this.unconfirmed.inc({ reason: 'recheck_cap' });
+        await this.syncs.state.requestPagedSync(user.id);
+        await this.syncs.requestSync(user.id, { reason: SyncReason.Webhook, ...ids });
+        break;
+      case RecheckOutcome.Dropped:
+        this.unconfirmed.inc({ reason: 'recheck_cap' });
+        break;
+      case RecheckOutcome.Duplicate:
+        break;
+    }
   }
 
-  async handleDeleteRun({ stravaAthleteId, stravaActivityId }: DeleteRunData): Promise<void> {
-    const user = await this.data.findUserByStravaAthleteId(stravaAthleteId);
-    if (!user) return;
-    await ignoreNotFound(this.data.deleteRun(user.id, stravaActivityId));
+  /** Kept for jobs queued before events became hints: a recheck, never a deletion on the event's word. */
+  async handleDeleteRun({ stravaAthleteId, stravaActivityId, requestId }: DeleteRunData): Promise<void> {
+    await this.handleSyncStravaAthlete({ stravaAthleteId, stravaActivityId, ...(requestId ? { requestId } : {}) });
   }
 
-  /** The athlete deauthorized Runnerly: Strava's agreement wants their data gone. */
-  async handleDeleteAthlete({ stravaAthleteId }: DeleteAthleteData): Promise<void> {
+  /**
+   * An event says the athlete deauthorized Runnerly. Strava's agreement wants their data gone, but
+   * the event is not signed: only when Strava itself refuses the athlete's stored token (401) and
+   * its refresh (invalid_grant), or Runnerly holds no token, is everything deleted. Still authorized:
+   * nothing is deleted. One check per athlete per interval; an event arriving sooner is checked
+   * when the interval ends.
+   */
+  async handleDeleteAthlete({ stravaAthleteId, requestId }: DeleteAthleteData): Promise<void> {
     const user = await this.data.findUserByStravaAthleteId(stravaAthleteId);
     if (!user) return;
+    const waitMs = await this.checkpoints.takeDeauthorizationCheck(
+      stravaAthleteId,
+      this.config.STRAVA_WEBHOOK_DEAUTHORIZATION_CHECK_SECONDS,
+    );
+    if (waitMs > 0) {
+      await this.housekeeping.add(
+        JobName.DeleteAthlete,
+        { stravaAthleteId, ...(requestId ? { requestId } : {}) },
+        {
+          ...jobOptions(JobName.DeleteAthlete, jobPolicy(this.config)),
+          jobId: jobIds.deleteAthleteLater(stravaAthleteId),
+          delay: waitMs,
+        },
+      );
+      return;
+    }
+    if (!(await this.deauthorization.isRevoked(user.id))) {
+      this.logger.warn(
+        { userId: user.id, stravaAthleteId },
+        'deauthorization event for an athlete Strava still authorizes: nothing deleted',
+      );
+      this.unconfirmed.inc({ reason: 'still_authorized' });
+      return;
+    }
     await ignoreNotFound(this.data.deleteUser(user.id));
     await this.syncs.state.remove(user.id);
     await this.checkpoints.forget(user.id);

@@ -1,6 +1,6 @@
 import { StravaRateLimitError, type StravaClient } from '@runnerly/strava';
 import type { Counter } from 'prom-client';
-import { RateBudgetExhaustedError, type StravaRateLimiter } from './strava-rate-limiter.js';
+import { type AthleteShare, RateBudgetExhaustedError, type StravaRateLimiter } from './strava-rate-limiter.js';
 
 /**
  * Every rate-limited Strava call of the worker goes through here: it takes a unit of the shared
@@ -13,8 +13,9 @@ export class StravaGateway {
     private readonly requests?: Counter<'endpoint' | 'outcome'>,
   ) {}
 
-  async call<T>(endpoint: string, fn: (client: StravaClient) => Promise<T>): Promise<T> {
-    await this.limiter.acquire();
+  /** `athlete`: the request is for this athlete's sync, held to their fair share of the window. */
+  async call<T>(endpoint: string, fn: (client: StravaClient) => Promise<T>, athlete?: AthleteShare): Promise<T> {
+    await this.limiter.acquire(athlete);
     let outcome = 'ok';
     try {
       return await fn(this.client);

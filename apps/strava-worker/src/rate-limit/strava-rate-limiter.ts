@@ -16,6 +16,8 @@ export interface RateLimiterOptions {
    * before a restart). Only meaningful when the windows are Strava's own.
    */
   trustHeaders?: boolean;
+  /** Most of the short window one athlete may use while other athletes' syncs wait (percent; default 100). */
+  athleteSharePercent?: number;
   prefix?: string;
 }
 
@@ -42,6 +44,24 @@ export class RateBudgetExhaustedError extends StravaPausedError {
   }
 }
 
+/**
+ * One athlete used their share of the window while other syncs wait: their job steps aside (it is
+ * parked with its checkpoint until the window resets), it does not fail.
+ */
+export class AthleteShareExceededError extends Error {
+  constructor(readonly until: Date) {
+    super(`the athlete used their share of Strava's window; resuming at ${until.toISOString()}`);
+    this.name = 'AthleteShareExceededError';
+  }
+}
+
+/** Who a request is for, so one athlete cannot take the whole window while others wait. */
+export interface AthleteShare {
+  id: string;
+  /** Whether other athletes' syncs are waiting (only then is the share enforced). */
+  othersWaiting: () => Promise<boolean>;
+}
+
 export interface BudgetSnapshot {
   scope: RateLimitScope;
   usage: number;
@@ -53,7 +73,9 @@ const QUARTER_HOUR_MS = 15 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 // Reserves one request in both windows, or says which window is full. Atomic, so any number of
-// worker processes share one budget.
+// worker processes share one budget. With an athlete (KEYS[4]), their own use of the short window
+// is counted too, and refused (3) at ARGV[5] percent of the short limit when ARGV[6] is 1 (others
+// wait).
 const ACQUIRE = `
 local shortLimit = tonumber(redis.call('HGET', KEYS[3], 'short') or ARGV[1])
 local longLimit = tonumber(redis.call('HGET', KEYS[3], 'long') or ARGV[2])
@@ -61,10 +83,18 @@ shortLimit = math.min(shortLimit, tonumber(ARGV[1]))
 longLimit = math.min(longLimit, tonumber(ARGV[2]))
 if tonumber(redis.call('GET', KEYS[2]) or '0') >= longLimit then return 2 end
 if tonumber(redis.call('GET', KEYS[1]) or '0') >= shortLimit then return 1 end
+if KEYS[4] ~= '' and ARGV[6] == '1' then
+  local share = math.max(1, math.floor(shortLimit * tonumber(ARGV[5]) / 100))
+  if tonumber(redis.call('GET', KEYS[4]) or '0') >= share then return 3 end
+end
 redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
+if KEYS[4] ~= '' then
+  redis.call('INCR', KEYS[4])
+  redis.call('PEXPIRE', KEYS[4], ARGV[3])
+end
 return 0`;
 
 // Raises a window's counter to what Strava reports (never lowers it: in-flight requests count).
@@ -102,24 +132,39 @@ export class StravaRateLimiter {
     return { key: `${this.prefix}${scope}:${index}`, resetAt: new Date(resetAt), ttlMs: resetAt - at + size };
   }
 
-  /** Takes one request from the budget, or throws RateBudgetExhaustedError. */
-  async acquire(): Promise<void> {
+  /**
+   * Takes one request from the budget, or throws RateBudgetExhaustedError; for an athlete's sync,
+   * AthleteShareExceededError once they used their share of the window while others wait.
+   */
+  async acquire(athlete?: AthleteShare): Promise<void> {
+    const percent = this.options.athleteSharePercent ?? 100;
+    const enforce = athlete !== undefined && percent < 100 && (await athlete.othersWaiting());
     const now = this.clock.now().getTime();
     const short = this.window('15min', now);
     const long = this.window('daily', now);
     const result = (await this.redis.eval(
       ACQUIRE,
-      3,
+      4,
       short.key,
       long.key,
       `${this.prefix}limits`,
+      athlete ? `${short.key}:athlete:${athlete.id}` : '',
       this.options.shortLimit,
       this.options.longLimit,
       short.ttlMs,
       long.ttlMs,
+      percent,
+      enforce ? '1' : '0',
     )) as number;
     if (result === 2) throw new RateBudgetExhaustedError(long.resetAt, 'daily');
     if (result === 1) throw new RateBudgetExhaustedError(short.resetAt, '15min');
+    if (result === 3) throw new AthleteShareExceededError(short.resetAt);
+  }
+
+  /** Requests this athlete's syncs made in the current short window. */
+  async athleteUsage(athleteId: string): Promise<number> {
+    const short = this.window('15min', this.clock.now().getTime());
+    return Number((await this.redis.get(`${short.key}:athlete:${athleteId}`)) ?? 0);
   }
 
   /** Learns from a Strava response's headers: usage (ours and anyone else's) and the real limits. */

@@ -11,6 +11,36 @@ export interface SyncCheckpoint {
 
 const TTL_SECONDS = 7 * 24 * 3600;
 
+/** What became of an activity an event named (see `addRecheck`). */
+export enum RecheckOutcome {
+  Added = 'added',
+  /** Already pending: an identical event costs nothing more. */
+  Duplicate = 'duplicate',
+  /** The athlete's cap was just passed: the pending set is dropped for one paged sync. */
+  Overflow = 'overflow',
+  /** Over the cap already this window: the paged sync asked for covers it (creations, not deletions). */
+  Dropped = 'dropped',
+}
+
+// KEYS: the athlete's recheck set, their admissions counter of this window. ARGV: activity id, cap,
+// window seconds, set TTL. Atomic, so the cap holds across worker processes.
+const ADD_RECHECK = `
+if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
+local admitted = redis.call('INCR', KEYS[2])
+if admitted == 1 then redis.call('EXPIRE', KEYS[2], ARGV[3]) end
+local cap = tonumber(ARGV[2])
+if admitted <= cap then
+  redis.call('SADD', KEYS[1], ARGV[1])
+  redis.call('EXPIRE', KEYS[1], ARGV[4])
+  return 1
+end
+if admitted == cap + 1 then
+  redis.call('DEL', KEYS[1])
+  return 2
+end
+return 3`;
+const RECHECK_OUTCOMES = [RecheckOutcome.Duplicate, RecheckOutcome.Added, RecheckOutcome.Overflow, RecheckOutcome.Dropped];
+
 /**
  * Checkpoints outlive the job (a sync that failed for good and is requested again later still
  * resumes), but not forever: a week-old checkpoint is dropped and the sync starts over from the
@@ -48,13 +78,37 @@ export class SyncCheckpointRepository {
     await this.redis.set(`${this.prefix}watermark:${userId}`, String(epochSeconds));
   }
 
-  /** Notes an activity that changed on Strava, for the athlete's next sync to read. */
-  async addRecheck(userId: string, activityId: number): Promise<void> {
-    await this.redis
-      .multi()
-      .sadd(this.recheckKey(userId), activityId)
-      .expire(this.recheckKey(userId), TTL_SECONDS)
-      .exec();
+  /**
+   * Notes an activity an event named, for the athlete's next sync to read with their token. At most
+   * `cap` per athlete per window: the next one drops the pending set (the caller asks for one paged
+   * sync instead), and the rest of the window's are dropped.
+   */
+  async addRecheck(
+    userId: string,
+    activityId: number,
+    { cap, windowSeconds }: { cap: number; windowSeconds: number } = { cap: Infinity, windowSeconds: 3600 },
+  ): Promise<RecheckOutcome> {
+    const result = (await this.redis.eval(
+      ADD_RECHECK,
+      2,
+      this.recheckKey(userId),
+      `${this.prefix}recheck-admitted:${userId}`,
+      activityId,
+      Number.isFinite(cap) ? cap : Number.MAX_SAFE_INTEGER,
+      windowSeconds,
+      TTL_SECONDS,
+    )) as number;
+    return RECHECK_OUTCOMES[result]!;
+  }
+
+  /**
+   * Takes the athlete's one deauthorization check of the interval; when it is taken already,
+   * answers the milliseconds until the next one may be made.
+   */
+  async takeDeauthorizationCheck(stravaAthleteId: number, intervalSeconds: number): Promise<number> {
+    const key = `${this.prefix}deauthorization-check:${stravaAthleteId}`;
+    if ((await this.redis.set(key, '1', 'EX', intervalSeconds, 'NX')) === 'OK') return 0;
+    return Math.max(1, await this.redis.pttl(key));
   }
 
   async rechecks(userId: string): Promise<number[]> {
@@ -68,7 +122,12 @@ export class SyncCheckpointRepository {
 
   /** Forgets everything about the athlete (deauthorized). */
   async forget(userId: string): Promise<void> {
-    await this.redis.del(`${this.prefix}${userId}`, `${this.prefix}watermark:${userId}`, this.recheckKey(userId));
+    await this.redis.del(
+      `${this.prefix}${userId}`,
+      `${this.prefix}watermark:${userId}`,
+      this.recheckKey(userId),
+      `${this.prefix}recheck-admitted:${userId}`,
+    );
   }
 
   private recheckKey(userId: string): string {

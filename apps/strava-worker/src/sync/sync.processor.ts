@@ -24,7 +24,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { SYNC_QUEUE, SYNC_STATE } from '../common/tokens.js';
 import { WORKER_OPTIONS, type WorkerOptions } from '../common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
-import { StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
+import { AthleteShareExceededError, StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
 import { SyncAbortedError, SyncErrorCode, SyncHandedBackError } from './sync.errors.js';
 import { SyncService } from './sync.service.js';
 
@@ -51,7 +51,7 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
   ) {
     this.outcomes = metrics.counter({
       name: 'strava_sync_jobs_total',
-      help: 'Athlete sync jobs by outcome (done, rate_limited, handed_back, retry, failed)',
+      help: 'Athlete sync jobs by outcome (done, rate_limited, fair_share, handed_back, retry, failed)',
       labelNames: ['outcome'],
     });
   }
@@ -86,7 +86,11 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
     return runWithRequestId(job.data.requestId ?? `sync-${job.id}`, async () => {
       await this.state.markRunning(userId, this.clock.now(), { resume: await this.sync.isResuming(userId) });
       try {
-        const outcome = await this.sync.sync(userId, { shouldStop: () => this.stopping });
+        const outcome = await this.sync.sync(userId, {
+          shouldStop: () => this.stopping,
+          reason: job.data.reason,
+          othersWaiting: async () => (await this.syncQueue.queue.getWaitingCount()) > 0,
+        });
         await this.state.markDone(userId, this.clock.now());
         this.outcomes.inc({ outcome: 'done' });
         this.logger.log({ userId, ...outcome, reason: job.data.reason }, 'athlete synced');
@@ -113,6 +117,19 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
         'Strava paused: sync parked',
       );
       throw Worker.RateLimitError();
+    }
+    if (error instanceof AthleteShareExceededError) {
+      // Others wait: this athlete's sync steps aside until the window resets and resumes from its
+      // checkpoint (no attempt used); the others run meanwhile.
+      const waitMs = Math.max(
+        1,
+        Math.min(error.until.getTime() - this.clock.now().getTime(), this.options.maxParkMs ?? Infinity),
+      );
+      await job.moveToDelayed(Date.now() + waitMs, token);
+      await this.state.markWaiting(userId, error.until);
+      this.outcomes.inc({ outcome: 'fair_share' });
+      this.logger.log({ userId, until: error.until.toISOString() }, 'athlete used their share of the window: sync parked');
+      throw new DelayedError();
     }
     if (error instanceof SyncHandedBackError) {
       await job.moveToDelayed(Date.now(), token);

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataServiceClient, RunInput, StravaToken } from '@runnerly/data-client';
-import type { SyncStateStore } from '@runnerly/jobs';
+import { SyncReason, type SyncStateStore } from '@runnerly/jobs';
 import { ServiceClientError } from '@runnerly/service-client';
 import {
   isExpiring,
@@ -17,7 +17,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { DATA_SERVICE, STRAVA_GATEWAY, SYNC_STATE } from '../common/tokens.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import type { StravaGateway } from '../rate-limit/strava-gateway.js';
-import { StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
+import { type AthleteShare, StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
 import { isRun, toRun } from './run-mapper.js';
 import { SyncCheckpointRepository } from './sync-checkpoint.repository.js';
 import { SyncAbortedError, SyncErrorCode, SyncHandedBackError } from './sync.errors.js';
@@ -25,6 +25,10 @@ import { SyncAbortedError, SyncErrorCode, SyncHandedBackError } from './sync.err
 export interface SyncContext {
   /** True once the worker is stopping: the sync saves its place and hands the job back. */
   shouldStop(): boolean;
+  /** Why the sync was asked for: a webhook's sync only reads the activities events named. */
+  reason?: SyncReason;
+  /** Whether other athletes' syncs wait: then this one keeps to its share of Strava's window. */
+  othersWaiting?: () => Promise<boolean>;
 }
 
 export interface SyncOutcome {
@@ -62,16 +66,25 @@ export class SyncService {
 
   async sync(userId: string, context: SyncContext): Promise<SyncOutcome> {
     const outcome: SyncOutcome = { pages: 0, activities: 0, runsAdded: 0, requests: 0 };
+    const share: AthleteShare = { id: userId, othersWaiting: context.othersWaiting ?? (async () => false) };
     let tokens = await this.freshTokens(userId, await this.loadTokens(userId));
-    const checkpoint = (await this.checkpoints.get(userId)) ?? { after: await this.startAfter(userId), page: 1 };
+    // Pages are read when anyone but a webhook asked (or an interrupted paged sync resumes, or too
+    // many events arrived to read one by one); a webhook's sync reads only the activities named.
+    const pagedRequested = await this.state.takePagedSync(userId);
+    let checkpoint = await this.checkpoints.get(userId);
+    if (!checkpoint && (pagedRequested || context.reason !== SyncReason.Webhook)) {
+      checkpoint = { after: await this.startAfter(userId), page: 1 };
+      // Saved at once: a retry of this job pages too, even if the request that asked for it is gone.
+      await this.checkpoints.save(userId, checkpoint);
+    }
     let newest = (await this.checkpoints.getWatermark(userId)) ?? 0;
     // Activities that webhooks said changed: those the pages below do not cover are read one by one.
     const rechecks = await this.checkpoints.rechecks(userId);
     const unseen = new Set(rechecks);
-    for (let page = checkpoint.page; ; page += 1) {
+    for (let page = checkpoint?.page ?? 1; checkpoint; page += 1) {
       if (context.shouldStop()) throw new SyncHandedBackError();
       tokens = await this.freshTokens(userId, tokens);
-      const fetched = await this.fetchPage(userId, tokens, checkpoint.after, page, outcome);
+      const fetched = await this.fetchPage(userId, tokens, checkpoint.after, page, outcome, share);
       tokens = fetched.tokens;
       const activities = fetched.value;
       if (activities.length === 0) break;
@@ -101,10 +114,19 @@ export class SyncService {
       userId,
       rechecks.filter((activityId) => !unseen.has(activityId)),
     );
-    for (const activityId of unseen) {
-      if (context.shouldStop()) throw new SyncHandedBackError();
-      tokens = await this.recheck(userId, await this.freshTokens(userId, tokens), activityId, outcome);
-      await this.checkpoints.doneRechecks(userId, [activityId]);
+    if (unseen.size > 0) {
+      const { stravaAthleteId } = await this.data.getUser(userId);
+      for (const activityId of unseen) {
+        if (context.shouldStop()) throw new SyncHandedBackError();
+        tokens = await this.recheck(
+          { userId, stravaAthleteId },
+          await this.freshTokens(userId, tokens),
+          activityId,
+          outcome,
+          share,
+        );
+        await this.checkpoints.doneRechecks(userId, [activityId]);
+      }
     }
     if (newest > 0) await this.checkpoints.setWatermark(userId, newest);
     await this.checkpoints.clear(userId);
@@ -133,27 +155,35 @@ export class SyncService {
     after: number,
     page: number,
     outcome: SyncOutcome,
+    share: AthleteShare,
   ): Promise<{ value: StravaSummaryActivity[]; tokens: StravaTokenSet }> {
     return this.withToken(userId, tokens, (accessToken) => {
       outcome.requests += 1;
-      return this.strava.call('list_activities', (client) =>
-        client.listActivitiesPage(accessToken, { after, page, perPage: 200 }),
+      return this.strava.call(
+        'list_activities',
+        (client) => client.listActivitiesPage(accessToken, { after, page, perPage: 200 }),
+        share,
       );
     });
   }
 
-  /** Reads one activity: stored as a run, or removed if it is no run (any more), gone or private. */
+  /**
+   * Reads one activity with the athlete's own token: stored as a run only when it is one and it is
+   * theirs; removed if it is gone, no run (any more), private (Strava answers 404 without
+   * activity:read_all) or someone else's. What a webhook event said decides nothing.
+   */
   private async recheck(
-    userId: string,
+    { userId, stravaAthleteId }: { userId: string; stravaAthleteId: number },
     tokens: StravaTokenSet,
     activityId: number,
     outcome: SyncOutcome,
+    share: AthleteShare,
   ): Promise<StravaTokenSet> {
     let activity: StravaSummaryActivity | undefined;
     try {
       const fetched = await this.withToken(userId, tokens, (accessToken) => {
         outcome.requests += 1;
-        return this.strava.call('get_activity', (client) => client.getActivity(accessToken, activityId));
+        return this.strava.call('get_activity', (client) => client.getActivity(accessToken, activityId), share);
       });
       tokens = fetched.tokens;
       activity = fetched.value;
@@ -161,7 +191,7 @@ export class SyncService {
       // Deleted since, or private and Runnerly may not read private activities.
       if (!(error instanceof StravaNotFoundError)) throw error;
     }
-    if (activity && isRun(activity, this.runTypes)) {
+    if (activity && activity.athlete?.id === stravaAthleteId && isRun(activity, this.runTypes)) {
       outcome.runsAdded += (await this.data.upsertRuns(userId, [toRun(activity)])).inserted;
     } else {
       await this.data.deleteRun(userId, activityId);

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ApiZodBody, ApiZodQuery, ApiZodResponse, currentRequestId, ZodPipe } from '@runnerly/platform';
 import { WebhookAck, WebhookChallengeQuery, WebhookChallengeResponse, WebhookEvent } from './webhook.dto.js';
 import { WebhookService } from './webhook.service.js';
+import { WebhookRateLimitGuard } from './webhook-rate-limit.guard.js';
 
 @ApiTags('strava webhook')
 @Controller('strava/webhook')
@@ -20,7 +21,11 @@ export class WebhookController {
 
   @Post()
   @HttpCode(200)
-  @ApiOperation({ summary: 'A Strava event: queued as a job, answered at once' })
+  @UseGuards(WebhookRateLimitGuard)
+  @ApiOperation({
+    summary:
+      "A Strava event of the app's current push subscription: queued as a hint, answered at once (403 for another subscription or none, 429 beyond the rate limit)",
+  })
   @ApiZodBody(WebhookEvent)
   @ApiZodResponse(200, WebhookAck)
   async event(@Body(new ZodPipe(WebhookEvent)) event: z.output<typeof WebhookEvent>) {
