@@ -100,6 +100,28 @@ describe('forged webhook events', () => {
     expect(await stack.data.getStravaToken(userId)).toMatchObject({ accessToken: expect.any(String) });
   });
 
+  it('a deauthorization event for an athlete whose tokens are gone deletes only when Strava refused them before (a sync met invalid_grant)', async () => {
+    const { worker, subscriptionId } = await subscribedWorker();
+    // Both without tokens: one never gave Runnerly activity access, the other's refresh Strava refused.
+    const neverGranted = await syncedAthlete(0);
+    const revoked = await syncedAthlete(1);
+    const before = await stack.runRows(neverGranted.userId);
+    for (const { userId } of [neverGranted, revoked]) await stack.data.deleteStravaToken(userId);
+    await stack.state.setDisconnected(neverGranted.userId, true);
+    await stack.state.setDisconnected(revoked.userId, true, true);
+
+    for (const { athleteId } of [neverGranted, revoked]) {
+      expect((await post(worker, { ...deauthorization(athleteId), subscription_id: subscriptionId })).status).toBe(200);
+    }
+    await expect
+      .poll(() => metric(worker, 'strava_webhook_refused_total{reason="unconfirmed"}'), { timeout: 20_000 })
+      .toBe(1);
+    await expect.poll(() => stack.data.findUserByStravaAthleteId(revoked.athleteId), { timeout: 20_000 }).toBeUndefined();
+    expect(await stack.runRows(revoked.userId)).toMatchObject({ rows: 0 });
+    expect(await stack.runRows(neverGranted.userId)).toEqual(before);
+    expect((await stack.data.findUserByStravaAthleteId(neverGranted.athleteId))?.id).toBe(neverGranted.userId);
+  });
+
   it('shares the subscription id across worker processes, and lists it again at most once a minute however many unknown ids arrive', async () => {
     const { worker, subscriptionId } = await subscribedWorker({ STRAVA_WORKER_PROCESS_JOBS: 'false' });
     // Another process that never asked Strava: it knows the id from Redis.

@@ -145,9 +145,18 @@ export class SyncStateStore {
     await this.redis.hset(this.key(userId), { pagedSync: '1' });
   }
 
-  async setDisconnected(userId: string, disconnected: boolean): Promise<void> {
-    if (disconnected) await this.redis.hset(this.key(userId), { disconnected: '1' });
-    else await this.redis.hdel(this.key(userId), 'disconnected');
+  /**
+   * `revoked`: Strava itself said the athlete took Runnerly's access away (a refresh answered
+   * invalid_grant), which a later deauthorization event may rely on once the tokens are gone.
+   */
+  async setDisconnected(userId: string, disconnected: boolean, revoked = false): Promise<void> {
+    if (disconnected) await this.redis.hset(this.key(userId), { disconnected: '1', ...(revoked ? { revoked: '1' } : {}) });
+    else await this.redis.hdel(this.key(userId), 'disconnected', 'revoked');
+  }
+
+  /** Whether the athlete was disconnected because Strava refused their tokens as revoked. */
+  async wasRevoked(userId: string): Promise<boolean> {
+    return (await this.redis.hget(this.key(userId), 'revoked')) === '1';
   }
 
   async isDisconnected(userId: string): Promise<boolean> {

@@ -19,7 +19,7 @@ import { jobPolicy } from '../common/job-policy.js';
 import { DATA_SERVICE, HOUSEKEEPING_QUEUE, SYNC_QUEUE } from '../common/tokens.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import { RecheckOutcome, SyncCheckpointRepository } from '../sync/sync-checkpoint.repository.js';
-import { DeauthorizationService } from './deauthorization.service.js';
+import { DeauthorizationCheck, DeauthorizationService } from './deauthorization.service.js';
 
 /** Users per data-service page in the fan-out: one GET and one bulk add each. */
 const FAN_OUT_PAGE = 500;
@@ -142,12 +142,13 @@ export class HousekeepingService {
       );
       return;
     }
-    if (!(await this.deauthorization.isRevoked(user.id))) {
+    const check = await this.deauthorization.check(user.id);
+    if (check !== DeauthorizationCheck.Revoked) {
       this.logger.warn(
-        { userId: user.id, stravaAthleteId },
-        'deauthorization event for an athlete Strava still authorizes: nothing deleted',
+        { userId: user.id, stravaAthleteId, check },
+        'deauthorization event not confirmed by Strava: nothing deleted',
       );
-      this.unconfirmed.inc({ reason: 'still_authorized' });
+      this.unconfirmed.inc({ reason: check });
       return;
     }
     await ignoreNotFound(this.data.deleteUser(user.id));

@@ -263,7 +263,7 @@ export class SyncService {
       return await fn();
     } catch (error) {
       if (error instanceof StravaInvalidGrantError) {
-        await this.disconnect(userId);
+        await this.disconnect(userId, true);
         throw new SyncAbortedError(
           SyncErrorCode.Revoked,
           'Strava refused the athlete’s refresh token: access was revoked',
@@ -288,11 +288,11 @@ export class SyncService {
   }
 
   /** No more scheduled syncs until the athlete connects again; their runs stay. */
-  private async disconnect(userId: string): Promise<void> {
+  private async disconnect(userId: string, revoked = false): Promise<void> {
     await this.data.deleteStravaToken(userId).catch((error: unknown) => {
       if (!(error instanceof ServiceClientError && error.status === 404)) throw error;
     });
-    await this.state.setDisconnected(userId, true);
+    await this.state.setDisconnected(userId, true, revoked);
     await this.checkpoints.clear(userId);
   }
 }
