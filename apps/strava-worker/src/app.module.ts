@@ -95,6 +95,7 @@ export class AppModule implements OnApplicationShutdown {
               longLimit: config.STRAVA_RATE_LIMIT_DAILY,
               trustHeaders: options.trustRateHeaders ?? !options.rateWindowsMs,
               athleteSharePercent: config.STRAVA_RATE_LIMIT_ATHLETE_SHARE_PERCENT,
+              eventSharePercent: config.STRAVA_RATE_LIMIT_EVENT_SHARE_PERCENT,
               ...(options.rateWindowsMs
                 ? { shortWindowMs: options.rateWindowsMs.short, longWindowMs: options.rateWindowsMs.long }
                 : {}),

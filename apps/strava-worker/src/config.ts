@@ -57,6 +57,8 @@ export const StravaWorkerConfigSchema = z.object({
   STRAVA_RATE_LIMIT_DAILY: env.int(1000, 1),
   /** Most of a 15-minute window one athlete's sync may use while other syncs wait (percent). */
   STRAVA_RATE_LIMIT_ATHLETE_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(25),
+  /** Most of each window that requests made on webhook events' word may use, all athletes together. */
+  STRAVA_RATE_LIMIT_EVENT_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(20),
   /** First retry delay of a failed job; doubles per attempt. */
   STRAVA_JOB_BACKOFF_MS: env.int(5_000, 1),
   STRAVA_JOB_ATTEMPTS: env.int(8, 1),

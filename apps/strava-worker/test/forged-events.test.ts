@@ -266,6 +266,40 @@ describe('forged webhook events', () => {
     expect(await metric(worker, 'strava_webhook_refused_total{reason="recheck_cap"}')).toBeGreaterThan(0);
   }, 300_000);
 
+  it('reads made on events’ word, whichever athletes they name, keep to their share of Strava’s window while another athlete’s sync completes', async () => {
+    // 50 requests per 15 minutes: events' reads may take 20 % (10), each athlete 25 % while others wait.
+    const { worker, subscriptionId } = await subscribedWorker({ STRAVA_RATE_LIMIT_15MIN: '50' });
+    const named = [await syncedAthlete(0), await syncedAthlete(1)];
+    const other = (await stack.athletes())[2]!;
+    const { userId: otherId } = await stack.connect(other.id);
+    const routesBefore = await routeCounts();
+    // 30 activities that do not exist, for each of two real athletes: within the recheck cap, so
+    // each is admitted to be read one by one.
+    for (const { athleteId } of named) {
+      for (let i = 0; i < 30; i += 1) {
+        const event = { object_type: 'activity', object_id: 6_000_000_000 + i, aspect_type: 'create', owner_id: athleteId };
+        expect((await post(worker, { ...event, subscription_id: subscriptionId })).status).toBe(200);
+      }
+    }
+    await stack.syncs.requestSync(otherId, { reason: SyncReason.Connected });
+    await waitFor(async () => (await stack.syncState(otherId))?.status === SyncStatus.Done, 120_000);
+    await expect
+      .poll(() => metric(worker, 'strava_sync_jobs_total{outcome="event_share"}'), { timeout: 30_000 })
+      .toBeGreaterThan(0);
+    const windowsSpanned = 1 + Number(Math.floor(Date.now() / 900_000) !== Math.floor((Date.now() - 120_000) / 900_000));
+    const reads = ((await routeCounts())['GET /api/v3/activities/:id'] ?? 0) - (routesBefore['GET /api/v3/activities/:id'] ?? 0);
+    expect(reads).toBeGreaterThan(0);
+    expect(reads).toBeLessThanOrEqual(10 * windowsSpanned);
+    // The other athlete's sync stored every run of theirs.
+    const otherToken = await stack.data.getStravaToken(otherId);
+    expect((await stack.runRows(otherId)).rows).toBe((await stack.stravaRuns(otherToken.accessToken)).length);
+    // The rest waits for the next window: once it comes, the named athletes' rechecks go on.
+    await stack.advanceClock(900);
+    await expect
+      .poll(async () => ((await routeCounts())['GET /api/v3/activities/:id'] ?? 0) - (routesBefore['GET /api/v3/activities/:id'] ?? 0), { timeout: 30_000 })
+      .toBeGreaterThan(reads);
+  }, 300_000);
+
   it('rate-limits POST /strava/webhook per source address, across worker processes, with a 429 JSON and Retry-After', async () => {
     const env = { STRAVA_WEBHOOK_RATE_LIMIT_PER_SOURCE: '5', STRAVA_WORKER_PROCESS_JOBS: 'false' };
     const { worker, subscriptionId } = await subscribedWorker(env);

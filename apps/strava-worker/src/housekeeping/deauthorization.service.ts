@@ -43,7 +43,7 @@ export class DeauthorizationService {
       throw error;
     }
     try {
-      await this.strava.call('get_athlete', (client) => client.getAthlete(token.accessToken));
+      await this.strava.call('get_athlete', (client) => client.getAthlete(token.accessToken), undefined, true);
       return DeauthorizationCheck.StillAuthorized;
     } catch (error) {
       if (!(error instanceof StravaUnauthorizedError) || error instanceof StravaMissingScopeError) throw error;

@@ -119,9 +119,9 @@ export class HousekeepingService {
   /**
    * An event says the athlete deauthorized Runnerly. Strava's agreement wants their data gone, but
    * the event is not signed: only when Strava itself refuses the athlete's stored token (401) and
-   * its refresh (invalid_grant), or Runnerly holds no token, is everything deleted. Still authorized:
-   * nothing is deleted. One check per athlete per interval; an event arriving sooner is checked
-   * when the interval ends.
+   * its refresh (invalid_grant), or did so before (see DeauthorizationService), is everything
+   * deleted. Otherwise nothing is. One check per athlete per interval; an event arriving sooner is
+   * checked when the interval ends.
    */
   async handleDeleteAthlete({ stravaAthleteId, requestId }: DeleteAthleteData): Promise<void> {
     const user = await this.data.findUserByStravaAthleteId(stravaAthleteId);
@@ -142,6 +142,8 @@ export class HousekeepingService {
       );
       return;
     }
+    // When webhook-driven requests used their share of Strava's window (EventShareExceededError),
+    // the job fails this attempt and is retried with backoff, past the window's reset.
     const check = await this.deauthorization.check(user.id);
     if (check !== DeauthorizationCheck.Revoked) {
       this.logger.warn(

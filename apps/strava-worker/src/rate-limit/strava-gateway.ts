@@ -13,9 +13,17 @@ export class StravaGateway {
     private readonly requests?: Counter<'endpoint' | 'outcome'>,
   ) {}
 
-  /** `athlete`: the request is for this athlete's sync, held to their fair share of the window. */
-  async call<T>(endpoint: string, fn: (client: StravaClient) => Promise<T>, athlete?: AthleteShare): Promise<T> {
-    await this.limiter.acquire(athlete);
+  /**
+   * `athlete`: the request is for this athlete's sync, held to their fair share of the window.
+   * `eventDriven`: it is made on a webhook event's word, held to the events' share.
+   */
+  async call<T>(
+    endpoint: string,
+    fn: (client: StravaClient) => Promise<T>,
+    athlete?: AthleteShare,
+    eventDriven = false,
+  ): Promise<T> {
+    await this.limiter.acquire(athlete, eventDriven);
     let outcome = 'ok';
     try {
       return await fn(this.client);

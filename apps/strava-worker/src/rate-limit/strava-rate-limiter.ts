@@ -18,6 +18,12 @@ export interface RateLimiterOptions {
   trustHeaders?: boolean;
   /** Most of the short window one athlete may use while other athletes' syncs wait (percent; default 100). */
   athleteSharePercent?: number;
+  /**
+   * Most of each window that requests made on a webhook event's word (activity rechecks,
+   * deauthorization checks) may use, for all athletes together (percent; default 100): forged
+   * events, however many and whoever they name, leave the rest to everyone's syncs.
+   */
+  eventSharePercent?: number;
   prefix?: string;
 }
 
@@ -55,6 +61,15 @@ export class AthleteShareExceededError extends Error {
   }
 }
 
+/** Requests made on webhook events' word used their share of a window: the job waits for its reset. */
+export class EventShareExceededError extends AthleteShareExceededError {
+  constructor(until: Date) {
+    super(until);
+    this.message = `webhook-driven requests used their share of Strava's window; resuming at ${until.toISOString()}`;
+    this.name = 'EventShareExceededError';
+  }
+}
+
 /** Who a request is for, so one athlete cannot take the whole window while others wait. */
 export interface AthleteShare {
   id: string;
@@ -75,7 +90,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // Reserves one request in both windows, or says which window is full. Atomic, so any number of
 // worker processes share one budget. With an athlete (KEYS[4]), their own use of the short window
 // is counted too, and refused (3) at ARGV[5] percent of the short limit when ARGV[6] is 1 (others
-// wait).
+// wait). A request on an event's word (KEYS[5], KEYS[6]: the events' use of each window) is refused
+// (4 short, 5 daily) at ARGV[7] percent of either limit.
 const ACQUIRE = `
 local shortLimit = tonumber(redis.call('HGET', KEYS[3], 'short') or ARGV[1])
 local longLimit = tonumber(redis.call('HGET', KEYS[3], 'long') or ARGV[2])
@@ -86,6 +102,15 @@ if tonumber(redis.call('GET', KEYS[1]) or '0') >= shortLimit then return 1 end
 if KEYS[4] ~= '' and ARGV[6] == '1' then
   local share = math.max(1, math.floor(shortLimit * tonumber(ARGV[5]) / 100))
   if tonumber(redis.call('GET', KEYS[4]) or '0') >= share then return 3 end
+end
+if KEYS[5] ~= '' then
+  local eventPercent = tonumber(ARGV[7])
+  if tonumber(redis.call('GET', KEYS[5]) or '0') >= math.max(1, math.floor(shortLimit * eventPercent / 100)) then return 4 end
+  if tonumber(redis.call('GET', KEYS[6]) or '0') >= math.max(1, math.floor(longLimit * eventPercent / 100)) then return 5 end
+  redis.call('INCR', KEYS[5])
+  redis.call('PEXPIRE', KEYS[5], ARGV[3])
+  redis.call('INCR', KEYS[6])
+  redis.call('PEXPIRE', KEYS[6], ARGV[4])
 end
 redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
@@ -134,9 +159,11 @@ export class StravaRateLimiter {
 
   /**
    * Takes one request from the budget, or throws RateBudgetExhaustedError; for an athlete's sync,
-   * AthleteShareExceededError once they used their share of the window while others wait.
+   * AthleteShareExceededError once they used their share of the window while others wait; for a
+   * request on a webhook event's word (`eventDriven`), EventShareExceededError once such requests
+   * used their share of either window.
    */
-  async acquire(athlete?: AthleteShare): Promise<void> {
+  async acquire(athlete?: AthleteShare, eventDriven = false): Promise<void> {
     const percent = this.options.athleteSharePercent ?? 100;
     const enforce = athlete !== undefined && percent < 100 && (await athlete.othersWaiting());
     const now = this.clock.now().getTime();
@@ -144,21 +171,26 @@ export class StravaRateLimiter {
     const long = this.window('daily', now);
     const result = (await this.redis.eval(
       ACQUIRE,
-      4,
+      6,
       short.key,
       long.key,
       `${this.prefix}limits`,
       athlete ? `${short.key}:athlete:${athlete.id}` : '',
+      eventDriven ? `${short.key}:events` : '',
+      eventDriven ? `${long.key}:events` : '',
       this.options.shortLimit,
       this.options.longLimit,
       short.ttlMs,
       long.ttlMs,
       percent,
       enforce ? '1' : '0',
+      this.options.eventSharePercent ?? 100,
     )) as number;
     if (result === 2) throw new RateBudgetExhaustedError(long.resetAt, 'daily');
     if (result === 1) throw new RateBudgetExhaustedError(short.resetAt, '15min');
     if (result === 3) throw new AthleteShareExceededError(short.resetAt);
+    if (result === 4) throw new EventShareExceededError(short.resetAt);
+    if (result === 5) throw new EventShareExceededError(long.resetAt);
   }
 
   /** Requests this athlete's syncs made in the current short window. */

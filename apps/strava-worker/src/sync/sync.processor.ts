@@ -24,7 +24,11 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { SYNC_QUEUE, SYNC_STATE } from '../common/tokens.js';
 import { WORKER_OPTIONS, type WorkerOptions } from '../common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
-import { AthleteShareExceededError, StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
+import {
+  AthleteShareExceededError,
+  EventShareExceededError,
+  StravaPausedError,
+} from '../rate-limit/strava-rate-limiter.js';
 import { SyncAbortedError, SyncErrorCode, SyncHandedBackError } from './sync.errors.js';
 import { SyncService } from './sync.service.js';
 
@@ -51,7 +55,7 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
   ) {
     this.outcomes = metrics.counter({
       name: 'strava_sync_jobs_total',
-      help: 'Athlete sync jobs by outcome (done, rate_limited, fair_share, handed_back, retry, failed)',
+      help: 'Athlete sync jobs by outcome (done, rate_limited, fair_share, event_share, handed_back, retry, failed)',
       labelNames: ['outcome'],
     });
   }
@@ -119,16 +123,17 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
       throw Worker.RateLimitError();
     }
     if (error instanceof AthleteShareExceededError) {
-      // Others wait: this athlete's sync steps aside until the window resets and resumes from its
-      // checkpoint (no attempt used); the others run meanwhile.
+      // Others wait (or webhook-driven reads used their share): this athlete's sync steps aside
+      // until the window resets and resumes from its checkpoint (no attempt used); the others run
+      // meanwhile.
       const waitMs = Math.max(
         1,
         Math.min(error.until.getTime() - this.clock.now().getTime(), this.options.maxParkMs ?? Infinity),
       );
       await job.moveToDelayed(Date.now() + waitMs, token);
       await this.state.markWaiting(userId, error.until);
-      this.outcomes.inc({ outcome: 'fair_share' });
-      this.logger.log({ userId, until: error.until.toISOString() }, 'athlete used their share of the window: sync parked');
+      this.outcomes.inc({ outcome: error instanceof EventShareExceededError ? 'event_share' : 'fair_share' });
+      this.logger.log({ userId, until: error.until.toISOString() }, `${error.message}: sync parked`);
       throw new DelayedError();
     }
     if (error instanceof SyncHandedBackError) {

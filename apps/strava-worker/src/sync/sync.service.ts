@@ -109,6 +109,9 @@ export class SyncService {
       await this.checkpoints.save(userId, { after: checkpoint.after, page: page + 1 });
       await this.state.addProgress(userId, { pages: 1, activities: activities.length, runsAdded: inserted });
     }
+    // The pages are done: a sync parked or stopped among the rechecks below resumes with them alone.
+    if (newest > 0) await this.checkpoints.setWatermark(userId, newest);
+    await this.checkpoints.clear(userId);
     // Those the pages covered are stored; the others are read and stored one at a time.
     await this.checkpoints.doneRechecks(
       userId,
@@ -128,8 +131,6 @@ export class SyncService {
         await this.checkpoints.doneRechecks(userId, [activityId]);
       }
     }
-    if (newest > 0) await this.checkpoints.setWatermark(userId, newest);
-    await this.checkpoints.clear(userId);
     return outcome;
   }
 
@@ -183,7 +184,7 @@ export class SyncService {
     try {
       const fetched = await this.withToken(userId, tokens, (accessToken) => {
         outcome.requests += 1;
-        return this.strava.call('get_activity', (client) => client.getActivity(accessToken, activityId), share);
+        return this.strava.call('get_activity', (client) => client.getActivity(accessToken, activityId), share, true);
       });
       tokens = fetched.tokens;
       activity = fetched.value;
