@@ -139,7 +139,7 @@ describe('token-dealer OAuth endpoints', () => {
     const locked = await token({ grant_type: 'client_credentials' }, basic('victim', victim.client_secret));
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
-    const metrics = await (await fetch(`${dealer.url}/metrics`)).text();
+    const metrics = await (await fetch(`${dealer.operatorUrl}/metrics`)).text();
     expect(metrics).toMatch(/token_dealer_auth_failures_total\{reason="bad_credentials"\} \d+/);
     expect(metrics).toMatch(/token_dealer_tokens_issued_total\{client_id="dashboard",audience="data-service"\} \d+/);
   });
