@@ -21,7 +21,12 @@ const weakSecretMessage = (reason: string) => `is a weak secret (${reason}); gen
 /** Adds an issue when `value` is an obviously weak secret (see weakSecretReason). */
 export function checkSecret(value: string, context: z.RefinementCtx, minLength = 16): void {
   const decoded = /^[0-9a-f]+$/i.test(value) || /^[A-Za-z0-9+/_-]+=*$/.test(value) ? decodeSecret(value) : undefined;
-  const reason = weakSecretReason(value, minLength) ?? (decoded && decoded.length >= 16 ? weakKeyReason(decoded) : undefined);
+  // A passphrase base64-encoded is still a passphrase: its text is checked as well as its bytes.
+  const text = decoded && /^[\x20-\x7e]+$/.test(decoded.toString('latin1')) ? decoded.toString('latin1') : undefined;
+  const reason =
+    weakSecretReason(value, minLength) ??
+    (text ? weakSecretReason(text, minLength) : undefined) ??
+    (decoded && decoded.length >= 16 ? weakKeyReason(decoded) : undefined);
   if (reason) context.addIssue({ code: 'custom', message: weakSecretMessage(reason) });
 }
 
