@@ -30,15 +30,18 @@ export function checkSecret(value: string, context: z.RefinementCtx, minLength =
   if (reason) context.addIssue({ code: 'custom', message: weakSecretMessage(reason) });
 }
 
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A connection URL whose password, when it has one, must not be obviously weak. */
 function withStrongPassword(field: z.ZodType<string>) {
   return field.superRefine((value, context) => {
-    let password = '';
-    try {
-      password = decodeURIComponent(new URL(value).password);
-    } catch {
-      return;
-    }
+    const password = passwordOf(value);
     if (!password) return;
     const reason = weakSecretReason(password);
     if (reason) context.addIssue({ code: 'custom', message: `holds a weak password (${reason})` });

@@ -109,11 +109,11 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 /** The function the public server hands its requests to: Fastify's router or the Express app. */
 function frameworkHandler(app: INestApplication): Handler {
   const adapter = app.getHttpAdapter();
-  const instance = adapter.getInstance<{ routing?: Handler } & Partial<Handler>>();
-  if (adapter.getType() === 'fastify' && typeof instance.routing === 'function') {
+  const instance = adapter.getInstance() as { routing?: Handler } | Handler;
+  if (adapter.getType() === 'fastify' && 'routing' in instance && typeof instance.routing === 'function') {
     return instance.routing.bind(instance);
   }
-  if (typeof instance === 'function') return instance as unknown as Handler;
+  if (typeof instance === 'function') return instance;
   throw new Error(`no request handler for the ${adapter.getType()} adapter`);
 }
 
