@@ -84,7 +84,7 @@ describe('dashboard exposure', () => {
   });
 });
 
-describe('dashboard process', () => {
+describe('dashboard process', { timeout: 90_000 }, () => {
   let redis: TestRedis;
   let port: number;
   const processEnv = () => ({

@@ -55,7 +55,7 @@ describe('data-service exposure', () => {
   });
 });
 
-describe('data-service process', () => {
+describe('data-service process', { timeout: 90_000 }, () => {
   let issuer: TestIssuer;
   let database: TestDatabase;
   let port: number;
@@ -78,13 +78,17 @@ describe('data-service process', () => {
     await Promise.all([issuer?.close(), database?.drop()]);
   });
 
-  it('binds its operator listener to 127.0.0.1 by default', async () => {
+  it('binds its operator listener to 127.0.0.1 by default, and logs requests of both listeners with their request id', async () => {
     const service = spawnService(APP_DIR, env());
     try {
       const url = new URL(await service.operatorUrl());
       expect(url.hostname).toBe('127.0.0.1');
       expect((await fetch(`${url.origin}/metrics`)).status).toBe(200);
       expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
+      await fetch(`http://127.0.0.1:${port}/users?limit=1`, { headers: { 'x-request-id': 'public-listener-1' } });
+      await fetch(`${url.origin}/users?limit=1`, { headers: { 'x-request-id': 'operator-listener-1' } });
+      await expect.poll(() => service.output()).toMatch(/"requestId":"public-listener-1".*"statusCode":401/);
+      await expect.poll(() => service.output()).toMatch(/"requestId":"operator-listener-1".*"statusCode":401/);
     } finally {
       await service.stop();
     }

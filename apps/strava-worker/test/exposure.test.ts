@@ -90,7 +90,7 @@ describe('strava-worker exposure', () => {
   });
 });
 
-describe('strava-worker process', () => {
+describe('strava-worker process', { timeout: 90_000 }, () => {
   let redis: TestRedis;
   let port: number;
   const processEnv = () => ({

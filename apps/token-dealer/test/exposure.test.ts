@@ -68,7 +68,7 @@ describe('token-dealer readiness with its database gone', () => {
   });
 });
 
-describe('token-dealer process', () => {
+describe('token-dealer process', { timeout: 90_000 }, () => {
   let database: TestDatabase;
   let redis: TestRedis;
   let port: number;

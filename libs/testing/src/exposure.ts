@@ -37,7 +37,7 @@ export function spawnService(appDir: string, env: Record<string, string>): Servi
     output: () => output,
     exited: () => exit,
     async operatorUrl() {
-      for (let attempt = 0; attempt < 600; attempt += 1) {
+      for (let attempt = 0; attempt < 1200; attempt += 1) {
         const found = /operator listener on (http:\/\/[^\s"]+)/.exec(output);
         if (found?.[1]) return found[1];
         if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}): ${output}`);
