@@ -65,6 +65,10 @@ export interface OperatorListenerOptions {
  */
 export async function startOperatorListener(app: INestApplication, options: OperatorListenerOptions): Promise<AddressInfo> {
   if (operatorServers.has(app)) throw new Error('the operator listener is already started');
+  // Its routes must all be registered before it hands a request to the framework (listen does this).
+  await app.init();
+  const instance = app.getHttpAdapter().getInstance() as { ready?: () => PromiseLike<unknown> };
+  if (app.getHttpAdapter().getType() === 'fastify') await instance.ready?.();
   const handler = frameworkHandler(app);
   const server = createServer((req, res) => handler(req, res));
   server.on('connection', (socket: Socket) => operatorSockets.add(socket));

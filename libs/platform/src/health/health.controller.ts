@@ -26,7 +26,7 @@ export class HealthController {
    */
   @Get('ready')
   @ApiOperation({ summary: 'Ready when every dependency answers; details only on the operator listener' })
-  async ready(@Req() req: IncomingMessage, @Res({ passthrough: true }) res: StatusSetter): Promise<Readiness | Pick<Readiness, 'status'>> {
+  async ready(@Req() req: IncomingMessage | { raw: IncomingMessage }, @Res({ passthrough: true }) res: StatusSetter): Promise<Readiness | Pick<Readiness, 'status'>> {
     const readiness = await this.health.readiness();
     if (!isOperatorRequest(req)) {
       if (readiness.status !== 'ok') res.status(HttpStatus.SERVICE_UNAVAILABLE);
