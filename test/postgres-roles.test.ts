@@ -39,7 +39,17 @@ describe('compose: one PostgreSQL role per service', () => {
   /** Runs `sql` through psql as `role`: its rows (unaligned), or the SQLSTATE it failed with. */
   async function queryAs(role: { name: string; password: string }, sql: string): Promise<string> {
     try {
-      const { stdout } = await psql('psql', [urlAs(role), '-X', '-tA', '-v', 'ON_ERROR_STOP=1', '-v', 'VERBOSITY=verbose', '-c', sql]);
+      const { stdout } = await psql('psql', [
+        urlAs(role),
+        '-X',
+        '-tA',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-v',
+        'VERBOSITY=verbose',
+        '-c',
+        sql,
+      ]);
       return stdout.trim();
     } catch (error) {
       const code = /ERROR:\s+([0-9A-Z]{5}):/.exec(String((error as { stderr?: string }).stderr));
@@ -51,13 +61,20 @@ describe('compose: one PostgreSQL role per service', () => {
     [database, redis] = await Promise.all([createTestDatabase(), leaseTestRedis()]);
     await promisify(execFile)('psql', [
       database.url,
-      '-v', 'ON_ERROR_STOP=1',
-      '-v', `db=${database.name}`,
-      '-v', `token_dealer_role=${roles.dealer.name}`,
-      '-v', `token_dealer_password=${roles.dealer.password}`,
-      '-v', `data_service_role=${roles.data.name}`,
-      '-v', `data_service_password=${roles.data.password}`,
-      '-f', join(root, 'docker/postgres/service-roles.sql'),
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-v',
+      `db=${database.name}`,
+      '-v',
+      `token_dealer_role=${roles.dealer.name}`,
+      '-v',
+      `token_dealer_password=${roles.dealer.password}`,
+      '-v',
+      `data_service_role=${roles.data.name}`,
+      '-v',
+      `data_service_password=${roles.data.password}`,
+      '-f',
+      join(root, 'docker/postgres/service-roles.sql'),
     ]);
     const [dealerPort, dataPort] = await Promise.all([freePort(), freePort()]);
     const dealer = spawnService(join(root, 'apps/token-dealer'), {
@@ -89,7 +106,8 @@ describe('compose: one PostgreSQL role per service', () => {
     await Promise.all(services.map((service) => service.stop()));
     await database?.drop();
     await redis?.release();
-    for (const role of Object.values(roles)) await psql('psql', [adminDatabaseUrl(), '-X', '-c', `DROP ROLE IF EXISTS "${role.name}"`]);
+    for (const role of Object.values(roles))
+      await psql('psql', [adminDatabaseUrl(), '-X', '-c', `DROP ROLE IF EXISTS "${role.name}"`]);
   });
 
   it('lets each service migrate its own schema with its own role', async () => {

@@ -47,16 +47,25 @@ describe('dashboard exposure', () => {
     await redis?.release();
   });
 
-  it.each(OPERATOR_ROUTES)('serves %s on the operator listener only (404 on the public one, however spelled)', async (route) => {
-    expect((await fetch(`${operator}${route}`)).status).toBe(200);
-    for (const path of pathSpellings(route)) {
-      const response = await fetch(`${publicUrl}${path}`, { headers: { 'x-request-id': 'exposure-1' }, redirect: 'manual' });
-      expect(response.status, path).toBe(404);
-      expect(response.headers.get('x-request-id'), path).toBe('exposure-1');
-      expect(response.headers.get('set-cookie'), path).toBeNull();
-      expect(await response.json(), path).toEqual({ error: 'not_found', message: expect.stringMatching(/^Cannot GET /) });
-    }
-  });
+  it.each(OPERATOR_ROUTES)(
+    'serves %s on the operator listener only (404 on the public one, however spelled)',
+    async (route) => {
+      expect((await fetch(`${operator}${route}`)).status).toBe(200);
+      for (const path of pathSpellings(route)) {
+        const response = await fetch(`${publicUrl}${path}`, {
+          headers: { 'x-request-id': 'exposure-1' },
+          redirect: 'manual',
+        });
+        expect(response.status, path).toBe(404);
+        expect(response.headers.get('x-request-id'), path).toBe('exposure-1');
+        expect(response.headers.get('set-cookie'), path).toBeNull();
+        expect(await response.json(), path).toEqual({
+          error: 'not_found',
+          message: expect.stringMatching(/^Cannot GET /),
+        });
+      }
+    },
+  );
 
   it('serves the page, the login and the API on the public listener', async () => {
     expect((await fetch(`${publicUrl}/`)).status).toBe(200);
@@ -79,7 +88,9 @@ describe('dashboard exposure', () => {
     await fetch(`${publicUrl}/api/me`);
     await fetch(`${operator}/api/me`);
     const metrics = await (await fetch(`${operator}/metrics`)).text();
-    const count = /http_request_duration_seconds_count\{method="GET",route="\/api\/me",status_code="401"\} (\d+)/.exec(metrics);
+    const count = /http_request_duration_seconds_count\{method="GET",route="\/api\/me",status_code="401"\} (\d+)/.exec(
+      metrics,
+    );
     expect(Number(count?.[1])).toBeGreaterThanOrEqual(2);
   });
 });
@@ -124,6 +135,8 @@ describe('dashboard process', { timeout: 90_000 }, () => {
   ])('refuses to start with a weak %s, in one line naming it', async (name, value) => {
     const service = spawnService(APP_DIR, { ...processEnv(), [name]: value });
     expect(await service.exited()).toBe(1);
-    expect(service.output().trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^invalid configuration: ${name} is a weak secret \\(`))]);
+    expect(service.output().trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^invalid configuration: ${name} is a weak secret \\(`)),
+    ]);
   });
 });

@@ -19,15 +19,18 @@ describe('data-service exposure', () => {
   });
   afterAll(() => h?.close());
 
-  it.each(OPERATOR_ROUTES)('serves %s on the operator listener only (404 on the public one, however spelled)', async (route) => {
-    expect((await fetch(`${h.operatorUrl}${route}`)).status).toBe(200);
-    for (const path of pathSpellings(route)) {
-      const response = await h.call('GET', path, { headers: { 'x-request-id': 'exposure-1' } });
-      expect(response.status, path).toBe(404);
-      expect(response.headers.get('x-request-id'), path).toBe('exposure-1');
-      expect(response.body, path).toEqual({ error: 'not_found', message: expect.stringMatching(/^Cannot GET /) });
-    }
-  });
+  it.each(OPERATOR_ROUTES)(
+    'serves %s on the operator listener only (404 on the public one, however spelled)',
+    async (route) => {
+      expect((await fetch(`${h.operatorUrl}${route}`)).status).toBe(200);
+      for (const path of pathSpellings(route)) {
+        const response = await h.call('GET', path, { headers: { 'x-request-id': 'exposure-1' } });
+        expect(response.status, path).toBe(404);
+        expect(response.headers.get('x-request-id'), path).toBe('exposure-1');
+        expect(response.body, path).toEqual({ error: 'not_found', message: expect.stringMatching(/^Cannot GET /) });
+      }
+    },
+  );
 
   it('serves its API on the public listener, guarded as before', async () => {
     expect((await h.call('GET', '/users?limit=1')).status).toBe(200);
@@ -100,7 +103,9 @@ describe('data-service process', { timeout: 90_000 }, () => {
   ])('refuses to start with a weak %s, in one line naming it', async (name, value) => {
     const service = spawnService(APP_DIR, { ...env(), [name]: value });
     expect(await service.exited()).toBe(1);
-    expect(service.output().trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^invalid configuration: ${name} `))]);
+    expect(service.output().trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^invalid configuration: ${name} `)),
+    ]);
     expect(service.output()).toMatch(/weak/);
   });
 });

@@ -50,24 +50,37 @@ describe('strava-worker exposure', () => {
     await redis?.release();
   });
 
-  it.each(OPERATOR_ROUTES)('serves %s on the operator listener only (404 on the public one, however spelled)', async (route) => {
-    expect((await fetch(`${operator}${route}`, { headers: operatorHeaders })).status).toBe(200);
-    for (const path of pathSpellings(route)) {
-      const response = await fetch(`${publicUrl}${path}`, { headers: { ...operatorHeaders, 'x-request-id': 'exposure-1' } });
-      expect(response.status, path).toBe(404);
-      expect(response.headers.get('x-request-id'), path).toBe('exposure-1');
-      expect(await response.json(), path).toEqual({ error: 'not_found', message: expect.stringMatching(/^Cannot GET /) });
-    }
-  });
+  it.each(OPERATOR_ROUTES)(
+    'serves %s on the operator listener only (404 on the public one, however spelled)',
+    async (route) => {
+      expect((await fetch(`${operator}${route}`, { headers: operatorHeaders })).status).toBe(200);
+      for (const path of pathSpellings(route)) {
+        const response = await fetch(`${publicUrl}${path}`, {
+          headers: { ...operatorHeaders, 'x-request-id': 'exposure-1' },
+        });
+        expect(response.status, path).toBe(404);
+        expect(response.headers.get('x-request-id'), path).toBe('exposure-1');
+        expect(await response.json(), path).toEqual({
+          error: 'not_found',
+          message: expect.stringMatching(/^Cannot GET /),
+        });
+      }
+    },
+  );
 
   it("keeps Bull Board's actions off the public listener, even with the operator's password", async () => {
-    const response = await fetch(`${publicUrl}/queues/board/api/queues/strava-sync/empty`, { method: 'PUT', headers: operatorHeaders });
+    const response = await fetch(`${publicUrl}/queues/board/api/queues/strava-sync/empty`, {
+      method: 'PUT',
+      headers: operatorHeaders,
+    });
     expect(response.status).toBe(404);
     expect(response.headers.get('www-authenticate')).toBeNull();
   });
 
   it("serves Strava's webhook on the public listener", async () => {
-    const handshake = await fetch(`${publicUrl}/strava/webhook?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=wrong`);
+    const handshake = await fetch(
+      `${publicUrl}/strava/webhook?hub.mode=subscribe&hub.challenge=abc&hub.verify_token=wrong`,
+    );
     expect(handshake.status).toBe(403);
   });
 
@@ -127,6 +140,8 @@ describe('strava-worker process', { timeout: 90_000 }, () => {
   ])('refuses to start with a weak %s, in one line naming it', async (name, value) => {
     const service = spawnService(APP_DIR, { ...processEnv(), [name]: value });
     expect(await service.exited()).toBe(1);
-    expect(service.output().trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^invalid configuration: ${name} is a weak secret \\(`))]);
+    expect(service.output().trim().split('\n')).toEqual([
+      expect.stringMatching(new RegExp(`^invalid configuration: ${name} is a weak secret \\(`)),
+    ]);
   });
 });

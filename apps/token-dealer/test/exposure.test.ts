@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createTestDatabase, freePort, leaseTestRedis, pathSpellings, spawnService, type TestDatabase, type TestRedis } from '@runnerly/testing';
+import {
+  createTestDatabase,
+  freePort,
+  leaseTestRedis,
+  pathSpellings,
+  spawnService,
+  type TestDatabase,
+  type TestRedis,
+} from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTokenDealer, type TestTokenDealer } from './helpers.js';
 
@@ -19,21 +27,32 @@ describe('token-dealer exposure', () => {
   });
   afterAll(() => dealer?.close());
 
-  it.each(OPERATOR_ROUTES)('serves %s on the operator listener only (404 on the public one, however spelled)', async (route) => {
-    expect((await fetch(`${dealer.operatorUrl}${route}`)).status).toBe(200);
-    for (const path of pathSpellings(route)) {
-      const response = await fetch(`${dealer.url}${path}`, { headers: { 'x-request-id': 'exposure-1' } });
-      expect(response.status, path).toBe(404);
-      expect(response.headers.get('x-request-id'), path).toBe('exposure-1');
-      const body = (await response.json()) as { error: string; message: string };
-      expect(body, path).toEqual({ error: 'not_found', message: expect.stringMatching(/^Cannot GET /) });
-    }
-  });
+  it.each(OPERATOR_ROUTES)(
+    'serves %s on the operator listener only (404 on the public one, however spelled)',
+    async (route) => {
+      expect((await fetch(`${dealer.operatorUrl}${route}`)).status).toBe(200);
+      for (const path of pathSpellings(route)) {
+        const response = await fetch(`${dealer.url}${path}`, { headers: { 'x-request-id': 'exposure-1' } });
+        expect(response.status, path).toBe(404);
+        expect(response.headers.get('x-request-id'), path).toBe('exposure-1');
+        const body = (await response.json()) as { error: string; message: string };
+        expect(body, path).toEqual({ error: 'not_found', message: expect.stringMatching(/^Cannot GET /) });
+      }
+    },
+  );
 
   it('keeps its public routes on the public listener', async () => {
-    for (const path of ['/.well-known/jwks.json', '/.well-known/oauth-authorization-server', '/health/live', '/health/ready'])
+    for (const path of [
+      '/.well-known/jwks.json',
+      '/.well-known/oauth-authorization-server',
+      '/health/live',
+      '/health/ready',
+    ])
       expect((await fetch(`${dealer.url}${path}`)).status, path).toBe(200);
-    const token = await fetch(`${dealer.url}/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }) });
+    const token = await fetch(`${dealer.url}/oauth/token`, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
     expect(token.status).toBe(401);
   });
 
@@ -41,7 +60,10 @@ describe('token-dealer exposure', () => {
     await fetch(`${dealer.url}/.well-known/jwks.json`);
     await fetch(`${dealer.operatorUrl}/.well-known/jwks.json`);
     const metrics = await (await fetch(`${dealer.operatorUrl}/metrics`)).text();
-    const count = /http_request_duration_seconds_count\{method="GET",route="\/\.well-known\/jwks\.json",status_code="200"\} (\d+)/.exec(metrics);
+    const count =
+      /http_request_duration_seconds_count\{method="GET",route="\/\.well-known\/jwks\.json",status_code="200"\} (\d+)/.exec(
+        metrics,
+      );
     expect(Number(count?.[1])).toBeGreaterThanOrEqual(2);
   });
 });
@@ -61,7 +83,11 @@ describe('token-dealer readiness with its database gone', () => {
     expect(await ready.json()).toEqual({ status: 'unavailable' });
     const operator = await fetch(`${dealer.operatorUrl}/health/ready`);
     expect(operator.status).toBe(503);
-    const body = (await operator.json()) as { error: string; message: string; details: { checks: Record<string, { status: string; error?: string }> } };
+    const body = (await operator.json()) as {
+      error: string;
+      message: string;
+      details: { checks: Record<string, { status: string; error?: string }> };
+    };
     expect(body).toMatchObject({ error: 'not_ready', message: 'not ready: postgres down' });
     expect(body.details.checks.postgres).toMatchObject({ status: 'down', error: expect.any(String) });
     expect(body.details.checks.redis).toEqual({ status: 'up' });

@@ -10,7 +10,8 @@ export function weakSecretReason(value: string, minLength = 16): string | undefi
   if (word) return `holds the common word "${word}"`;
   if (repeatingPeriod(value) !== undefined) return 'a repeated pattern';
   if (new Set(value).size < Math.min(8, Math.ceil(value.length / 3))) return 'too few distinct characters';
-  if (longestSequence(lower) >= Math.max(6, value.length / 4)) return 'a run of consecutive characters (like 123456 or abcdef)';
+  if (longestSequence(lower) >= Math.max(6, value.length / 4))
+    return 'a run of consecutive characters (like 123456 or abcdef)';
   if (entropyBits(value) < 40) return 'too little entropy';
   return undefined;
 }
@@ -24,7 +25,20 @@ export function weakKeyReason(bytes: Buffer): string | undefined {
 }
 
 // Words of six letters or more only: a random base64 secret holds one by chance about once in 10⁷.
-const COMMON_WORDS = ['password', 'passw0rd', 'secret', 'changeme', 'change-me', 'letmein', 'qwerty', 'azerty', 'example', 'default', 'admin123', 'welcome'];
+const COMMON_WORDS = [
+  'password',
+  'passw0rd',
+  'secret',
+  'changeme',
+  'change-me',
+  'letmein',
+  'qwerty',
+  'azerty',
+  'example',
+  'default',
+  'admin123',
+  'welcome',
+];
 
 function repeatingPeriod<T>(value: ArrayLike<T>): number | undefined {
   for (let period = 1; period <= value.length / 2; period += 1) {

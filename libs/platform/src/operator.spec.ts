@@ -25,10 +25,17 @@ describe('isOperatorPath', () => {
     expect(isOperatorPath(path, routes)).toBe(true);
   });
 
-  it.each(['/', '/metricsx', '/health/ready', '/api/me', '/oauth/token', '/strava/webhook', '/users/metrics', '/queue', '/%E0%A4%A'])(
-    'leaves %s to the public listener',
-    (path) => {
-      expect(isOperatorPath(path, routes)).toBe(false);
-    },
-  );
+  it.each([
+    '/',
+    '/metricsx',
+    '/health/ready',
+    '/api/me',
+    '/oauth/token',
+    '/strava/webhook',
+    '/users/metrics',
+    '/queue',
+    '/%E0%A4%A',
+  ])('leaves %s to the public listener', (path) => {
+    expect(isOperatorPath(path, routes)).toBe(false);
+  });
 });

@@ -63,7 +63,10 @@ export interface OperatorListenerOptions {
  * Starts the app's operator listener (call after `app.listen`, once the framework is ready). Closed
  * with the app. Resolves to the bound address (port 0: a free one).
  */
-export async function startOperatorListener(app: INestApplication, options: OperatorListenerOptions): Promise<AddressInfo> {
+export async function startOperatorListener(
+  app: INestApplication,
+  options: OperatorListenerOptions,
+): Promise<AddressInfo> {
   if (operatorServers.has(app)) throw new Error('the operator listener is already started');
   // Its routes must all be registered before it hands a request to the framework (listen does this).
   await app.init();
