@@ -57,7 +57,7 @@ interface Server {
 
 async function startDataService(env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = startChild([...NODE_ARGS, 'src/main.ts'], { ...process.env, ...env, DATA_SERVICE_PORT: String(port), HOST: '127.0.0.1' }, appDir);
+  const child = startChild([...NODE_ARGS, 'src/main.ts'], { ...process.env, ...env, DATA_SERVICE_PORT: String(port), DATA_SERVICE_OPERATOR_PORT: '0', HOST: '127.0.0.1' }, appDir);
   const url = `http://127.0.0.1:${port}`;
   await waitUntilOk(`${url}/health/ready`, child);
   return { url, stop: () => stopChild(child) };

@@ -108,6 +108,7 @@ export default async function run(): Promise<BenchResult[]> {
       TOKEN_DEALER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       TOKEN_DEALER_ISSUER: ISSUER,
       TOKEN_DEALER_PORT: String(dealerPort),
+      TOKEN_DEALER_OPERATOR_PORT: '0',
       LOG_LEVEL: 'warn',
     };
     const dealer = await startChild('src/main.ts', env, dealerPort);

@@ -57,6 +57,8 @@ const env: Record<string, string> = { ...loadLocalSecrets(), ...(process.env as 
 interface App {
   name: string;
   port: number;
+  /** The operator listener (metrics, docs, readiness details, the worker's queues); none for the sandbox. */
+  operatorPort?: number;
 }
 const useSandbox = !env.STRAVA_BASE_URL;
 if (useSandbox) {
@@ -68,11 +70,25 @@ if (useSandbox) {
 }
 const apps: App[] = [
   ...(useSandbox ? [{ name: 'strava-sandbox', port: Number(env.STRAVA_SANDBOX_PORT ?? 5003) }] : []),
-  { name: 'token-dealer', port: Number(env.TOKEN_DEALER_PORT ?? 5000) },
-  { name: 'data-service', port: Number(env.DATA_SERVICE_PORT ?? 5001) },
-  { name: 'strava-worker', port: Number(env.STRAVA_WORKER_PORT ?? 5002) },
-  { name: 'dashboard', port: Number(env.DASHBOARD_PORT ?? 3000) },
+  {
+    name: 'token-dealer',
+    port: Number(env.TOKEN_DEALER_PORT ?? 5000),
+    operatorPort: Number(env.TOKEN_DEALER_OPERATOR_PORT ?? 5100),
+  },
+  {
+    name: 'data-service',
+    port: Number(env.DATA_SERVICE_PORT ?? 5001),
+    operatorPort: Number(env.DATA_SERVICE_OPERATOR_PORT ?? 5101),
+  },
+  {
+    name: 'strava-worker',
+    port: Number(env.STRAVA_WORKER_PORT ?? 5002),
+    operatorPort: Number(env.STRAVA_WORKER_OPERATOR_PORT ?? 5102),
+  },
+  { name: 'dashboard', port: Number(env.DASHBOARD_PORT ?? 3000), operatorPort: Number(env.DASHBOARD_OPERATOR_PORT ?? 3100) },
 ];
+const operatorHost = env.OPERATOR_HOST || '127.0.0.1';
+const operatorBase = (port: number) => `http://${operatorHost.includes(':') ? `[${operatorHost}]` : operatorHost}:${port}`;
 
 /** Keeps a value generated after the first start (a client secret) in .runnerly/local.env. */
 function saveLocalSecret(name: string, value: string): void {
@@ -164,10 +180,17 @@ void (async () => {
   if (late.length) console.error(`\nNot ready after 120 s: ${late.join(', ')} (see the logs above)\n`);
   else {
     const worker = apps.find((app) => app.name === 'strava-worker');
-    const board = worker
-      ? `\nQueues: http://127.0.0.1:${worker.port}/queues/board (user operator, password STRAVA_WORKER_BOARD_PASSWORD in ${localEnvFile})`
+    // Operators' endpoints listen apart from the public ports, on this machine only by default.
+    const operators = apps
+      .filter((app) => app.operatorPort !== undefined)
+      .map((app) => `  ${app.name.padEnd(13)} ${operatorBase(app.operatorPort!)}  (/metrics, /docs, /openapi.json, /health/ready)`);
+    const board = worker?.operatorPort
+      ? `\nQueues: ${operatorBase(worker.operatorPort)}/queues/board (user operator, password STRAVA_WORKER_BOARD_PASSWORD in ${localEnvFile})`
       : '';
-    console.log(`\nRunnerly is up: open ${env.DASHBOARD_URL ?? `http://localhost:${apps.at(-1)!.port}`}${board}\n`);
+    console.log(
+      `\nRunnerly is up: open ${env.DASHBOARD_URL ?? `http://localhost:${apps.at(-1)!.port}`}` +
+        `\nOperator endpoints:\n${operators.join('\n')}${board}\n`,
+    );
   }
 })();
 

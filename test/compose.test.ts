@@ -1,7 +1,10 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { parseEnv, promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const root = join(import.meta.dirname, '..');
@@ -60,9 +63,158 @@ describe('docker-compose.yml', () => {
     const { services } = await composeConfig();
     const postgres = services.postgres as Service & { environment: Record<string, string> };
     expect(postgres.environment.POSTGRES_PASSWORD).toBeUndefined();
-    expect(postgres.environment.POSTGRES_PASSWORD_FILE).toBe('/run/postgres-secret/password');
     for (const app of APPS) expect(services[app]?.environment?.DATABASE_URL ?? '', app).toBe('');
+    expect(postgres.environment.POSTGRES_PASSWORD_FILE).toBe('/run/postgres-secret/superuser');
     const text = JSON.stringify(services);
     expect(text).not.toMatch(/postgres:\/\/[^:@"]+:[^@"$]+@/);
+  });
+});
+
+interface PortBinding {
+  hostIp: string;
+  published: number;
+  target: number;
+}
+
+/** A service's port bindings, whichever of compose's two notations `config` printed. */
+function bindings(service: { ports?: Array<string | { published?: number; target: number; host_ip?: string }> }): PortBinding[] {
+  return (service.ports ?? []).map((port) => {
+    if (typeof port !== 'string') return { hostIp: port.host_ip ?? '0.0.0.0', published: Number(port.published ?? port.target), target: port.target };
+    const parts = port.replace(/\/tcp$/, '').split(':');
+    const [target, published, hostIp] = parts.reverse();
+    return { hostIp: hostIp ?? '0.0.0.0', published: Number(published ?? target), target: Number(target) };
+  });
+}
+
+/** Named volumes a service mounts, by name. */
+function secretVolumes(service: { volumes?: Array<string | { source?: string; type?: string }> }): string[] {
+  return (service.volumes ?? [])
+    .map((volume) => (typeof volume === 'string' ? volume.split(':')[0]! : (volume.source ?? '')))
+    .filter((name) => name.startsWith('secrets-'))
+    .sort();
+}
+
+describe('docker-compose.yml: exposure and secrets', () => {
+  it('publishes only the dashboard, the worker webhook port and the sandbox; the rest on 127.0.0.1 or not at all', async () => {
+    const { services } = await composeConfig();
+    const open: string[] = [];
+    for (const [name, service] of Object.entries(services)) {
+      for (const binding of bindings(service as never)) {
+        if (binding.hostIp === '127.0.0.1') continue;
+        open.push(`${name}:${binding.published}->${binding.target}`);
+      }
+    }
+    expect(open.sort()).toEqual(['dashboard:3000->3000', 'strava-sandbox:5003->5003', 'strava-worker:5002->5002']);
+    // The operator ports: on the host's loopback only.
+    const operator = Object.fromEntries(
+      Object.entries(services).map(([name, service]) => [name, bindings(service as never).filter((b) => b.hostIp === '127.0.0.1').map((b) => b.target)]),
+    );
+    expect(operator).toMatchObject({ 'token-dealer': [5000, 5100], 'data-service': [5001, 5101], 'strava-worker': [5102], dashboard: [3100] });
+    expect(bindings(services.postgres as never)).toEqual([]);
+    expect(bindings(services.redis as never)).toEqual([]);
+    for (const app of ['token-dealer', 'data-service', 'strava-worker', 'dashboard'])
+      expect(services[app]?.environment?.OPERATOR_HOST, app).toBe('0.0.0.0');
+  });
+
+  it('gives each container its own secrets volume only', async () => {
+    const { services } = await composeConfig();
+    const mounted = Object.fromEntries(Object.entries(services).map(([name, service]) => [name, secretVolumes(service as never)]));
+    expect(mounted).toEqual({
+      postgres: ['secrets-postgres'],
+      redis: ['secrets-redis'],
+      secrets: [
+        'secrets-dashboard',
+        'secrets-data-service',
+        'secrets-postgres',
+        'secrets-redis',
+        'secrets-strava-sandbox',
+        'secrets-strava-worker',
+        'secrets-token-dealer',
+      ],
+      'strava-sandbox': ['secrets-strava-sandbox'],
+      'token-dealer': ['secrets-token-dealer'],
+      // The token-dealer's CLI: its own settings, and the two clients' secrets written each to its owner.
+      provision: ['secrets-dashboard', 'secrets-strava-worker', 'secrets-token-dealer'],
+      'data-service': ['secrets-data-service'],
+      'strava-worker': ['secrets-strava-worker'],
+      dashboard: ['secrets-dashboard'],
+    });
+    for (const app of APPS) expect(services[app]?.environment?.RUNNERLY_ENV_FILE, app).toBe('/run/runnerly/service.env');
+    // No secret in the shared environment: only the real Strava's credentials, when given.
+    for (const app of APPS)
+      for (const name of Object.keys(services[app]?.environment ?? {}))
+        expect(name, app).not.toMatch(/PEPPER|KEY|SESSION|PASSWORD|VERIFY_TOKEN|DATABASE_URL|REDIS_URL/);
+  });
+
+  it('requires a password of Redis, from a generated file', async () => {
+    const { services } = await composeConfig();
+    const redis = services.redis as Service & { command: string[] };
+    expect(redis.command.slice(0, 2)).toEqual(['redis-server', '/run/redis-secret/redis.conf']);
+    expect(JSON.stringify(redis.healthcheck)).toContain('REDISCLI_AUTH');
+  });
+
+  describe('the secrets step, run as compose runs it', () => {
+    let dir: string;
+    const files: Record<string, Record<string, string>> = {};
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'runnerly-compose-secrets-'));
+      const raw = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: { secrets: { command: string[]; volumes: string[] } } };
+      const volumes = raw.services.secrets.volumes.map((volume) => volume.split(':')[1]!);
+      for (const volume of volumes) mkdirSync(join(dir, volume), { recursive: true });
+      // Compose's `$$` is a literal `$`; ownership is the containers' business, not this machine's.
+      const script = `chown() { :; }\n${raw.services.secrets.command[0]!.replaceAll('$$', '$').replaceAll('/run/secrets', join(dir, '/run/secrets'))}`;
+      await promisify(execFile)('sh', ['-c', script]);
+      for (const app of APPS) files[app] = parseEnv(readFileSync(join(dir, 'run/secrets', app, 'service.env'), 'utf8')) as Record<string, string>;
+    });
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('writes each service only its own secrets', () => {
+      expect(Object.fromEntries(Object.entries(files).map(([app, env]) => [app, Object.keys(env).sort()]))).toEqual({
+        'strava-sandbox': ['STRAVA_CLIENT_ID', 'STRAVA_CLIENT_SECRET'],
+        'token-dealer': ['DATABASE_URL', 'REDIS_URL', 'TOKEN_DEALER_KEY_ENCRYPTION_KEY', 'TOKEN_DEALER_PEPPER'],
+        'data-service': ['DATABASE_URL', 'REDIS_URL', 'STRAVA_TOKEN_ENCRYPTION_KEYS'],
+        'strava-worker': ['REDIS_URL', 'STRAVA_CLIENT_ID', 'STRAVA_CLIENT_SECRET', 'STRAVA_WEBHOOK_VERIFY_TOKEN', 'STRAVA_WORKER_BOARD_PASSWORD'],
+        dashboard: ['REDIS_URL', 'SESSION_SECRET', 'STRAVA_CLIENT_ID', 'STRAVA_CLIENT_SECRET'],
+      });
+      // A value in two services' files is one they share by nature: Redis (one password) and the Strava application.
+      const owners = new Map<string, string[]>();
+      for (const [app, env] of Object.entries(files))
+        for (const [name, value] of Object.entries(env)) owners.set(`${name}=${value}`, [...(owners.get(`${name}=${value}`) ?? []), app]);
+      const shared = [...owners].filter(([, apps]) => apps.length > 1).map(([entry]) => entry.split('=')[0]).sort();
+      expect(shared).toEqual(['REDIS_URL', 'STRAVA_CLIENT_ID', 'STRAVA_CLIENT_SECRET']);
+      expect(new Set(Object.values(files).map((env) => env.REDIS_URL).filter(Boolean)).size).toBe(1);
+    });
+
+    it('gives each service its own PostgreSQL role, and Redis a password every REDIS_URL carries', () => {
+      const secret = (name: string) => readFileSync(join(dir, 'run/secrets', name), 'utf8');
+      const dealer = new URL(files['token-dealer']!.DATABASE_URL!);
+      const data = new URL(files['data-service']!.DATABASE_URL!);
+      expect([dealer.username, dealer.password]).toEqual(['token_dealer', secret('postgres/token_dealer')]);
+      expect([data.username, data.password]).toEqual(['data_service', secret('postgres/data_service')]);
+      expect(secret('postgres/superuser')).not.toBe(dealer.password);
+      const password = secret('redis/password');
+      expect(readFileSync(join(dir, 'run/secrets/redis/redis.conf'), 'utf8')).toBe(`requirepass ${password}\n`);
+      for (const app of ['token-dealer', 'data-service', 'strava-worker', 'dashboard'])
+        expect(new URL(files[app]!.REDIS_URL!).password, app).toBe(password);
+    });
+
+    it("generates secrets every app's configuration accepts (none is weak)", async () => {
+      const schemas = {
+        'token-dealer': (await import('../apps/token-dealer/src/config.js')).TokenDealerConfigSchema,
+        'data-service': (await import('../apps/data-service/src/config.js')).DataServiceConfigSchema,
+        'strava-worker': (await import('../apps/strava-worker/src/config.js')).StravaWorkerConfigSchema,
+        dashboard: (await import('../apps/dashboard/src/config.js')).DashboardConfigSchema,
+        'strava-sandbox': (await import('../apps/strava-sandbox/src/config.js')).StravaSandboxConfigSchema,
+      };
+      // The client secrets the provision step adds: as the token-dealer makes them.
+      const provisioned = { DASHBOARD_CLIENT_SECRET: randomBytes(32).toString('base64url'), STRAVA_WORKER_CLIENT_SECRET: randomBytes(32).toString('base64url') };
+      for (const [app, schema] of Object.entries(schemas)) {
+        const result = (schema as { safeParse(value: unknown): { success: boolean; error?: { issues: unknown[] } } }).safeParse({ ...files[app], ...provisioned });
+        expect(result.error?.issues ?? [], app).toEqual([]);
+      }
+    });
   });
 });

@@ -27,6 +27,8 @@ interface Ports {
   data: number;
   worker: number;
   dashboard: number;
+  /** The operator listeners (metrics, docs, readiness details, queues). */
+  operators: { dealer: number; data: number; worker: number; dashboard: number };
 }
 
 describe('Runnerly end to end, as `pnpm start` runs it', () => {
@@ -52,6 +54,7 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
       data: await freePort(),
       worker: await freePort(),
       dashboard: await freePort(),
+      operators: { dealer: await freePort(), data: await freePort(), worker: await freePort(), dashboard: await freePort() },
     };
     env = {
       PATH: process.env.PATH,
@@ -65,6 +68,10 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
       DATA_SERVICE_PORT: String(ports.data),
       STRAVA_WORKER_PORT: String(ports.worker),
       DASHBOARD_PORT: String(ports.dashboard),
+      TOKEN_DEALER_OPERATOR_PORT: String(ports.operators.dealer),
+      DATA_SERVICE_OPERATOR_PORT: String(ports.operators.data),
+      STRAVA_WORKER_OPERATOR_PORT: String(ports.operators.worker),
+      DASHBOARD_OPERATOR_PORT: String(ports.operators.dashboard),
       TOKEN_DEALER_URL: url(ports.dealer),
       TOKEN_DEALER_ISSUER: url(ports.dealer),
       DATA_SERVICE_URL: url(ports.data),
@@ -226,6 +233,27 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
       output.split('\n').some((line) => line.includes('[data-service') && line.includes(`"requestId":"${requestId}"`)),
     ).toBe(true);
   }, 240_000);
+
+  it('serves metrics, docs and queues on the operator listeners only, and prints where they are', async () => {
+    const pairs = [
+      [ports.dealer, ports.operators.dealer],
+      [ports.data, ports.operators.data],
+      [ports.worker, ports.operators.worker],
+      [ports.dashboard, ports.operators.dashboard],
+    ] as const;
+    for (const [publicPort, operatorPort] of pairs) {
+      expect(output).toContain(url(operatorPort));
+      for (const path of ['/metrics', '/openapi.json', '/docs']) {
+        expect((await fetch(`${url(publicPort)}${path}`)).status, `${publicPort}${path}`).toBe(404);
+        expect((await fetch(`${url(operatorPort)}${path}`)).status, `${operatorPort}${path}`).toBe(200);
+      }
+      expect(await (await fetch(`${url(publicPort)}/health/ready`)).json()).toEqual({ status: 'ok' });
+      expect(await (await fetch(`${url(operatorPort)}/health/ready`)).json()).toMatchObject({ status: 'ok', checks: {} });
+    }
+    expect((await fetch(`${url(ports.worker)}/queues`)).status).toBe(404);
+    expect((await fetch(`${url(ports.operators.worker)}/queues`)).status).toBe(200);
+    expect(output).toContain(`Queues: ${url(ports.operators.worker)}/queues/board`);
+  });
 
   it('writes no token, secret or key to any log line of the whole run', () => {
     // Every secret `pnpm start` generated (peppers, keys, client secrets, the session secret).

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import { expressMetricsMiddleware, finishSetup, MetricsService } from '@runnerly/platform';
+import { expressMetricsMiddleware, expressOperatorGate, finishSetup, MetricsService } from '@runnerly/platform';
 import type { Redis } from 'ioredis';
 import { AppModule } from './app.module.js';
 import { REDIS } from './clients/clients.module.js';
@@ -18,6 +18,8 @@ export async function createApp(config: DashboardConfig): Promise<NestExpressApp
     bufferLogs: true,
   });
   app.disable('x-powered-by');
+  // First: an operator route asked on the public listener runs nothing else (no session, no metrics).
+  app.use(expressOperatorGate(app));
   // Which X-Forwarded-For hops are believed for req.ip (the login rate limit's key): a hop count or
   // a list of proxy addresses, never every hop.
   app.set('trust proxy', trustedProxies(config));

@@ -41,6 +41,9 @@ const trustProxy = z
 export const DashboardConfigSchema = z.object({
   DASHBOARD_PORT: env.port(3000),
   HOST: z.string().default('127.0.0.1'),
+  /** The operator listener (metrics, docs): private by default; 0 picks a free port. */
+  OPERATOR_HOST: env.host(),
+  DASHBOARD_OPERATOR_PORT: env.port(3100, 0),
   LOG_LEVEL: env.logLevel(),
   /** Where runners reach the dashboard: the Strava redirect URI is built from it; https → Secure cookies. */
   DASHBOARD_URL: env.httpUrl('http://localhost:3000'),
@@ -51,9 +54,9 @@ export const DashboardConfigSchema = z.object({
   /** Where the runner's browser is sent to authorize, when it cannot reach STRAVA_BASE_URL (containers). */
   STRAVA_BROWSER_BASE_URL: env.httpUrl().optional(),
   STRAVA_CLIENT_ID: z.string().min(1),
-  STRAVA_CLIENT_SECRET: z.string().min(1),
+  STRAVA_CLIENT_SECRET: env.password(),
   DASHBOARD_CLIENT_ID: z.string().min(1).default('dashboard'),
-  DASHBOARD_CLIENT_SECRET: z.string().min(1),
+  DASHBOARD_CLIENT_SECRET: env.password(),
   /** Signs the session cookie. */
   SESSION_SECRET: env.secret(32),
   /** A logged-in runner's session: its lifetime since the last request. */

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@runnerly/config';
+import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { leaseTestRedis, type TestRedis } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
@@ -11,6 +13,7 @@ import { CookieJar } from './cookie-jar.js';
 describe('dashboard', () => {
   let app: Awaited<ReturnType<typeof createApp>>;
   let baseUrl: string;
+  let operatorBase: string;
   let redis: TestRedis;
 
   beforeAll(async () => {
@@ -22,24 +25,29 @@ describe('dashboard', () => {
         DASHBOARD_URL: 'http://localhost:3999',
         STRAVA_BASE_URL: 'http://strava.invalid',
         STRAVA_CLIENT_ID: '1234',
-        STRAVA_CLIENT_SECRET: 'strava-secret',
-        DASHBOARD_CLIENT_SECRET: 'dashboard-secret',
-        SESSION_SECRET: 'a'.repeat(64),
+        STRAVA_CLIENT_SECRET: randomBytes(20).toString('hex'),
+        DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+        SESSION_SECRET: randomBytes(32).toString('hex'),
         DATA_SERVICE_URL: 'http://127.0.0.1:9',
         TOKEN_DEALER_URL: 'http://127.0.0.1:9',
       }),
     );
     await app.listen(0, '127.0.0.1');
     baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
+    operatorBase = operatorUrl(app);
   });
   afterAll(async () => {
     await app?.close();
     await redis?.release();
   });
 
-  it('is live, and not ready while the data-service and token-dealer are down', async () => {
+  it('is live, and not ready while the data-service and token-dealer are down: only that in public, what is down for the operator', async () => {
     expect(await (await fetch(`${baseUrl}/health/live`)).json()).toEqual({ status: 'ok' });
-    const ready = await fetch(`${baseUrl}/health/ready`);
+    const publicReady = await fetch(`${baseUrl}/health/ready`);
+    expect(publicReady.status).toBe(503);
+    expect(await publicReady.json()).toEqual({ status: 'unavailable' });
+    const ready = await fetch(`${operatorBase}/health/ready`);
     expect(ready.status).toBe(503);
     const body = await ready.json();
     expect(body).toMatchObject({ error: 'not_ready', details: { status: 'unavailable' } });
@@ -47,11 +55,11 @@ describe('dashboard', () => {
     expect(body.details.checks.redis).toEqual({ status: 'up' });
   });
 
-  it('serves Prometheus metrics and its OpenAPI document', async () => {
-    const metrics = await fetch(`${baseUrl}/metrics`);
+  it('serves Prometheus metrics and its OpenAPI document on the operator listener', async () => {
+    const metrics = await fetch(`${operatorBase}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await metrics.text()).toContain('http_request_duration_seconds_bucket{');
-    const openapi = await (await fetch(`${baseUrl}/openapi.json`)).json();
+    const openapi = await (await fetch(`${operatorBase}/openapi.json`)).json();
     expect(openapi.info.title).toBe('Runnerly dashboard');
     expect(Object.keys(openapi.paths)).toEqual(
       expect.arrayContaining(['/api/me', '/api/runs', '/api/stats', '/api/sync', '/auth/logout']),
@@ -144,9 +152,9 @@ describe('dashboard', () => {
         REDIS_URL: redis.url,
         DASHBOARD_URL: 'https://runnerly.example',
         STRAVA_CLIENT_ID: '1234',
-        STRAVA_CLIENT_SECRET: 'strava-secret',
-        DASHBOARD_CLIENT_SECRET: 'dashboard-secret',
-        SESSION_SECRET: 'b'.repeat(64),
+        STRAVA_CLIENT_SECRET: randomBytes(20).toString('hex'),
+        DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+        SESSION_SECRET: randomBytes(32).toString('hex'),
       }),
     );
     try {

@@ -190,8 +190,8 @@ export async function runDashboardBench(): Promise<BenchResult[]> {
       SESSION_SECRET: secret,
       STRAVA_BASE_URL: 'http://127.0.0.1:9',
       STRAVA_CLIENT_ID: '1',
-      STRAVA_CLIENT_SECRET: 'unused',
-      DASHBOARD_CLIENT_SECRET: 'unused',
+      STRAVA_CLIENT_SECRET: randomBytes(20).toString('hex'),
+      DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
       // the cost of a login start (a session written) is measured, not the per-address limit's 429
       DASHBOARD_LOGIN_RATE_LIMIT: String(2 ** 31),
     }),

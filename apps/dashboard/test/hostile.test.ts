@@ -110,8 +110,12 @@ describe('dashboard under hostile input', () => {
       throw new Error(`${what}: wrote something\nbefore ${JSON.stringify(before)}\nafter  ${JSON.stringify(after)}`);
   }
 
-  const fetchAs = (loggedIn: boolean, path: string, init: RequestInit = {}) =>
-    loggedIn ? runner.fetch(`${base}${path}`, init) : fetch(`${base}${path}`, { ...init, redirect: 'manual' });
+  /** Operator routes (metrics, docs) go to the operator listener; the public one answers them 404 (checked below). */
+  const onOperator = (path: string) => /^\/(metrics|openapi\.(json|yaml)|docs)(\/|\?|$)/.test(path);
+  const fetchAs = (loggedIn: boolean, path: string, init: RequestInit = {}) => {
+    const url = `${onOperator(path) ? stack.dashboard.operatorUrl : base}${path}`;
+    return loggedIn ? runner.fetch(url, init) : fetch(url, { ...init, redirect: 'manual' });
+  };
 
   /** The rule for any answer: never a 5xx, every redirect safe, the JSON error shape on the API and unknown routes. */
   async function expectSafeAnswer(response: Response, path: string, what: string): Promise<string> {
@@ -477,6 +481,27 @@ describe('dashboard under hostile input', () => {
     );
   });
 
+  it('answers the operator routes on the public listener with 404 JSON, logged in or not, and writes nothing', async () => {
+    const before = await snapshot();
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('/metrics', '/openapi.json', '/openapi.yaml', '/docs', '/docs/swagger-ui.css', '/METRICS', '/metrics/', '/%6detrics'),
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+        fc.boolean(),
+        queryPairs,
+        async (path, method, loggedIn, pairs) => {
+          const url = `${base}${path}${pairs.length ? `?${queryString(pairs)}` : ''}`;
+          const what = `${method} ${url}`;
+          const response = loggedIn ? await runner.fetch(url, { method }) : await fetch(url, { method, redirect: 'manual' });
+          expect(response.status, what).toBe(404);
+          await expectClientError(response, what);
+        },
+      ),
+      hostileRuns(40),
+    );
+    await expectNothingWritten(before, 'operator routes on the public listener');
+  });
+
   it('is still live and the runner still logged in after all of it', async () => {
     expect((await fetch(`${base}/health/live`)).status).toBe(200);
     expect((await fetch(`${base}/health/ready`)).status).toBe(200);
@@ -484,7 +509,7 @@ describe('dashboard under hostile input', () => {
     expect(me.status).toBe(200);
     expect(await me.json()).toMatchObject({ id: userId, csrfToken });
     // hostile paths and methods did not become metric labels (one series each would be a memory leak)
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(`${stack.dashboard.operatorUrl}/metrics`)).text();
     const routes = new Set([...metrics.matchAll(/route="([^"]*)"/g)].map(([, route]) => route));
     const methods = new Set([...metrics.matchAll(/method="([^"]*)"/g)].map(([, method]) => method));
     expect([...routes].filter((route) => route !== 'unmatched' && !KNOWN_ROUTES.has(route))).toEqual([]);

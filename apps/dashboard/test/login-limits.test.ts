@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOGIN_RATE_PREFIX } from '../src/auth/login-rate-limit.guard.js';
@@ -16,9 +17,9 @@ import { startDashboard } from './stack.js';
 const SID = 'runnerly.sid';
 const DEFAULTS = DashboardConfigSchema.parse({
   STRAVA_CLIENT_ID: '1',
-  STRAVA_CLIENT_SECRET: '1',
-  DASHBOARD_CLIENT_SECRET: '1',
-  SESSION_SECRET: 'a'.repeat(64),
+  STRAVA_CLIENT_SECRET: randomBytes(20).toString('hex'),
+  DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+  SESSION_SECRET: randomBytes(32).toString('hex'),
 });
 const LOGIN_TTL = DEFAULTS.DASHBOARD_LOGIN_TTL_SECONDS;
 const SESSION_TTL = DEFAULTS.DASHBOARD_SESSION_TTL_SECONDS;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@runnerly/config';
+import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { createTestDatabase, freePort, leaseTestRedis, type TestDatabase, type TestRedis } from '@runnerly/testing';
 import { createApp as createSandbox } from '@runnerly/strava-sandbox/src/app.js';
 import { StravaSandboxConfigSchema } from '@runnerly/strava-sandbox/src/config.js';
@@ -10,7 +11,8 @@ import { DashboardConfigSchema } from '../src/config.js';
 // The real services of a Runnerly stack, in this process on port 0, for the dashboard's tests.
 
 const SANDBOX_CLIENT_ID = '100001';
-const SANDBOX_CLIENT_SECRET = 'sandbox-client-secret-for-dashboard-tests';
+// As generated (random): the dashboard refuses obviously weak secrets at start.
+const SANDBOX_CLIENT_SECRET = randomBytes(20).toString('hex');
 
 export interface Sandbox {
   url: string;
@@ -60,6 +62,8 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
 
 export interface Dashboard {
   url: string;
+  /** The operator listener: metrics, docs, readiness details. */
+  operatorUrl: string;
   close(): Promise<void>;
 }
 
@@ -72,12 +76,13 @@ export async function startDashboard(env: Record<string, string>): Promise<Dashb
       LOG_LEVEL: 'silent',
       SESSION_SECRET: randomBytes(32).toString('hex'),
       DASHBOARD_URL: url,
-      DASHBOARD_CLIENT_SECRET: 'unset',
+      DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
       ...env,
     }),
   );
   await app.listen(port, '127.0.0.1');
-  return { url, close: () => app.close() };
+  await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
+  return { url, operatorUrl: operatorUrl(app), close: () => app.close() };
 }
 
 /** Resources a test file leases, released in reverse order. */

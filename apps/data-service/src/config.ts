@@ -1,10 +1,13 @@
-import { env } from '@runnerly/config';
+import { env, weakKeyReason } from '@runnerly/config';
 import { z } from 'zod';
 import { parseEncryptionKeys } from './strava-tokens/token-cipher.js';
 
 export const DataServiceConfigSchema = z.object({
   DATA_SERVICE_PORT: env.port(5001),
   HOST: z.string().default('127.0.0.1'),
+  /** The operator listener (metrics, docs): private by default; 0 picks a free port. */
+  OPERATOR_HOST: env.host(),
+  DATA_SERVICE_OPERATOR_PORT: env.port(5101, 0),
   LOG_LEVEL: env.logLevel(),
   DATABASE_URL: env.postgresUrl(),
   DATABASE_POOL_SIZE: env.int(10, 1),
@@ -21,7 +24,12 @@ export const DataServiceConfigSchema = z.object({
   /** `k1:<key>[,k0:<older key>]`, 32-byte keys in base64 or hex; the first encrypts, all decrypt. */
   STRAVA_TOKEN_ENCRYPTION_KEYS: z.string().transform((value, context) => {
     try {
-      return parseEncryptionKeys(value);
+      const keys = parseEncryptionKeys(value);
+      for (const { key } of keys) {
+        const reason = weakKeyReason(key);
+        if (reason) throw new Error(`is a weak secret (${reason}); generate one, e.g. openssl rand -base64 32`);
+      }
+      return keys;
     } catch (error) {
       context.addIssue({ code: 'custom', message: (error as Error).message });
       return z.NEVER;

@@ -4,6 +4,7 @@ import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
 import { parseConfig } from '@runnerly/config';
 import { type RunInput, DataScope } from '@runnerly/data-client';
 import pg from 'pg';
+import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { createTestDatabase, type TestDatabase } from '@runnerly/testing';
 import { createApp } from '../src/app.js';
 import { DataServiceConfigSchema } from '../src/config.js';
@@ -12,6 +13,8 @@ export const ALL_SCOPES = Object.values(DataScope);
 
 export interface Harness {
   baseUrl: string;
+  /** The operator listener: metrics, docs, readiness details. */
+  operatorUrl: string;
   issuer: TestIssuer;
   database: TestDatabase;
   config: Record<string, string>;
@@ -19,7 +22,7 @@ export interface Harness {
   token(scopes?: string[]): string;
   /** fetch against the service, JSON in and out, with a token holding `scopes` unless `token` is given. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON answers freely
-  call(method: string, path: string, options?: { body?: unknown; scopes?: string[]; token?: string | null; raw?: string; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(method: string, path: string, options?: { body?: unknown; scopes?: string[]; token?: string | null; raw?: string; headers?: Record<string, string>; operator?: boolean }): Promise<{ status: number; body: any; headers: Headers }>;
   /** Runs one SQL statement on the service's database (to look behind the API). */
   sql<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
@@ -41,9 +44,12 @@ export async function startService(env: Record<string, string> = {}, shared?: { 
   const app = await createApp(parseConfig(DataServiceConfigSchema, config));
   await app.listen(0, '127.0.0.1');
   const baseUrl = await app.getUrl();
+  await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
+  const operator = operatorUrl(app);
   const token = (scopes: string[] = ALL_SCOPES) => issuer.sign({ scope: scopes });
   return {
     baseUrl,
+    operatorUrl: operator,
     issuer,
     database,
     config,
@@ -55,7 +61,7 @@ export async function startService(env: Record<string, string> = {}, shared?: { 
       let body: string | undefined = options.raw;
       if (options.body !== undefined) body = JSON.stringify(options.body);
       if (body !== undefined) headers['content-type'] ??= 'application/json';
-      const response = await fetch(`${baseUrl}${path}`, { method, headers, body });
+      const response = await fetch(`${options.operator ? operator : baseUrl}${path}`, { method, headers, body });
       const text = await response.text();
       let parsed: unknown = text;
       try {

@@ -68,8 +68,10 @@ describe('data-service under hostile input', () => {
   const ghostId = randomUUID();
 
   const json = (value: unknown): HostileBody => ({ raw: JSON.stringify(value), contentType: JSON_TYPE });
+  /** Operator routes go to the operator listener (the public one answers them 404, checked below). */
+  const onOperator = (path: string) => OPERATOR.some((route) => path === route || path.startsWith(`${route}?`));
   const send = (request: HostileRequest, token: string | null = h.token()) =>
-    sendHostile(h.baseUrl, {
+    sendHostile(onOperator(request.path) ? h.operatorUrl : h.baseUrl, {
       ...request,
       headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...request.headers },
     });
@@ -117,7 +119,8 @@ describe('data-service under hostile input', () => {
     { method: 'GET', path: (p) => `/users/${p.id}/stats`, params: UserIdParams, query: StatsQuery },
   ];
   /** The open endpoints: they take no input, so any query or header must leave them answering. */
-  const OPEN = ['/health/live', '/health/ready', '/metrics', '/openapi.json', '/openapi.yaml', '/docs'];
+  const OPERATOR = ['/metrics', '/openapi.json', '/openapi.yaml', '/docs'];
+  const OPEN = ['/health/live', '/health/ready', ...OPERATOR];
 
   /** A valid body for each route that takes one. */
   const validBody = (route: Route): Record<string, unknown> | undefined =>
@@ -309,6 +312,31 @@ describe('data-service under hostile input', () => {
           await check({ method: 'GET', path, headers: { [header]: value } }, true, null);
         },
       ),
+      hostileRuns(30),
+    );
+    await expectLive();
+  });
+
+  it('answers the operator routes on the public listener with 404 JSON, whatever the query, headers or method', async () => {
+    const cases = fc.record({
+      path: fc.constantFrom(...OPERATOR),
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+      key: hostileQueryValue,
+      value: hostileQueryValue,
+      header: fc.constantFrom('authorization', 'accept', 'x-request-id', 'x-forwarded-for', 'host'),
+      headerValue: hostileHeaderValue,
+    });
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ path, method, key, value, header, headerValue }) => {
+        const what = `${method} ${path}?${key}=${value} ${header}: ${headerValue}`;
+        const response = await sendHostile(h.baseUrl, {
+          method,
+          path: `${path}?${key}=${value}`,
+          headers: { authorization: `Bearer ${h.token()}`, [header]: headerValue },
+        });
+        expect([400, 404], what).toContain(response.status);
+        await expectClientError(response, what);
+      }),
       hostileRuns(30),
     );
     await expectLive();

@@ -23,6 +23,7 @@ describe('data-service logs', () => {
         ...process.env,
         LOG_LEVEL: 'trace',
         DATA_SERVICE_PORT: String(port),
+        DATA_SERVICE_OPERATOR_PORT: '0',
         HOST: '127.0.0.1',
         DATABASE_URL: database.url,
         TOKEN_DEALER_URL: issuer.issuer,

@@ -46,7 +46,7 @@ describe('data-service runs and stats', () => {
         [runs[1]!.stravaId],
       );
       expect(after).toBe(before);
-      const metrics = (await h.call('GET', '/metrics', { token: null })).body as string;
+      const metrics = (await h.call('GET', '/metrics', { token: null, operator: true })).body as string;
       expect(metrics).toMatch(/data_service_runs_upserted_total\{outcome="unchanged"\} [1-9]/);
     });
 

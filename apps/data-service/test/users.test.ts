@@ -12,13 +12,13 @@ describe('data-service users and Strava tokens', () => {
   afterAll(() => h?.close());
 
   describe('the open endpoints', () => {
-    it('answers health, metrics and OpenAPI without a token', async () => {
+    it('answers health without a token, metrics and OpenAPI on the operator listener', async () => {
       expect((await h.call('GET', '/health/live', { token: null })).body).toEqual({ status: 'ok' });
       expect((await h.call('GET', '/health/ready', { token: null })).status).toBe(200);
-      const metrics = await h.call('GET', '/metrics', { token: null });
+      const metrics = await h.call('GET', '/metrics', { token: null, operator: true });
       expect(metrics.status).toBe(200);
       expect(metrics.body).toContain('http_request_duration_seconds');
-      const openapi = await h.call('GET', '/openapi.json', { token: null });
+      const openapi = await h.call('GET', '/openapi.json', { token: null, operator: true });
       expect(openapi.body.info.title).toBe('Runnerly data-service');
       expect(Object.keys(openapi.body.paths)).toEqual(
         expect.arrayContaining(['/users', '/users/{id}', '/users/{id}/strava-token', '/users/{id}/runs', '/users/{id}/runs/{stravaId}', '/users/{id}/stats']),
@@ -26,7 +26,7 @@ describe('data-service users and Strava tokens', () => {
       // Schemas come from @runnerly/data-client's zod schemas.
       const runSchema = openapi.body.paths['/users/{id}/runs'].put.requestBody.content['application/json'].schema;
       expect(runSchema.properties.runs.items.properties.sportType.enum).toContain('TrailRun');
-      expect((await h.call('GET', '/docs', { token: null })).status).toBe(200);
+      expect((await h.call('GET', '/docs', { token: null, operator: true })).status).toBe(200);
     });
 
     it('answers an unknown route with a JSON 404 carrying the request id', async () => {
@@ -295,7 +295,7 @@ describe('data-service users and Strava tokens', () => {
     });
 
     it('counts refused tokens by reason in /metrics', async () => {
-      const metrics = await h.call('GET', '/metrics', { token: null });
+      const metrics = await h.call('GET', '/metrics', { token: null, operator: true });
       const text = String(metrics.body ?? '');
       for (const reason of ['missing_token', 'malformed', 'expired', 'audience', 'insufficient_scope']) {
         expect(text).toMatch(new RegExp(`jwt_verification_failures_total\\{reason="${reason}"\\} [1-9]`));

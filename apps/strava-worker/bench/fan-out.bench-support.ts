@@ -58,7 +58,7 @@ class WorkerProcess {
       ],
       {
         cwd: WORKER_DIR,
-        env: { ...process.env, ...stack.workerEnv({ STRAVA_WORKER_PORT: String(port), HOST: '127.0.0.1' }) },
+        env: { ...process.env, ...stack.workerEnv({ STRAVA_WORKER_PORT: String(port), STRAVA_WORKER_OPERATOR_PORT: '0', HOST: '127.0.0.1' }) },
         stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       },
     );

@@ -1,4 +1,4 @@
-import { createFastifyService } from '@runnerly/platform';
+import { createFastifyService, DEFAULT_OPERATOR_ROUTES } from '@runnerly/platform';
 import { AppModule } from './app.module.js';
 import type { WorkerOptions } from './common/worker-options.js';
 import type { StravaWorkerConfig } from './config.js';
@@ -8,6 +8,8 @@ export async function createApp(config: StravaWorkerConfig, options: WorkerOptio
   const app = await createFastifyService(AppModule.forRoot(config, options), {
     title: 'Runnerly strava-worker',
     description: 'Keeps every connected athlete’s runs in step with Strava: schedules, webhooks, queues.',
+    // The queue overview and Bull Board: operators only (the public port takes Strava's webhooks).
+    operatorRoutes: [...DEFAULT_OPERATOR_ROUTES, '/queues'],
   });
   await mountBullBoard(app, config.STRAVA_WORKER_BOARD_PASSWORD);
   return app;

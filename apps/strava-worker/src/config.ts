@@ -11,17 +11,20 @@ const sportTypes = env
 export const StravaWorkerConfigSchema = z.object({
   STRAVA_WORKER_PORT: env.port(5002),
   HOST: z.string().default('127.0.0.1'),
+  /** The operator listener (metrics, docs, /queues and Bull Board): private by default; 0 picks a free port. */
+  OPERATOR_HOST: env.host(),
+  STRAVA_WORKER_OPERATOR_PORT: env.port(5102, 0),
   LOG_LEVEL: env.logLevel(),
   REDIS_URL: env.redisUrl(),
   DATA_SERVICE_URL: env.httpUrl('http://127.0.0.1:5001'),
   TOKEN_DEALER_URL: env.httpUrl('http://127.0.0.1:5000'),
   STRAVA_WORKER_CLIENT_ID: z.string().min(1).default('strava-worker'),
-  STRAVA_WORKER_CLIENT_SECRET: z.string().min(1),
+  STRAVA_WORKER_CLIENT_SECRET: env.password(),
   STRAVA_BASE_URL: env.httpUrl('https://www.strava.com'),
   STRAVA_CLIENT_ID: z.string().min(1),
-  STRAVA_CLIENT_SECRET: z.string().min(1),
+  STRAVA_CLIENT_SECRET: env.password(),
   STRAVA_TIMEOUT_MS: env.int(10_000, 100),
-  STRAVA_WEBHOOK_VERIFY_TOKEN: z.string().min(8),
+  STRAVA_WEBHOOK_VERIFY_TOKEN: env.password(),
   /** When set, the worker makes sure Strava's push subscription points here at start. */
   STRAVA_WEBHOOK_CALLBACK_URL: env.httpUrl().optional(),
   /** Webhook requests per source address per minute (Strava posts from a few addresses of its own). */
@@ -64,8 +67,8 @@ export const StravaWorkerConfigSchema = z.object({
   STRAVA_JOB_ATTEMPTS: env.int(8, 1),
   /** Run the job processors in this process (false: HTTP + webhooks + producers only). */
   STRAVA_WORKER_PROCESS_JOBS: env.boolean(true),
-  /** Turns on Bull Board at /queues/board behind HTTP Basic (user `operator`); unset: no board. */
-  STRAVA_WORKER_BOARD_PASSWORD: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Turns on Bull Board at /queues/board (operator listener) behind HTTP Basic (user `operator`); unset: no board. */
+  STRAVA_WORKER_BOARD_PASSWORD: env.password().optional(),
 });
 
 export type StravaWorkerConfig = z.output<typeof StravaWorkerConfigSchema>;

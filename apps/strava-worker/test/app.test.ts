@@ -1,11 +1,14 @@
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@runnerly/config';
+import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { leaseTestRedis, type TestRedis } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { StravaWorkerConfigSchema } from '../src/config.js';
 
-const BOARD_PASSWORD = 'board-password-for-tests';
+const BOARD_PASSWORD = randomBytes(18).toString('base64url');
+const secret = () => randomBytes(24).toString('base64url');
 const basic = (user: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
 });
@@ -13,6 +16,8 @@ const basic = (user: string, password: string) => ({
 describe('strava-worker', () => {
   let app: Awaited<ReturnType<typeof createApp>>;
   let baseUrl: string;
+  /** The operator listener: metrics, docs, /queues and Bull Board. */
+  let operatorBase: string;
 
   let redis: TestRedis;
   /** An HTTP-only worker (no job processing) on the leased Redis. */
@@ -21,9 +26,9 @@ describe('strava-worker', () => {
       LOG_LEVEL: 'silent',
       REDIS_URL: redis.url,
       STRAVA_CLIENT_ID: '1',
-      STRAVA_CLIENT_SECRET: 'secret',
-      STRAVA_WEBHOOK_VERIFY_TOKEN: 'verify-token',
-      STRAVA_WORKER_CLIENT_SECRET: 'secret',
+      STRAVA_CLIENT_SECRET: secret(),
+      STRAVA_WEBHOOK_VERIFY_TOKEN: secret(),
+      STRAVA_WORKER_CLIENT_SECRET: secret(),
       STRAVA_WORKER_PROCESS_JOBS: 'false',
       ...env,
     });
@@ -33,6 +38,8 @@ describe('strava-worker', () => {
     app = await createApp(config({ STRAVA_WORKER_BOARD_PASSWORD: BOARD_PASSWORD }));
     await app.listen(0, '127.0.0.1');
     baseUrl = await app.getUrl();
+    await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
+    operatorBase = operatorUrl(app);
   });
   afterAll(async () => {
     await app.close();
@@ -45,28 +52,28 @@ describe('strava-worker', () => {
   });
 
   it('serves Prometheus metrics and its OpenAPI document', async () => {
-    const metrics = await fetch(`${baseUrl}/metrics`);
+    const metrics = await fetch(`${operatorBase}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await metrics.text();
     expect(text).toContain('http_request_duration_seconds_bucket{');
     expect(text).toContain('strava_queue_jobs{queue="strava-sync",state="waiting"} 0');
     expect(text).toContain('strava_rate_limit_remaining{window="15min"}');
-    const openapi = await (await fetch(`${baseUrl}/openapi.json`)).json();
+    const openapi = await (await fetch(`${operatorBase}/openapi.json`)).json();
     expect(openapi.info.title).toBe('Runnerly strava-worker');
   });
 
   it('shows queues to operators: JSON and Bull Board', async () => {
-    const overview = await (await fetch(`${baseUrl}/queues`)).json();
+    const overview = await (await fetch(`${operatorBase}/queues`)).json();
     expect(overview.queues.map((queue: { name: string }) => queue.name)).toEqual([
       'strava-sync',
       'strava-housekeeping',
     ]);
     expect(overview.stravaBudget[0]).toMatchObject({ scope: '15min', remaining: 100 });
     const operator = basic('operator', BOARD_PASSWORD);
-    const board = await fetch(`${baseUrl}/queues/board`, { headers: operator });
+    const board = await fetch(`${operatorBase}/queues/board`, { headers: operator });
     expect(board.status).toBe(200);
     expect(await board.text()).toContain('<html');
-    const api = await (await fetch(`${baseUrl}/queues/board/api/queues`, { headers: operator })).json();
+    const api = await (await fetch(`${operatorBase}/queues/board/api/queues`, { headers: operator })).json();
     expect(api.queues.length).toBe(2);
   });
 
@@ -83,7 +90,7 @@ describe('strava-worker', () => {
         ['PUT', '/queues/board/api/queues/strava-sync/empty'],
         ['GET', '/queues/board/static/js/main.js'],
       ] as const) {
-        const response = await fetch(`${baseUrl}${path}`, { method, headers });
+        const response = await fetch(`${operatorBase}${path}`, { method, headers });
         expect(response.status, `${method} ${path}`).toBe(401);
         expect(response.headers.get('www-authenticate')).toMatch(/^Basic realm=/);
         expect(await response.json()).toMatchObject({ error: 'unauthorized' });
@@ -93,11 +100,12 @@ describe('strava-worker', () => {
     const bare = await createApp(config());
     try {
       await bare.listen(0, '127.0.0.1');
-      const response = await fetch(`${await bare.getUrl()}/queues/board`, {
+      await startOperatorListener(bare, { port: 0, host: '127.0.0.1' });
+      const response = await fetch(`${operatorUrl(bare)}/queues/board`, {
         headers: basic('operator', BOARD_PASSWORD),
       });
       expect(response.status).toBe(404);
-      expect((await fetch(`${await bare.getUrl()}/queues`)).status).toBe(200);
+      expect((await fetch(`${operatorUrl(bare)}/queues`)).status).toBe(200);
     } finally {
       await bare.close();
     }

@@ -50,7 +50,7 @@ describe('fair share of the Strava budget', () => {
     expect(aState?.progress.pages).toBeGreaterThan(0);
     expect(await limiter.athleteUsage(a.userId)).toBe(5);
     expect(await stack.syncs.queue.getJob(jobId).then((job) => job?.getState())).toBe('delayed');
-    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    const metrics = await (await fetch(`${worker.operatorUrl}/metrics`)).text();
     expect(metrics).toMatch(/strava_sync_jobs_total\{outcome="fair_share"\} [1-9]/);
 
     // Nobody waits now: A goes on from its checkpoint and stores its whole history once.

@@ -4,7 +4,7 @@ import { Stack, waitFor, type Worker } from './harness.js';
 
 /** A counter of the worker's own Prometheus metrics, summed over the labels that match. */
 async function metric(worker: Worker, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${worker.url}/metrics`)).text();
+  const text = await (await fetch(`${worker.operatorUrl}/metrics`)).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`)) continue;

@@ -50,7 +50,7 @@ describe('forged webhook events', () => {
 
   /** One sample of the worker's Prometheus text, 0 when absent. */
   async function metric(worker: Worker, sample: string): Promise<number> {
-    const text = await (await fetch(`${worker.url}/metrics`)).text();
+    const text = await (await fetch(`${worker.operatorUrl}/metrics`)).text();
     const line = text.split('\n').find((item) => item.startsWith(`${sample} `));
     return line ? Number(line.slice(sample.length + 1)) : 0;
   }

@@ -25,6 +25,7 @@ import {
   SyncStateStore,
   SyncStatus,
 } from '@runnerly/jobs';
+import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient, type StravaSummaryActivity } from '@runnerly/strava';
 import { createApp as createSandbox } from '@runnerly/strava-sandbox/src/app.js';
@@ -39,13 +40,15 @@ import type { WorkerOptions } from '../src/common/worker-options.js';
 import { StravaWorkerConfigSchema } from '../src/config.js';
 
 export const STRAVA_CLIENT_ID = '424242';
-export const STRAVA_CLIENT_SECRET = 'worker-test-strava-secret';
-export const VERIFY_TOKEN = 'test-verify-token-0123456789';
+// Secrets as they are generated (random): the worker refuses obviously weak ones at start.
+export const STRAVA_CLIENT_SECRET = randomBytes(20).toString('hex');
+export const VERIFY_TOKEN = randomBytes(18).toString('base64url');
 /** Bull Board's operator password, and the header that carries it. */
-export const BOARD_PASSWORD = 'board-password-for-tests';
+export const BOARD_PASSWORD = randomBytes(18).toString('base64url');
 export const OPERATOR_HEADERS = {
   authorization: `Basic ${Buffer.from(`operator:${BOARD_PASSWORD}`).toString('base64')}`,
 };
+const WORKER_CLIENT_SECRET = randomBytes(24).toString('base64url');
 export const RUN_TYPES = new Set(['Run', 'TrailRun', 'VirtualRun']);
 
 type App = Awaited<ReturnType<typeof createApp>>;
@@ -53,6 +56,8 @@ type App = Awaited<ReturnType<typeof createApp>>;
 export interface Worker {
   app: App;
   url: string;
+  /** The operator listener: metrics, docs, /queues and Bull Board. */
+  operatorUrl: string;
   close(): Promise<void>;
 }
 
@@ -326,7 +331,7 @@ export class Stack {
     let output = '';
     const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
       cwd: DATA_SERVICE_DIR,
-      env: { ...process.env, ...this.dataServiceEnv, DATA_SERVICE_PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...process.env, ...this.dataServiceEnv, DATA_SERVICE_PORT: String(port), DATA_SERVICE_OPERATOR_PORT: '0', HOST: '127.0.0.1' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -351,7 +356,7 @@ export class Stack {
       REDIS_URL: this.redis.url,
       DATA_SERVICE_URL: this.dataServiceUrl,
       TOKEN_DEALER_URL: this.dealerUrl,
-      STRAVA_WORKER_CLIENT_SECRET: 'worker-secret',
+      STRAVA_WORKER_CLIENT_SECRET: WORKER_CLIENT_SECRET,
       STRAVA_BASE_URL: this.sandboxUrl,
       STRAVA_CLIENT_ID,
       STRAVA_CLIENT_SECRET,
@@ -371,9 +376,11 @@ export class Stack {
       ...options,
     });
     await app.listen(port, '127.0.0.1');
+    await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
     const worker: Worker = {
       app,
       url: await app.getUrl(),
+      operatorUrl: operatorUrl(app),
       close: async () => {
         this.workers.delete(worker);
         await app.close();

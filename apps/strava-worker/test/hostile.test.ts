@@ -45,7 +45,10 @@ describe('strava-worker under hostile input', () => {
   let worker: Worker;
   let queues: Queue[];
 
-  const send = (request: HostileRequest) => sendHostile(worker.url, request);
+  /** Operator routes (metrics, docs, queues, Bull Board) go to the operator listener; the public one answers them 404 (checked below). */
+  const onOperator = (path: string) =>
+    OPERATOR.some((route) => path === route || path.startsWith(`${route}?`) || path.startsWith(`${route}/`));
+  const send = (request: HostileRequest) => sendHostile(onOperator(request.path) ? worker.operatorUrl : worker.url, request);
   const json = (value: unknown): HostileBody => ({ raw: JSON.stringify(value), contentType: JSON_TYPE });
 
   /** Every job of every queue, by state: what a request queued shows. */
@@ -80,7 +83,8 @@ describe('strava-worker under hostile input', () => {
     return query.success && query.data['hub.verify_token'] === VERIFY_TOKEN;
   };
 
-  const OPEN = ['/health/live', '/health/ready', '/metrics', '/openapi.json', '/openapi.yaml', '/docs', '/queues'];
+  const OPERATOR = ['/metrics', '/openapi.json', '/openapi.yaml', '/docs', '/queues'];
+  const OPEN = ['/health/live', '/health/ready', ...OPERATOR];
 
   beforeAll(async () => {
     stack = await Stack.start({ athletes: 1 });
@@ -237,6 +241,38 @@ describe('strava-worker under hostile input', () => {
       await check({ method: 'POST', path: '/strava/webhook', body }, eventAccepted(body));
     }
     expect(({} as Record<string, unknown>).authorized).toBeUndefined();
+    await expectLive();
+  });
+
+  it('answers the operator routes on the public listener with 404 JSON, Bull Board and its actions included', async () => {
+    const cases = fc.record({
+      path: fc.constantFrom(
+        ...OPERATOR,
+        '/queues/board',
+        '/queues/board/api/queues',
+        '/queues/board/api/queues/strava-sync/empty',
+        '/queues/board/static/js/main.js',
+      ),
+      method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
+      key: hostileQueryValue,
+      value: hostileQueryValue,
+      authorization: fc.constantFrom(OPERATOR_HEADERS.authorization, 'Basic ====', ''),
+    });
+    const before = await snapshot();
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ path, method, key, value, authorization }) => {
+        const what = `${method} ${path}?${key}=${value}`;
+        const response = await sendHostile(worker.url, {
+          method,
+          path: `${path}?${key}=${value}`,
+          headers: authorization ? { authorization } : {},
+        });
+        expect([400, 404], what).toContain(response.status);
+        await expectClientError(response, what);
+      }),
+      hostileRuns(30),
+    );
+    expect(await snapshot()).toEqual(before);
     await expectLive();
   });
 

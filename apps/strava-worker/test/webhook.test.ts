@@ -102,7 +102,7 @@ describe('Strava webhooks', () => {
       expect(await refused.json()).toMatchObject({ error: 'unknown_subscription' });
     }
     expect((await queue.getWaiting()).map((job) => `${job.name}:${job.id}`).sort()).toEqual(expected);
-    const metrics = await (await fetch(`${worker.url}/metrics`)).text();
+    const metrics = await (await fetch(`${worker.operatorUrl}/metrics`)).text();
     expect(metrics).toMatch(/strava_webhook_refused_total\{reason="missing_subscription"\} 1\b/);
     expect(metrics).toMatch(/strava_webhook_refused_total\{reason="unknown_subscription"\} 1\b/);
     await queue.close();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Stack, waitFor, type Worker } from './harness.js';
 
 async function metric(worker: Worker, name: string, labels: Record<string, string>): Promise<number> {
-  const text = await (await fetch(`${worker.url}/metrics`)).text();
+  const text = await (await fetch(`${worker.operatorUrl}/metrics`)).text();
   return text
     .split('\n')
     .filter(

@@ -48,6 +48,9 @@ export const TokenDealerCliConfigSchema = z.object({
 export const TokenDealerConfigSchema = TokenDealerCliConfigSchema.extend({
   TOKEN_DEALER_PORT: env.port(5000),
   HOST: z.string().default('127.0.0.1'),
+  /** The operator listener (metrics, docs): private by default; 0 picks a free port. */
+  OPERATOR_HOST: env.host(),
+  TOKEN_DEALER_OPERATOR_PORT: env.port(5100, 0),
   LOG_LEVEL: env.logLevel(),
   TOKEN_DEALER_ISSUER: env.httpUrl('http://127.0.0.1:5000'),
   TOKEN_DEALER_KEY_ENCRYPTION_KEY: env.secret(32),

@@ -13,14 +13,16 @@ describe('token-dealer', () => {
     expect(await (await fetch(`${dealer.url}/health/live`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${dealer.url}/health/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+    expect(await ready.json()).toEqual({ status: 'ok' });
+    const operatorReady = await fetch(`${dealer.operatorUrl}/health/ready`);
+    expect(await operatorReady.json()).toMatchObject({ checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
   });
 
-  it('serves Prometheus metrics and its OpenAPI document', async () => {
-    const metrics = await fetch(`${dealer.url}/metrics`);
+  it('serves Prometheus metrics and its OpenAPI document on the operator listener', async () => {
+    const metrics = await fetch(`${dealer.operatorUrl}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await metrics.text()).toContain('http_request_duration_seconds_bucket{');
-    const openapi = (await (await fetch(`${dealer.url}/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, unknown> };
+    const openapi = (await (await fetch(`${dealer.operatorUrl}/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, unknown> };
     expect(openapi.info.title).toBe('Runnerly token-dealer');
     expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/oauth/token', '/oauth/introspect', '/oauth/revoke', '/.well-known/jwks.json']));
   });

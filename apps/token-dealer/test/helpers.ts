@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@runnerly/config';
-import { createTestDatabase, leaseTestRedis } from '@runnerly/testing';
+import { operatorUrl, startOperatorListener } from '@runnerly/platform';
+import { createTestDatabase, leaseTestRedis, type TestDatabase } from '@runnerly/testing';
 import { createApp } from '../src/app.js';
 import { ClientsService } from '../src/clients/clients.service.js';
 import { type TokenDealerConfig, TokenDealerConfigSchema } from '../src/config.js';
@@ -9,9 +10,12 @@ import { type TokenDealerConfig, TokenDealerConfigSchema } from '../src/config.j
 export interface TestTokenDealer {
   app: Awaited<ReturnType<typeof createApp>>;
   url: string;
+  /** The operator listener (metrics, docs). */
+  operatorUrl: string;
   config: TokenDealerConfig;
   clients: ClientsService;
   redisUrl: string;
+  database: TestDatabase;
   close(): Promise<void>;
 }
 
@@ -31,12 +35,15 @@ export async function startTokenDealer(overrides: Record<string, string> = {}): 
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
   return {
     app,
     url,
+    operatorUrl: operatorUrl(app),
     config,
     clients: app.get(ClientsService),
     redisUrl: redis.url,
+    database,
     close: async () => {
       await app.close();
       await Promise.all([database.drop(), redis.release()]);

@@ -49,7 +49,10 @@ describe('token-dealer under hostile input', () => {
   /** A token of the client, for introspection and revocation. */
   let token: string;
 
-  const send = (request: HostileRequest) => sendHostile(dealer.url, request);
+  /** Operator routes go to the operator listener (the public one answers them 404, checked below). */
+  const isOperatorPath = (path: string) => OPERATOR.some((route) => path === route || path.startsWith(`${route}?`) || path.startsWith(`${route}/`));
+  const send = (request: HostileRequest) =>
+    sendHostile(isOperatorPath(request.path) ? dealer.operatorUrl : dealer.url, request);
 
   async function snapshot(): Promise<Record<string, unknown>> {
     const tables = await Promise.all(
@@ -131,16 +134,8 @@ describe('token-dealer under hostile input', () => {
   const accepted = (path: string, body: HostileBody, authorization?: string) =>
     path === '/oauth/token' ? tokenAccepted(body, authorization) : operationAccepted(path, body, authorization);
 
-  const OPEN = [
-    '/.well-known/jwks.json',
-    '/.well-known/oauth-authorization-server',
-    '/health/live',
-    '/health/ready',
-    '/metrics',
-    '/openapi.json',
-    '/openapi.yaml',
-    '/docs',
-  ];
+  const OPERATOR = ['/metrics', '/openapi.json', '/openapi.yaml', '/docs'];
+  const OPEN = ['/.well-known/jwks.json', '/.well-known/oauth-authorization-server', '/health/live', '/health/ready', ...OPERATOR];
 
   beforeAll(async () => {
     dealer = await startTokenDealer({
@@ -296,6 +291,31 @@ describe('token-dealer under hostile input', () => {
     await fc.assert(
       fc.asyncProperty(cases, async ({ path, key, value, header, headerValue }) => {
         await check({ method: 'GET', path: `${path}?${key}=${value}`, headers: { [header]: headerValue } }, true);
+      }),
+      hostileRuns(40),
+    );
+    await expectLive();
+  });
+
+  it('the operator routes on the public listener: 404 in the service shape, whatever the query, headers and method', async () => {
+    const cases = fc.record({
+      path: fc.constantFrom(...OPERATOR),
+      method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS'),
+      key: hostileQueryValue,
+      value: hostileQueryValue,
+      header: fc.constantFrom('authorization', 'accept', 'x-request-id', 'x-forwarded-for', 'host'),
+      headerValue: hostileHeaderValue,
+    });
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ path, method, key, value, header, headerValue }) => {
+        const what = `${method} ${path}?${key}=${value} ${header}: ${headerValue}`;
+        const response = await sendHostile(dealer.url, { method, path: `${path}?${key}=${value}`, headers: { [header]: headerValue } });
+        if (method === 'HEAD') {
+          expect(response.status, what).toBe(404);
+          return;
+        }
+        expect([400, 404], what).toContain(response.status);
+        await expectClientError(response, what);
       }),
       hostileRuns(40),
     );

@@ -141,7 +141,7 @@ describe('token-dealer OAuth endpoints', () => {
     expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
     // No lockout: the right secret passes from the very address that failed.
     expect((await token({ grant_type: 'client_credentials' }, basic('victim', victim.client_secret))).status).toBe(200);
-    const metrics = await (await fetch(`${dealer.url}/metrics`)).text();
+    const metrics = await (await fetch(`${dealer.operatorUrl}/metrics`)).text();
     expect(metrics).toMatch(/token_dealer_auth_failures_total\{reason="bad_credentials"\} \d+/);
     expect(metrics).toMatch(/token_dealer_auth_failures_total\{reason="throttled"\} \d+/);
     expect(metrics).toMatch(/token_dealer_tokens_issued_total\{client_id="dashboard",audience="data-service"\} \d+/);

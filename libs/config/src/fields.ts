@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { weakKeyReason, weakSecretReason } from './weak-secret.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,22 +16,67 @@ function urlWithProtocols(protocols: string[]) {
   );
 }
 
+const weakSecretMessage = (reason: string) => `is a weak secret (${reason}); generate one, e.g. openssl rand -base64 32`;
+
+/** Adds an issue when `value` is an obviously weak secret (see weakSecretReason). */
+export function checkSecret(value: string, context: z.RefinementCtx, minLength = 16): void {
+  const decoded = /^[0-9a-f]+$/i.test(value) || /^[A-Za-z0-9+/_-]+=*$/.test(value) ? decodeSecret(value) : undefined;
+  // A passphrase base64-encoded is still a passphrase: its text is checked as well as its bytes.
+  const text = decoded && /^[\x20-\x7e]+$/.test(decoded.toString('latin1')) ? decoded.toString('latin1') : undefined;
+  const reason =
+    weakSecretReason(value, minLength) ??
+    (text ? weakSecretReason(text, minLength) : undefined) ??
+    (decoded && decoded.length >= 16 ? weakKeyReason(decoded) : undefined);
+  if (reason) context.addIssue({ code: 'custom', message: weakSecretMessage(reason) });
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A connection URL whose password, when it has one, must not be obviously weak. */
+function withStrongPassword(field: z.ZodType<string>) {
+  return field.superRefine((value, context) => {
+    const password = passwordOf(value);
+    if (!password) return;
+    const reason = weakSecretReason(password);
+    if (reason) context.addIssue({ code: 'custom', message: `holds a weak password (${reason})` });
+  });
+}
+
 /** Building blocks for the per-app configuration schemas: one place for formats and defaults. */
 export const env = {
-  port: (defaultPort: number) => z.coerce.number().int().min(1).max(65535).default(defaultPort),
   httpUrl: (defaultUrl?: string) => {
     const field = urlWithProtocols(['http:', 'https:']).transform((value) => value.replace(/\/+$/, ''));
     return defaultUrl === undefined ? field : field.default(defaultUrl);
   },
-  postgresUrl: () => urlWithProtocols(['postgres:', 'postgresql:']).default('postgres://postgres@127.0.0.1:5432/runnerly'),
-  redisUrl: () => urlWithProtocols(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  /** A port; `min` 0 lets the system pick a free one (tests). */
+  port: (defaultPort: number, min = 1) => z.coerce.number().int().min(min).max(65535).default(defaultPort),
+  /** A bind address. */
+  host: (defaultHost = '127.0.0.1') => z.string().min(1).default(defaultHost),
+  postgresUrl: () =>
+    withStrongPassword(urlWithProtocols(['postgres:', 'postgresql:'])).default('postgres://postgres@127.0.0.1:5432/runnerly'),
+  redisUrl: () => withStrongPassword(urlWithProtocols(['redis:', 'rediss:'])).default('redis://127.0.0.1:6379'),
+  /** A password, client secret or token typed or generated as text: at least `minLength` characters, not obviously weak. */
+  password: (minLength = 16) =>
+    z.string().superRefine((value, context) => {
+      const reason = weakSecretReason(value, minLength);
+      if (reason) context.addIssue({ code: 'custom', message: weakSecretMessage(reason) });
+    }),
   logLevel: () => z.enum(LOG_LEVELS).default('info'),
   /** A secret given as at least `bytes` bytes of base64 or hex. */
   secret: (bytes = 32) =>
-    z.string().refine(
-      (value) => decodeSecret(value)?.length !== undefined && (decodeSecret(value)?.length ?? 0) >= bytes,
-      { message: `must be at least ${bytes} bytes, hex or base64 encoded` },
-    ),
+    z
+      .string()
+      .refine((value) => (decodeSecret(value)?.length ?? 0) >= bytes, {
+        message: `must be at least ${bytes} bytes, hex or base64 encoded`,
+        abort: true,
+      })
+      .superRefine((value, context) => checkSecret(value, context)),
   boolean: (defaultValue: boolean) =>
     z
       .enum(['true', 'false', '1', '0', 'yes', 'no'])

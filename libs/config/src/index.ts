@@ -1,3 +1,4 @@
 export { ConfigError, loadConfig, parseConfig } from './load-config.js';
-export { env } from './fields.js';
+export { checkSecret, env } from './fields.js';
+export { weakKeyReason, weakSecretReason } from './weak-secret.js';
 export { findRepoRoot } from './repo-root.js';

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { env } from './fields.js';
@@ -12,7 +13,8 @@ const schema = z.object({
   ENABLED: env.boolean(false),
   SPORTS: env.list(['Run', 'TrailRun']),
 });
-const valid = { TOKEN_DEALER_URL: 'http://127.0.0.1:5000/', PEPPER: 'a'.repeat(64) };
+const PEPPER = randomBytes(32).toString('hex');
+const valid = { TOKEN_DEALER_URL: 'http://127.0.0.1:5000/', PEPPER };
 
 describe('parseConfig', () => {
   it('applies defaults and normalises values', () => {
@@ -22,7 +24,7 @@ describe('parseConfig', () => {
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/runnerly',
       TOKEN_DEALER_URL: 'http://127.0.0.1:5000',
       LOG_LEVEL: 'info',
-      PEPPER: 'a'.repeat(64),
+      PEPPER,
       ENABLED: false,
       SPORTS: ['Run', 'TrailRun'],
     });
@@ -43,6 +45,10 @@ describe('parseConfig', () => {
     ['TOKEN_DEALER_URL', 'not a url', /TOKEN_DEALER_URL must be a URL/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
     ['PEPPER', 'short', /PEPPER must be at least 32 bytes/],
+    ['PEPPER', 'a'.repeat(64), /PEPPER is a weak secret \(a repeated pattern\)/],
+    ['PEPPER', Buffer.from('password12345678password12345678').toString('base64'), /PEPPER is a weak secret \(holds the common word "password"\)/],
+    ['PEPPER', Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex'), /PEPPER is a weak secret/],
+    ['DATABASE_URL', 'postgres://runnerly:changeme@db:5432/runnerly', /DATABASE_URL holds a weak password/],
     ['ENABLED', 'maybe', /ENABLED/],
   ])('rejects a malformed %s (%s) in one line', (name, value, message) => {
     let error: unknown;

@@ -28,11 +28,17 @@ export async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-/** Creates a schema (each service owns one) when missing. */
+/**
+ * Creates a schema (each service owns one) when missing. Looked up first: a service's own role
+ * (compose) owns its schema but may not create any, and CREATE SCHEMA IF NOT EXISTS asks for that
+ * right even when the schema exists.
+ */
 export async function ensureSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    if (rowCount) return;
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;

@@ -6,7 +6,9 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { MetricsService } from './metrics/metrics.service.js';
+import { DEFAULT_OPERATOR_ROUTES, isOperatorPath, isOperatorRequest, operatorRouteNotFound } from './operator.js';
 import { EXCEPTION_FILTER } from './platform.module.js';
+import { ensureRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
 export interface ServiceOptions {
   /** The service name: OpenAPI title. */
@@ -16,6 +18,12 @@ export interface ServiceOptions {
   bodyLimit?: number;
   /** Trust X-Forwarded-* (behind a proxy): a hop count or the proxies' addresses/CIDRs (fastify's trustProxy). */
   trustProxy?: boolean | number | string[];
+  /**
+   * Routes (path prefixes) answered only on the operator listener, 404 on the public one. Default:
+   * metrics and the OpenAPI docs; an app adds its own (the worker's queues); `[]` serves every
+   * route on every listener (the Strava sandbox, a development stand-in).
+   */
+  operatorRoutes?: readonly string[];
 }
 
 function trustHops(hops: number): boolean | ((address: string, hop: number) => boolean) {
@@ -49,12 +57,23 @@ export async function createFastifyService(
   });
   errors.filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
   const metrics = app.get(MetricsService);
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onResponse', async (request, reply) => {
-      metrics.observeHttp(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', async (request, reply) => {
+    metrics.observeHttp(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  const operatorRoutes = options.operatorRoutes ?? DEFAULT_OPERATOR_ROUTES;
+  if (operatorRoutes.length > 0) {
+    // At the root, after Nest's middleware (request id, logging; registered when the app is
+    // created) and before any plugin's own hooks (Bull Board's password check): the public listener
+    // does not even say an operator route exists. Both the matched route and the raw path are
+    // checked, so no spelling the router would still match gets through.
+    fastify.addHook('onRequest', async (request, reply) => {
+      if (isOperatorRequest(request.raw)) return;
+      if (!isOperatorPath(request.routeOptions.url, operatorRoutes) && !isOperatorPath(request.url, operatorRoutes)) return;
+      errors.filter?.catch(operatorRouteNotFound(request.method, request.url), new ExecutionContextHost([request, reply]));
+      return reply;
     });
+  }
   return finishSetup(app, options);
 }
 
@@ -71,6 +90,27 @@ export function expressMetricsMiddleware(metrics: MetricsService) {
       metrics.observeHttp(req.method ?? 'GET', route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
     });
     next();
+  };
+}
+
+/**
+ * For an Express app, the public listener's 404 for operator routes: install it first (before the
+ * session and static middleware), so that nothing of an operator route runs for a public request.
+ */
+export function expressOperatorGate(
+  app: INestApplication,
+  operatorRoutes: readonly string[] = DEFAULT_OPERATOR_ROUTES,
+) {
+  const filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
+  return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void) => {
+    const url = req.originalUrl ?? req.url;
+    if (isOperatorRequest(req) || !isOperatorPath(url, operatorRoutes)) {
+      next();
+      return;
+    }
+    // Answered before Nest's middleware: the request id it would have set, set here.
+    res.setHeader(REQUEST_ID_HEADER, ensureRequestId(req));
+    filter.catch(operatorRouteNotFound(req.method, url), new ExecutionContextHost([req, res, next]));
   };
 }
 

@@ -1,8 +1,22 @@
-export { createFastifyService, expressMetricsMiddleware, finishSetup, type ServiceOptions } from './bootstrap.js';
+export {
+  createFastifyService,
+  expressMetricsMiddleware,
+  expressOperatorGate,
+  finishSetup,
+  type ServiceOptions,
+} from './bootstrap.js';
 export { AllExceptionsFilter, AppException, type ErrorBody, toErrorResponse } from './errors.js';
 export { type HealthCheck, HealthService, type Readiness } from './health/health.service.js';
 export { REDACTED_PATHS } from './logging.js';
 export { MetricsService } from './metrics/metrics.service.js';
+export {
+  DEFAULT_OPERATOR_ROUTES,
+  isOperatorRequest,
+  operatorAddress,
+  type OperatorListenerOptions,
+  operatorUrl,
+  startOperatorListener,
+} from './operator.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';
 export {
   currentRequestId,

@@ -27,3 +27,4 @@ export {
   safeDecode,
   sendHostile,
 } from './hostile.js';
+export { pathSpellings, spawnService, type ServiceProcess } from './exposure.js';

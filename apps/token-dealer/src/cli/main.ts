@@ -28,7 +28,7 @@ const USAGE = `usage:
   token-dealer clients list
   token-dealer clients rotate-secret --id ID
   token-dealer clients delete --id ID
-  token-dealer clients provision --secrets-file FILE   (the dashboard and strava-worker clients; secrets kept in FILE)
+  token-dealer clients provision --secrets-file FILE   (the dashboard and strava-worker clients; secrets kept in FILE, {client} in it: one file each)
   token-dealer keys rotate [--now]
   token-dealer keys revoke --kid KID   (a leaked key: out of the JWKS, its tokens refused, a new key if it was signing)
 Settings come from the environment, the root .env and .runnerly/local.env (written by pnpm start).`;
@@ -141,10 +141,12 @@ async function main(argv: string[]): Promise<unknown> {
         case 'provision': {
           // Secrets are written to the file only, never printed. (Not `--env-file`: Node itself
           // parses that flag even after the script name and fails when the file does not exist yet.)
-          const file = required(values['secrets-file'], 'secrets-file');
-          const known = readEnvFile(file);
+          // `{client}` in the path: one file per client (compose gives each service only its own secrets).
+          const pattern = required(values['secrets-file'], 'secrets-file');
           const provisioned = [];
           for (const client of SERVICE_CLIENTS) {
+            const file = pattern.replaceAll('{client}', client.defaultId);
+            const known = readEnvFile(file);
             const id = process.env[client.idVariable] || client.defaultId;
             const result = await clients.ensure(id, client.scope, client.audience, known[client.secretVariable] ?? '');
             if (result.client_secret !== undefined) writeEnvValue(file, client.secretVariable, result.client_secret);
