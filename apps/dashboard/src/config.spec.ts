@@ -1,12 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@runnerly/config';
 import { describe, expect, it } from 'vitest';
 import { DashboardConfigSchema, trustedProxies } from './config.js';
 
 const REQUIRED = {
   STRAVA_CLIENT_ID: '1',
-  STRAVA_CLIENT_SECRET: 'secret',
-  DASHBOARD_CLIENT_SECRET: 'secret',
-  SESSION_SECRET: 'a'.repeat(64),
+  STRAVA_CLIENT_SECRET: randomBytes(20).toString('hex'),
+  DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+  SESSION_SECRET: randomBytes(32).toString('hex'),
 };
 const config = (env: Record<string, string> = {}) => parseConfig(DashboardConfigSchema, { ...REQUIRED, ...env });
 

@@ -72,7 +72,7 @@ describe('data-service with pnpm start defaults: revocation at the token-dealer 
     });
     expect(revoked.status).toBe(200);
     expect(await refusal(token)).toBe('token revoked');
-    const ready = (await (await fetch(`${service.baseUrl}/health/ready`)).json()) as { checks: Record<string, { status: string }> };
+    const ready = (await (await fetch(`${service.operatorUrl}/health/ready`)).json()) as { checks: Record<string, { status: string }> };
     expect(ready.checks.redis).toEqual(expect.objectContaining({ status: 'up' }));
   });
 
