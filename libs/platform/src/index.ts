@@ -5,6 +5,7 @@ export {
   finishSetup,
   type ServiceOptions,
 } from './bootstrap.js';
+export { clientAddressKey } from './client-address.js';
 export { AllExceptionsFilter, AppException, type ErrorBody, toErrorResponse } from './errors.js';
 export { type HealthCheck, HealthService, type Readiness } from './health/health.service.js';
 export { REDACTED_PATHS } from './logging.js';

@@ -1,10 +1,9 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { AppException, MetricsService } from '@runnerly/platform';
+import { AppException, clientAddressKey, MetricsService } from '@runnerly/platform';
 import type { Request } from 'express';
 import type { Redis } from 'ioredis';
 import { REDIS } from '../clients/clients.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from '../config.js';
-import { clientAddressKey } from './client-address.js';
 
 export const LOGIN_RATE_PREFIX = 'runnerly:dashboard:login-rate:';
 
@@ -31,7 +30,8 @@ export class LoginRateLimitGuard implements CanActivate {
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const key = LOGIN_RATE_PREFIX + clientAddressKey(context.switchToHttp().getRequest<Request>());
+    const request = context.switchToHttp().getRequest<Request>();
+    const key = LOGIN_RATE_PREFIX + clientAddressKey(request.ip, request.socket.remoteAddress);
     const window = this.config.DASHBOARD_LOGIN_RATE_WINDOW_SECONDS;
     let count: number;
     let ttl: number;

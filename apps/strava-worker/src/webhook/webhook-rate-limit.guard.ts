@@ -1,6 +1,6 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { QUEUE_PREFIX } from '@runnerly/jobs';
-import { MetricsService } from '@runnerly/platform';
+import { clientAddressKey, MetricsService } from '@runnerly/platform';
 import type { FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
@@ -50,7 +50,7 @@ export class WebhookRateLimitGuard implements CanActivate {
     const waitMs = (await this.redis.eval(
       TAKE,
       2,
-      `${prefix}:source:${request.ip}`,
+      `${prefix}:source:${clientAddressKey(request.ip, request.socket.remoteAddress)}`,
       `${prefix}:total`,
       this.config.STRAVA_WEBHOOK_RATE_LIMIT_PER_SOURCE,
       this.config.STRAVA_WEBHOOK_RATE_LIMIT_TOTAL,

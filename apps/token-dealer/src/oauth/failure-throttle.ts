@@ -1,4 +1,3 @@
-import { isIPv4, isIPv6 } from 'node:net';
 import type { Redis } from 'ioredis';
 
 export interface FailureThrottleOptions {
@@ -10,24 +9,6 @@ export interface FailureThrottleOptions {
 }
 
 const PREFIX = 'runnerly:token-dealer:failures:';
-
-/**
- * The address a failure is counted against: IPv4 as is (IPv4-mapped IPv6 unwrapped), IPv6 by its
- * /64, the block one host usually holds, so that a host cannot reset its budget by changing address.
- */
-export function addressKey(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped !== null) return mapped[1]!;
-  if (isIPv4(ip) || !isIPv6(ip)) return ip;
-  const [head = '', tail = ''] = ip.toLowerCase().split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === '' ? [] : tail.split(':');
-  const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups
-    .slice(0, 4)
-    .map((group) => group.replace(/^0+(?=.)/, ''))
-    .join(':')}::/64`;
-}
 
 /**
  * Slows down secret guessing without ever locking a client out. Failed authentications are
@@ -43,12 +24,15 @@ export class FailureThrottle {
     private readonly options: FailureThrottleOptions,
   ) {}
 
-  /** Counts one failure; the seconds the address (for this client) should wait, 0 while within budget. */
-  async recordFailure(ip: string, knownClientId?: string): Promise<number> {
+  /**
+   * Counts one failure from `address` (a key from @runnerly/platform's clientAddressKey: IPv6 by its
+   * /64); the seconds the address (for this client) should wait, 0 while within budget.
+   */
+  async recordFailure(address: string, knownClientId?: string): Promise<number> {
     const window = this.options.windowSeconds;
-    const address = `${PREFIX}addr:${addressKey(ip)}`;
-    const pipeline = this.redis.multi().incr(address).expire(address, window, 'NX').ttl(address);
-    const pair = knownClientId === undefined ? undefined : `${PREFIX}client-addr:${knownClientId}:${addressKey(ip)}`;
+    const addressCount = `${PREFIX}addr:${address}`;
+    const pipeline = this.redis.multi().incr(addressCount).expire(addressCount, window, 'NX').ttl(addressCount);
+    const pair = knownClientId === undefined ? undefined : `${PREFIX}client-addr:${knownClientId}:${address}`;
     if (pair !== undefined) pipeline.incr(pair).expire(pair, window, 'NX').ttl(pair);
     const results = ((await pipeline.exec()) ?? []).map(([error, value]) => {
       if (error) throw error;

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBasicAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
-import { ApiZodBody, ApiZodResponse } from '@runnerly/platform';
+import { ApiZodBody, ApiZodResponse, clientAddressKey } from '@runnerly/platform';
 import { clientCredentials, formParams } from './client-credentials.js';
 import {
   IntrospectionResponseSchema,
@@ -13,6 +13,7 @@ import { type IntrospectionResponse, OAuthService, type TokenResponse } from './
 
 interface OAuthRequest {
   ip: string;
+  socket: { remoteAddress?: string };
   headers: Record<string, string | string[] | undefined>;
 }
 
@@ -23,6 +24,11 @@ interface OAuthReply {
 function authorizationHeader(request: OAuthRequest): string | undefined {
   const value = request.headers.authorization;
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** Whom failed authentications are counted against (the proxy-resolved address, else the socket's). */
+function callerAddress(request: OAuthRequest): string {
+  return clientAddressKey(request.ip, request.socket.remoteAddress);
 }
 
 function noStore(reply: OAuthReply): void {
@@ -49,7 +55,7 @@ export class OAuthController {
     @Res({ passthrough: true }) reply: OAuthReply,
   ): Promise<TokenResponse> {
     const params = formParams(body);
-    const client = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), request.ip);
+    const client = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), callerAddress(request));
     const response = this.oauth.issue(client, {
       grantType: params.grant_type,
       scope: params.scope,
@@ -69,7 +75,7 @@ export class OAuthController {
     @Res({ passthrough: true }) reply: OAuthReply,
   ): Promise<IntrospectionResponse> {
     const params = formParams(body);
-    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), request.ip);
+    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), callerAddress(request));
     noStore(reply);
     return this.oauth.introspect(caller, params.token);
   }
@@ -79,7 +85,7 @@ export class OAuthController {
   @ApiZodBody(TokenOperationSchema)
   async revoke(@Req() request: OAuthRequest, @Body() body: unknown): Promise<Record<string, never>> {
     const params = formParams(body);
-    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), request.ip);
+    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), callerAddress(request));
     await this.oauth.revoke(caller, params.token, params.token_type_hint);
     return {};
   }

@@ -63,7 +63,7 @@ export class OAuthService {
    * one is counted, and answered 429 with Retry-After once its address (or this client from that
    * address) is past its failure budget.
    */
-  async authenticate(credentials: ClientCredentials | undefined, ip: string): Promise<ClientEntity> {
+  async authenticate(credentials: ClientCredentials | undefined, address: string): Promise<ClientEntity> {
     if (credentials === undefined) {
       this.metrics.failures.inc({ reason: 'no_credentials' });
       throw OAuthException.invalidClient('client authentication required (client_secret_basic or client_secret_post)');
@@ -71,7 +71,7 @@ export class OAuthService {
     const { client, known } = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
     if (client !== null) return client;
     // Without Redis a wrong secret is still a plain 401, not a 500 (and /health/ready says Redis is down).
-    const retryAfter = await this.throttle.recordFailure(ip, known ? credentials.clientId : undefined).catch(() => 0);
+    const retryAfter = await this.throttle.recordFailure(address, known ? credentials.clientId : undefined).catch(() => 0);
     if (retryAfter > 0) {
       this.metrics.failures.inc({ reason: 'throttled' });
       throw OAuthException.tooManyAttempts(retryAfter);

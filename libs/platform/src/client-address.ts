@@ -1,7 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
-import type { Request } from 'express';
 
-/** The first 64 bits of an IPv6 address, written out (`2001:db8:0:1::/64`). */
+/** The first 64 bits of a (full, colon-only) IPv6 address, written out (`2001:db8:0:1::/64`). */
 function ipv6Prefix64(address: string): string {
   const [head = '', tail = ''] = address.split('::');
   const left = head === '' ? [] : head.split(':');
@@ -14,13 +13,14 @@ function ipv6Prefix64(address: string): string {
 }
 
 /**
- * Whom a per-address limit counts: the client address Express resolved (`trust proxy` decides how
- * far X-Forwarded-For is believed), an IPv4-mapped IPv6 address as IPv4, and IPv6 by its /64 (one
- * subscriber holds a whole /64, so single addresses would be free to rotate). Anything else Express
- * may hand over (an untrusted hop's garbage) falls back to the socket's own address.
+ * Whom a per-address limit counts: the first candidate that is an address (the one the framework
+ * resolved, which its trust-proxy setting may have read from X-Forwarded-For; then the socket's),
+ * an IPv4-mapped IPv6 address as IPv4, and IPv6 by its /64 (one subscriber holds a whole /64, so
+ * single addresses would be free to rotate). Anything else (an untrusted hop's garbage) is passed
+ * over, so no key is made of it.
  */
-export function clientAddressKey(req: Request): string {
-  for (const candidate of [req.ip, req.socket.remoteAddress]) {
+export function clientAddressKey(...candidates: Array<string | undefined>): string {
+  for (const candidate of candidates) {
     const address = candidate?.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '').replace(/%.*$/, '');
     if (address === undefined) continue;
     if (isIPv4(address)) return address;
