@@ -33,9 +33,9 @@ function fail(message) {
   process.exit(1);
 }
 
-/** Runs a command to completion with inherited output; exits on failure. */
+/** Runs a command to completion, its output on stderr (stdout may be captured: `path`); exits on failure. */
 function run(command, args, env) {
-  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', 2, 2] });
   if (result.status !== 0)
     fail(`${command} ${args.join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`);
 }
