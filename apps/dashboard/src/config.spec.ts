@@ -35,8 +35,24 @@ describe('dashboard configuration', () => {
   });
 
   it('stops at start on a trust-proxy value that would believe any client, naming the variable', () => {
-    for (const value of ['true', 'TRUE', '*', 'all', 'yes', '-1', '100', '10.0.0.0/33', '::/129', 'example.com', '10.0.0.0/8,', '1.2.3.4/8/1', 'loopback,true']) {
-      expect(() => config({ DASHBOARD_TRUST_PROXY: value }), value).toThrow(/^invalid configuration: DASHBOARD_TRUST_PROXY /);
+    for (const value of [
+      'true',
+      'TRUE',
+      '*',
+      'all',
+      'yes',
+      '-1',
+      '100',
+      '10.0.0.0/33',
+      '::/129',
+      'example.com',
+      '10.0.0.0/8,',
+      '1.2.3.4/8/1',
+      'loopback,true',
+    ]) {
+      expect(() => config({ DASHBOARD_TRUST_PROXY: value }), value).toThrow(
+        /^invalid configuration: DASHBOARD_TRUST_PROXY /,
+      );
     }
   });
 });

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startService } from './harness.js';
 
 const root = join(import.meta.dirname, '..', '..', '..');
-const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
+const kidOf = (token: string) =>
+  (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString()) as { kid: string }).kid;
 
 /**
  * Revocation as `pnpm start` runs it: scripts/start.ts gives the data-service no REDIS_URL, so the
@@ -20,7 +21,10 @@ describe('data-service with pnpm start defaults: revocation at the token-dealer 
 
   beforeAll(async () => {
     dealer = await startTokenDealer({ REDIS_URL: 'redis://127.0.0.1:6379' });
-    service = await startService({ TOKEN_DEALER_URL: dealer.url, TOKEN_DEALER_ISSUER: dealer.config.TOKEN_DEALER_ISSUER });
+    service = await startService({
+      TOKEN_DEALER_URL: dealer.url,
+      TOKEN_DEALER_ISSUER: dealer.config.TOKEN_DEALER_ISSUER,
+    });
     secret = (await dealer.clients.create(client, 'users:read', 'data-service')).client_secret;
   }, 60_000);
   afterAll(async () => {
@@ -30,19 +34,23 @@ describe('data-service with pnpm start defaults: revocation at the token-dealer 
 
   /** The token-dealer's command line, as an operator runs it. */
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts', ...args], {
-      cwd: root,
-      env: {
-        ...process.env,
-        RUNNERLY_LOCAL_ENV_FILE: join(root, 'no-such-dir', 'local.env'),
-        DATABASE_URL: dealer.config.DATABASE_URL,
-        REDIS_URL: dealer.config.REDIS_URL,
-        TOKEN_DEALER_PEPPER: dealer.config.TOKEN_DEALER_PEPPER,
-        TOKEN_DEALER_KEY_ENCRYPTION_KEY: dealer.config.TOKEN_DEALER_KEY_ENCRYPTION_KEY,
+    spawnSync(
+      process.execPath,
+      ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts', ...args],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          RUNNERLY_LOCAL_ENV_FILE: join(root, 'no-such-dir', 'local.env'),
+          DATABASE_URL: dealer.config.DATABASE_URL,
+          REDIS_URL: dealer.config.REDIS_URL,
+          TOKEN_DEALER_PEPPER: dealer.config.TOKEN_DEALER_PEPPER,
+          TOKEN_DEALER_KEY_ENCRYPTION_KEY: dealer.config.TOKEN_DEALER_KEY_ENCRYPTION_KEY,
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
       },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    );
 
   const requestToken = (withSecret = secret) =>
     fetch(`${dealer.url}/oauth/token`, {
@@ -72,7 +80,9 @@ describe('data-service with pnpm start defaults: revocation at the token-dealer 
     });
     expect(revoked.status).toBe(200);
     expect(await refusal(token)).toBe('token revoked');
-    const ready = (await (await fetch(`${service.operatorUrl}/health/ready`)).json()) as { checks: Record<string, { status: string }> };
+    const ready = (await (await fetch(`${service.operatorUrl}/health/ready`)).json()) as {
+      checks: Record<string, { status: string }>;
+    };
     expect(ready.checks.redis).toEqual(expect.objectContaining({ status: 'up' }));
   });
 
@@ -87,7 +97,9 @@ describe('data-service with pnpm start defaults: revocation at the token-dealer 
     // Refused as revoked (from Redis, or from the local mirror before any JWKS fetch).
     await expect.poll(() => refusal(token), { timeout: 10_000 }).toMatch(/^token revoked/);
     const jwksKids = async () =>
-      ((await (await fetch(`${dealer.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }).keys.map((key) => key.kid);
+      (
+        (await (await fetch(`${dealer.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> }
+      ).keys.map((key) => key.kid);
     await expect.poll(jwksKids, { timeout: 10_000 }).not.toContain(kid);
     const fresh = await issue();
     expect(kidOf(fresh)).not.toBe(kid);
@@ -119,7 +131,10 @@ describe('data-service: token lifetime and a missing revocation store', () => {
   beforeAll(async () => {
     service = await startService();
     // Nothing listens on port 1: the revocation store cannot be read.
-    withoutRedis = await startService({ REDIS_URL: 'redis://127.0.0.1:1' }, { database: service.database, issuer: service.issuer });
+    withoutRedis = await startService(
+      { REDIS_URL: 'redis://127.0.0.1:1' },
+      { database: service.database, issuer: service.issuer },
+    );
   }, 60_000);
   afterAll(async () => {
     await withoutRedis?.close();

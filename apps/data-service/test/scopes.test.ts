@@ -11,7 +11,12 @@ import { type Harness, startService } from './harness.js';
  * needs `users:delete`, which only the strava-worker holds.
  */
 
-const STRAVA = { accessToken: 'access-1', refreshToken: 'refresh-1', expiresAt: 1_900_000_000, scope: 'read,activity:read_all' };
+const STRAVA = {
+  accessToken: 'access-1',
+  refreshToken: 'refresh-1',
+  expiresAt: 1_900_000_000,
+  scope: 'read,activity:read_all',
+};
 const [DASHBOARD, WORKER] = SERVICE_CLIENTS;
 /** What an install provisioned before `users:delete` existed gave the worker. */
 const OLD_WORKER_SCOPE = 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write';
@@ -28,7 +33,9 @@ describe('data-service scopes, with tokens from a real token-dealer', () => {
       TOKEN_DEALER_ISSUER: dealer.config.TOKEN_DEALER_ISSUER,
     });
     for (const client of SERVICE_CLIENTS) {
-      secrets[client.defaultId] = (await dealer.clients.create(client.defaultId, client.scope, client.audience)).client_secret;
+      secrets[client.defaultId] = (
+        await dealer.clients.create(client.defaultId, client.scope, client.audience)
+      ).client_secret;
     }
     secrets.writer = (await dealer.clients.create('writer', 'users:read users:write', 'data-service')).client_secret;
   }, 60_000);
@@ -68,7 +75,10 @@ describe('data-service scopes, with tokens from a real token-dealer', () => {
     const writer = await issue('writer');
     expect(writer.scope.split(' ')).not.toContain('strava-tokens:write');
     const user = { stravaAthleteId: 7001, firstname: 'Ada', lastname: 'Runner', strava: STRAVA };
-    await expectInsufficientScope(await service.call('PUT', '/users', { token: writer.token, body: user }), 'strava-tokens:write');
+    await expectInsufficientScope(
+      await service.call('PUT', '/users', { token: writer.token, body: user }),
+      'strava-tokens:write',
+    );
     expect(await usersWithAthlete(7001, writer.token)).toEqual([]);
 
     // users:write alone still upserts a user without tokens ...
@@ -77,7 +87,10 @@ describe('data-service scopes, with tokens from a real token-dealer', () => {
     expect(plain.status).toBe(200);
     expect(plain.body).toMatchObject({ stravaAthleteId: 7001, connected: false });
     // ... and cannot attach tokens to an existing one either
-    await expectInsufficientScope(await service.call('PUT', '/users', { token: writer.token, body: user }), 'strava-tokens:write');
+    await expectInsufficientScope(
+      await service.call('PUT', '/users', { token: writer.token, body: user }),
+      'strava-tokens:write',
+    );
     expect(await usersWithAthlete(7001, writer.token)).toMatchObject([{ connected: false }]);
   });
 
@@ -85,7 +98,10 @@ describe('data-service scopes, with tokens from a real token-dealer', () => {
     const dashboard = await issue(DASHBOARD.defaultId);
     const user = { stravaAthleteId: 7002, firstname: 'Bo', lastname: 'Runner', strava: STRAVA };
     const narrowed = await issue(DASHBOARD.defaultId, 'users:write users:read');
-    await expectInsufficientScope(await service.call('PUT', '/users', { token: narrowed.token, body: user }), 'strava-tokens:write');
+    await expectInsufficientScope(
+      await service.call('PUT', '/users', { token: narrowed.token, body: user }),
+      'strava-tokens:write',
+    );
     const stored = await service.call('PUT', '/users', { token: dashboard.token, body: user });
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ stravaAthleteId: 7002, connected: true });
@@ -123,7 +139,10 @@ describe('data-service scopes, with tokens from a real token-dealer', () => {
       })
     ).body.id as string;
     const before = await issue('old-worker');
-    await expectInsufficientScope(await service.call('DELETE', `/users/${id}`, { token: before.token }), 'users:delete');
+    await expectInsufficientScope(
+      await service.call('DELETE', `/users/${id}`, { token: before.token }),
+      'users:delete',
+    );
 
     // what `clients ensure` (scripts/start.ts) and `clients provision` (compose) do with the product's list
     const ensured = await dealer.clients.ensure('old-worker', WORKER.scope, WORKER.audience, secret);

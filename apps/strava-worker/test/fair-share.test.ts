@@ -21,7 +21,11 @@ describe('fair share of the Strava budget', () => {
     const [big, small] = await stack.athletes();
     const a = await stack.connect(big!.id);
     const b = await stack.connect(small!.id);
-    const env = { STRAVA_RATE_LIMIT_15MIN: '20', STRAVA_RATE_LIMIT_ATHLETE_SHARE_PERCENT: '25', STRAVA_SYNC_CONCURRENCY: '1' };
+    const env = {
+      STRAVA_RATE_LIMIT_15MIN: '20',
+      STRAVA_RATE_LIMIT_ATHLETE_SHARE_PERCENT: '25',
+      STRAVA_SYNC_CONCURRENCY: '1',
+    };
     // B has synced before: its next sync is short. A has never synced: its history is many pages.
     const first = await stack.startWorker(env);
     await stack.syncs.requestSync(b.userId, { reason: SyncReason.Connected });

@@ -20,7 +20,9 @@ describe('forged webhook events', () => {
   afterAll(() => stack.close());
 
   /** A worker whose push subscription the sandbox verified; returns it with the subscription's id. */
-  async function subscribedWorker(env: Record<string, string> = {}): Promise<{ worker: Worker; subscriptionId: number }> {
+  async function subscribedWorker(
+    env: Record<string, string> = {},
+  ): Promise<{ worker: Worker; subscriptionId: number }> {
     const port = await freePort();
     const worker = await stack.startWorker(
       { STRAVA_WEBHOOK_CALLBACK_URL: `http://127.0.0.1:${port}/strava/webhook`, ...env },
@@ -116,7 +118,9 @@ describe('forged webhook events', () => {
     await expect
       .poll(() => metric(worker, 'strava_webhook_refused_total{reason="unconfirmed"}'), { timeout: 20_000 })
       .toBe(1);
-    await expect.poll(() => stack.data.findUserByStravaAthleteId(revoked.athleteId), { timeout: 20_000 }).toBeUndefined();
+    await expect
+      .poll(() => stack.data.findUserByStravaAthleteId(revoked.athleteId), { timeout: 20_000 })
+      .toBeUndefined();
     expect(await stack.runRows(revoked.userId)).toMatchObject({ rows: 0 });
     expect(await stack.runRows(neverGranted.userId)).toEqual(before);
     expect((await stack.data.findUserByStravaAthleteId(neverGranted.athleteId))?.id).toBe(neverGranted.userId);
@@ -150,7 +154,12 @@ describe('forged webhook events', () => {
     const activity = { object_type: 'activity', owner_id: athleteId, subscription_id: subscriptionId };
     const events = [
       { ...activity, object_id: first!.stravaId, aspect_type: 'delete' },
-      { ...activity, object_id: second!.stravaId, aspect_type: 'update', updates: { type: 'Ride', sport_type: 'Ride' } },
+      {
+        ...activity,
+        object_id: second!.stravaId,
+        aspect_type: 'update',
+        updates: { type: 'Ride', sport_type: 'Ride' },
+      },
       // Another athlete's run, claimed for this one: read with this athlete's token, it is not theirs.
       { ...activity, object_id: othersRun!.stravaId, aspect_type: 'create' },
       { ...activity, owner_id: otherAthleteId, object_id: othersRun!.stravaId, aspect_type: 'delete' },
@@ -164,9 +173,13 @@ describe('forged webhook events', () => {
     await expect
       .poll(() => metric(worker, 'strava_requests_total{endpoint="get_activity",outcome="ok"}'), { timeout: 20_000 })
       .toBeGreaterThanOrEqual(3);
-    await waitFor(async () => (await housekeepingIdle()) && (await stack.syncState(userId))?.status === SyncStatus.Done);
+    await waitFor(
+      async () => (await housekeepingIdle()) && (await stack.syncState(userId))?.status === SyncStatus.Done,
+    );
     await waitFor(async () => (await stack.syncState(otherId))?.status === SyncStatus.Done);
-    await expect.poll(() => metric(worker, 'strava_requests_total{endpoint="get_activity",outcome="StravaNotFoundError"}')).toBe(1);
+    await expect
+      .poll(() => metric(worker, 'strava_requests_total{endpoint="get_activity",outcome="StravaNotFoundError"}'))
+      .toBe(1);
 
     expect(await stack.runRows(userId)).toEqual(before);
     expect(await stack.runRows(otherId)).toEqual(othersBefore);
@@ -277,7 +290,12 @@ describe('forged webhook events', () => {
     // each is admitted to be read one by one.
     for (const { athleteId } of named) {
       for (let i = 0; i < 30; i += 1) {
-        const event = { object_type: 'activity', object_id: 6_000_000_000 + i, aspect_type: 'create', owner_id: athleteId };
+        const event = {
+          object_type: 'activity',
+          object_id: 6_000_000_000 + i,
+          aspect_type: 'create',
+          owner_id: athleteId,
+        };
         expect((await post(worker, { ...event, subscription_id: subscriptionId })).status).toBe(200);
       }
     }
@@ -286,8 +304,10 @@ describe('forged webhook events', () => {
     await expect
       .poll(() => metric(worker, 'strava_sync_jobs_total{outcome="event_share"}'), { timeout: 30_000 })
       .toBeGreaterThan(0);
-    const windowsSpanned = 1 + Number(Math.floor(Date.now() / 900_000) !== Math.floor((Date.now() - 120_000) / 900_000));
-    const reads = ((await routeCounts())['GET /api/v3/activities/:id'] ?? 0) - (routesBefore['GET /api/v3/activities/:id'] ?? 0);
+    const windowsSpanned =
+      1 + Number(Math.floor(Date.now() / 900_000) !== Math.floor((Date.now() - 120_000) / 900_000));
+    const reads =
+      ((await routeCounts())['GET /api/v3/activities/:id'] ?? 0) - (routesBefore['GET /api/v3/activities/:id'] ?? 0);
     expect(reads).toBeGreaterThan(0);
     expect(reads).toBeLessThanOrEqual(10 * windowsSpanned);
     // The other athlete's sync stored every run of theirs.
@@ -296,7 +316,12 @@ describe('forged webhook events', () => {
     // The rest waits for the next window: once it comes, the named athletes' rechecks go on.
     await stack.advanceClock(900);
     await expect
-      .poll(async () => ((await routeCounts())['GET /api/v3/activities/:id'] ?? 0) - (routesBefore['GET /api/v3/activities/:id'] ?? 0), { timeout: 30_000 })
+      .poll(
+        async () =>
+          ((await routeCounts())['GET /api/v3/activities/:id'] ?? 0) -
+          (routesBefore['GET /api/v3/activities/:id'] ?? 0),
+        { timeout: 30_000 },
+      )
       .toBeGreaterThan(reads);
   }, 300_000);
 
@@ -307,7 +332,13 @@ describe('forged webhook events', () => {
     // A fixed one-minute window: start well inside one, so that all of this lands in it.
     const intoMinute = Date.now() % 60_000;
     if (intoMinute > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_500 - intoMinute));
-    const event = { object_type: 'activity', object_id: 1, aspect_type: 'create', owner_id: 2, subscription_id: subscriptionId };
+    const event = {
+      object_type: 'activity',
+      object_id: 1,
+      aspect_type: 'create',
+      owner_id: 2,
+      subscription_id: subscriptionId,
+    };
     for (let i = 0; i < 3; i += 1) expect((await post(worker, event)).status).toBe(200);
     for (let i = 0; i < 2; i += 1) expect((await post(second, event)).status).toBe(200);
     for (const target of [worker, second]) {

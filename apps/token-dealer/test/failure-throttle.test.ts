@@ -17,7 +17,9 @@ function tokenRequest(
   options: { localAddress?: string; headers?: Record<string, string> } = {},
 ): Promise<{ status: number; retryAfter?: string; body: Record<string, unknown> }> {
   const body = 'grant_type=client_credentials';
-  const basic = Buffer.from(`${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`).toString('base64');
+  const basic = Buffer.from(`${encodeURIComponent(credentials.id)}:${encodeURIComponent(credentials.secret)}`).toString(
+    'base64',
+  );
   return new Promise((resolve, reject) => {
     const req = request(
       `${url}/oauth/token`,
@@ -53,7 +55,9 @@ function tokenRequest(
 async function flood(count: number, concurrency: number, send: (i: number) => Promise<{ status: number }>) {
   const statuses: Record<number, number> = {};
   for (let start = 0; start < count; start += concurrency) {
-    const batch = await Promise.all(Array.from({ length: Math.min(concurrency, count - start) }, (_, i) => send(start + i)));
+    const batch = await Promise.all(
+      Array.from({ length: Math.min(concurrency, count - start) }, (_, i) => send(start + i)),
+    );
     for (const { status } of batch) statuses[status] = (statuses[status] ?? 0) + 1;
   }
   return statuses;
@@ -78,7 +82,9 @@ describe('token-dealer: wrong secrets are throttled, the right one is never refu
 
   it('takes the right secret after 1,000 failures from the same address, and from another address; the attacker gets 20 answers, then 429s', async () => {
     const attacker = '127.0.0.10';
-    const statuses = await flood(1000, 25, () => tokenRequest(dealer.url, { id: 'dashboard', secret: wrong() }, { localAddress: attacker }));
+    const statuses = await flood(1000, 25, () =>
+      tokenRequest(dealer.url, { id: 'dashboard', secret: wrong() }, { localAddress: attacker }),
+    );
     // What the guessing bought: 20 plain refusals, then only "retry later" (all wrong either way).
     expect(statuses).toEqual({ 401: 20, 429: 980 });
     const throttled = await tokenRequest(dealer.url, { id: 'dashboard', secret: wrong() }, { localAddress: attacker });
@@ -93,17 +99,26 @@ describe('token-dealer: wrong secrets are throttled, the right one is never refu
     // From its own address: not refused either, and its own mistakes still get a plain 401.
     const elsewhere = await tokenRequest(dealer.url, { id: 'dashboard', secret }, { localAddress: '127.0.0.11' });
     expect(elsewhere.status).toBe(200);
-    expect((await tokenRequest(dealer.url, { id: 'dashboard', secret: wrong() }, { localAddress: '127.0.0.11' })).status).toBe(401);
+    expect(
+      (await tokenRequest(dealer.url, { id: 'dashboard', secret: wrong() }, { localAddress: '127.0.0.11' })).status,
+    ).toBe(401);
   });
 
   it('counts a random client_id flood against the address only: no Redis key per id', async () => {
     const before = new Set(await redis.keys(FAILURE_KEYS));
     const statuses = await flood(300, 25, (i) =>
-      tokenRequest(dealer.url, { id: `random-${i}-${randomBytes(6).toString('hex')}`, secret: wrong() }, { localAddress: '127.0.0.12' }),
+      tokenRequest(
+        dealer.url,
+        { id: `random-${i}-${randomBytes(6).toString('hex')}`, secret: wrong() },
+        { localAddress: '127.0.0.12' },
+      ),
     );
     expect(statuses).toEqual({ 401: 50, 429: 250 });
     // Malformed ids too (not even looked up).
-    expect((await tokenRequest(dealer.url, { id: '../../etc/passwd', secret: wrong() }, { localAddress: '127.0.0.12' })).status).toBe(429);
+    expect(
+      (await tokenRequest(dealer.url, { id: '../../etc/passwd', secret: wrong() }, { localAddress: '127.0.0.12' }))
+        .status,
+    ).toBe(429);
     const created = (await redis.keys(FAILURE_KEYS)).filter((key) => !before.has(key));
     expect(created).toEqual(['runnerly:token-dealer:failures:addr:127.0.0.12']);
     const all = await redis.keys('*');
@@ -116,7 +131,8 @@ describe('token-dealer: TOKEN_DEALER_TRUST_PROXY', () => {
     TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex'),
     TOKEN_DEALER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
   };
-  const parse = (value: string) => parseConfig(TokenDealerConfigSchema, { ...base, TOKEN_DEALER_TRUST_PROXY: value }).TOKEN_DEALER_TRUST_PROXY;
+  const parse = (value: string) =>
+    parseConfig(TokenDealerConfigSchema, { ...base, TOKEN_DEALER_TRUST_PROXY: value }).TOKEN_DEALER_TRUST_PROXY;
 
   it('takes a hop count or addresses/CIDRs, and refuses "trust every hop"', () => {
     expect(parseConfig(TokenDealerConfigSchema, base).TOKEN_DEALER_TRUST_PROXY).toBe(false);
@@ -130,26 +146,47 @@ describe('token-dealer: TOKEN_DEALER_TRUST_PROXY', () => {
 
   it('refuses to start with TOKEN_DEALER_TRUST_PROXY=true, with one line naming it', () => {
     const root = join(import.meta.dirname, '..', '..', '..');
-    const started = spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/main.ts'], {
-      cwd: root,
-      env: { ...process.env, ...base, TOKEN_DEALER_TRUST_PROXY: 'true', TOKEN_DEALER_PORT: '1', RUNNERLY_ENV_FILE: '' },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const started = spawnSync(
+      process.execPath,
+      ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/main.ts'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          ...base,
+          TOKEN_DEALER_TRUST_PROXY: 'true',
+          TOKEN_DEALER_PORT: '1',
+          RUNNERLY_ENV_FILE: '',
+        },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
     expect(started.status).not.toBe(0);
     expect(started.stderr).toMatch(/TOKEN_DEALER_TRUST_PROXY/);
     expect(started.stderr).toMatch(/every hop/);
   });
 
   it('behind one trusted proxy, counts the address the proxy saw: a forged X-Forwarded-For does not buy a fresh budget', async () => {
-    const dealer = await startTokenDealer({ TOKEN_DEALER_TRUST_PROXY: '1', TOKEN_DEALER_MAX_FAILURES_PER_ADDRESS: '5' });
+    const dealer = await startTokenDealer({
+      TOKEN_DEALER_TRUST_PROXY: '1',
+      TOKEN_DEALER_MAX_FAILURES_PER_ADDRESS: '5',
+    });
     try {
       const statuses = await flood(10, 5, (i) =>
-        tokenRequest(dealer.url, { id: 'nobody', secret: 'wrong' }, { headers: { 'x-forwarded-for': `10.9.9.${i}, 203.0.113.7` } }),
+        tokenRequest(
+          dealer.url,
+          { id: 'nobody', secret: 'wrong' },
+          { headers: { 'x-forwarded-for': `10.9.9.${i}, 203.0.113.7` } },
+        ),
       );
       expect(statuses).toEqual({ 401: 5, 429: 5 });
       // Another client of the proxy has its own budget.
-      const other = await tokenRequest(dealer.url, { id: 'nobody', secret: 'wrong' }, { headers: { 'x-forwarded-for': '203.0.113.8' } });
+      const other = await tokenRequest(
+        dealer.url,
+        { id: 'nobody', secret: 'wrong' },
+        { headers: { 'x-forwarded-for': '203.0.113.8' } },
+      );
       expect(other.status).toBe(401);
     } finally {
       await dealer.close();

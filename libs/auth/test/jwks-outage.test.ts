@@ -34,7 +34,9 @@ async function jwksEndpoint(issuer: TestIssuer) {
       void (async () => {
         const jwks = (await (await fetch(issuer.jwksUrl)).json()) as { keys: Array<{ kid: string }> };
         const body = JSON.stringify({ keys: jwks.keys.filter((key) => key.kid !== without) });
-        socket.end(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+        socket.end(
+          `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+        );
       })();
     });
   });
@@ -112,15 +114,19 @@ describe('JWKS outages and key changes seen by the guard', () => {
     expect((await call(issuer.sign({ scope: 'runs:read' }))).status).toBe(200);
   });
 
-  it('bounds the first fetch: with no JWKS yet and the token-dealer hung, 503 after the timeout', { timeout: 20_000 }, async () => {
-    const endpoint = await jwksEndpoint(issuer);
-    closers.push(endpoint.close);
-    endpoint.hang();
-    const call = await guardedService(endpoint.url, { jwksTimeoutMs: 300 });
-    const answer = await call(issuer.sign({ scope: 'runs:read' }));
-    expect(answer.status).toBe(503);
-    expect(await answer.json()).toMatchObject({ error: 'auth_unavailable' });
-  });
+  it(
+    'bounds the first fetch: with no JWKS yet and the token-dealer hung, 503 after the timeout',
+    { timeout: 20_000 },
+    async () => {
+      const endpoint = await jwksEndpoint(issuer);
+      closers.push(endpoint.close);
+      endpoint.hang();
+      const call = await guardedService(endpoint.url, { jwksTimeoutMs: 300 });
+      const answer = await call(issuer.sign({ scope: 'runs:read' }));
+      expect(answer.status).toBe(503);
+      expect(await answer.json()).toMatchObject({ error: 'auth_unavailable' });
+    },
+  );
 
   it('drops a cached verification once its kid has left the JWKS', async () => {
     const endpoint = await jwksEndpoint(issuer);

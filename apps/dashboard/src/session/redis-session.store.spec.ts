@@ -3,8 +3,17 @@ import { describe, expect, it } from 'vitest';
 import { sessionTtlSeconds } from './redis-session.store.js';
 
 const NOW = Date.UTC(2026, 0, 1);
-const cookie = (seconds: number) => ({ expires: new Date(NOW + seconds * 1000), originalMaxAge: seconds * 1000 }) as SessionData['cookie'];
-const user = { id: 'u', stravaAthleteId: 1, firstname: '', lastname: '', city: null, country: null, profileImageUrl: null };
+const cookie = (seconds: number) =>
+  ({ expires: new Date(NOW + seconds * 1000), originalMaxAge: seconds * 1000 }) as SessionData['cookie'];
+const user = {
+  id: 'u',
+  stravaAthleteId: 1,
+  firstname: '',
+  lastname: '',
+  city: null,
+  country: null,
+  profileImageUrl: null,
+};
 
 describe('sessionTtlSeconds', () => {
   it('gives a login in progress what is left of its fixed expiry, whatever its cookie says', () => {

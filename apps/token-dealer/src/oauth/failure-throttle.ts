@@ -40,7 +40,8 @@ export class FailureThrottle {
     });
     let wait = 0;
     if (results[0]! > this.options.maxFailuresPerAddress) wait = Math.max(wait, results[2]!, 1);
-    if (pair !== undefined && results[3]! > this.options.maxFailuresPerClientAddress) wait = Math.max(wait, results[5]!, 1);
+    if (pair !== undefined && results[3]! > this.options.maxFailuresPerClientAddress)
+      wait = Math.max(wait, results[5]!, 1);
     return wait;
   }
 }
