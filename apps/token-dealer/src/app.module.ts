@@ -3,8 +3,7 @@ import { DatabaseModule } from '@runnerly/database';
 import { PlatformModule } from '@runnerly/platform';
 import { ClientsModule } from './clients/clients.module.js';
 import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from './config.js';
-import { TOKEN_DEALER_ENTITIES, TOKEN_DEALER_MIGRATIONS } from './database/data-source.js';
-import { TOKEN_DEALER_SCHEMA } from './database/schema.js';
+import { tokenDealerDatabase } from './database/data-source.js';
 import { KeysModule } from './keys/keys.module.js';
 import { OAuthExceptionFilter } from './oauth/oauth.exception.js';
 import { OAuthModule } from './oauth/oauth.module.js';
@@ -27,12 +26,7 @@ export class AppModule {
         // RFC 6749 errors on /oauth/*, bodies refused before the controller runs included.
         PlatformModule.forRoot({ service: 'token-dealer', logLevel: config.LOG_LEVEL, exceptionFilter: OAuthExceptionFilter }),
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot({
-          url: config.DATABASE_URL,
-          schema: TOKEN_DEALER_SCHEMA,
-          entities: TOKEN_DEALER_ENTITIES,
-          migrations: TOKEN_DEALER_MIGRATIONS,
-        }),
+        DatabaseModule.forRoot(tokenDealerDatabase(config.DATABASE_URL)),
         RedisModule,
         ClientsModule,
         KeysModule,

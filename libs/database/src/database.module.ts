@@ -1,21 +1,14 @@
-import { type DynamicModule, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { type DynamicModule, Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { HealthService } from '@runnerly/platform';
-import { DataSource, type DataSourceOptions } from 'typeorm';
-import { ensureDatabase, ensureSchema } from './ensure-database.js';
+import type { DataSource } from 'typeorm';
+import { type DatabaseOptions, dataSourceOptions, openDatabase } from './data-source.js';
 
-export interface DatabaseOptions {
-  url: string;
-  /** The PostgreSQL schema this service owns; its tables and migrations table live there. */
-  schema: string;
-  entities: NonNullable<DataSourceOptions['entities']>;
-  migrations: NonNullable<DataSourceOptions['migrations']>;
-  poolSize?: number;
-}
+const logger = new Logger('Database');
 
 /**
- * TypeORM on PostgreSQL the Runnerly way: the database and schema created if missing, explicit
- * migrations applied at start (never `synchronize`), and a readiness check.
+ * TypeORM on PostgreSQL the Runnerly way (see `openDatabase`), its DataSource injectable, and a
+ * readiness check on its pool.
  */
 @Module({})
 export class DatabaseModule implements OnModuleInit {
@@ -25,27 +18,16 @@ export class DatabaseModule implements OnModuleInit {
   ) {}
 
   static forRoot(options: DatabaseOptions): DynamicModule {
+    const database: DatabaseOptions = {
+      ...options,
+      onPoolError: (error) => logger.warn(`idle PostgreSQL connection lost: ${error.message}`),
+    };
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({
-            type: 'postgres',
-            url: options.url,
-            schema: options.schema,
-            entities: options.entities,
-            migrations: options.migrations,
-            migrationsTableName: 'migrations',
-            migrationsRun: true,
-            migrationsTransactionMode: 'each',
-            synchronize: false,
-            extra: { max: options.poolSize ?? 10, application_name: options.schema },
-          }),
-          dataSourceFactory: async (dataSourceOptions) => {
-            await ensureDatabase(options.url);
-            await ensureSchema(options.url, options.schema);
-            return new DataSource(dataSourceOptions!).initialize();
-          },
+          useFactory: () => dataSourceOptions(database),
+          dataSourceFactory: () => openDatabase(database),
         }),
       ],
     };

@@ -1,2 +1,2 @@
-export { DatabaseModule, type DatabaseOptions } from './database.module.js';
-export { ensureDatabase, ensureSchema } from './ensure-database.js';
+export { type DatabaseOptions, dataSourceOptions, openDatabase } from './data-source.js';
+export { DatabaseModule } from './database.module.js';
