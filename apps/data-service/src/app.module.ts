@@ -35,7 +35,7 @@ export class AppModule {
           migrations: [CreateUsersTokensRuns1763890000000],
           poolSize: config.DATABASE_POOL_SIZE,
         }),
-        PersistenceModule.forRoot({ url: config.DATABASE_URL, max: config.DATABASE_POOL_SIZE }),
+        PersistenceModule,
         StravaTokensModule.forRoot(config.STRAVA_TOKEN_ENCRYPTION_KEYS),
         UsersModule,
         RunsModule.forRoot({ maxRunsPerRequest: config.DATA_SERVICE_MAX_RUNS_PER_REQUEST }),

@@ -273,4 +273,24 @@ describe('data-service runs and stats', () => {
       }
     });
   });
+
+  describe('the database pool', () => {
+    it('sends queries, transactions and readiness through one pool of DATABASE_POOL_SIZE connections', async () => {
+      const size = Number(h.config.DATABASE_POOL_SIZE);
+      const strava = { accessToken: 'a', refreshToken: 'r', expiresAt: 2_000_000_000, scope: 'read' };
+      const requests = Array.from({ length: 6 * size }, (_, index) => {
+        if (index % 3 === 0) return put([makeRun()]);
+        // PUT /users with tokens: a transaction.
+        if (index % 3 === 1) return h.call('PUT', '/users', { body: { ...USER, stravaAthleteId: (athlete += 1), strava } });
+        return h.call('GET', '/health/ready', { token: null, operator: true });
+      });
+      for (const response of await Promise.all(requests)) expect(response.status).toBe(200);
+      const connections = await h.sql<{ application_name: string }>(
+        'SELECT application_name FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      );
+      expect(connections.length).toBeGreaterThan(0);
+      expect(connections.length).toBeLessThanOrEqual(size);
+      expect(new Set(connections.map((connection) => connection.application_name))).toEqual(new Set(['data']));
+    });
+  });
 });
