@@ -22,8 +22,10 @@ export {
   type RateLimitPair,
   type RateLimitScope,
   type RateLimitWindow,
-  rateLimitResetAt,
+  STRAVA_WINDOW_MS,
   type StravaRateLimits,
+  type StravaWindow,
+  stravaWindow,
 } from './rate-limit.js';
 export {
   type ActivityPage,
