@@ -15,7 +15,7 @@ export {
   StravaUnauthorizedError,
   toStravaError,
 } from './errors.js';
-export { encodePolyline, decodePolyline } from './polyline.js';
+export { decodePolyline, encodePolyline, type LatLng } from './polyline.js';
 export {
   exhaustedWindow,
   parseRateLimitHeaders,
