@@ -22,7 +22,6 @@ export {
   type RateLimitPair,
   type RateLimitScope,
   type RateLimitWindow,
-  STRAVA_WINDOW_MS,
   type StravaRateLimits,
   type StravaWindow,
   stravaWindow,

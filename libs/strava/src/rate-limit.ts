@@ -60,7 +60,7 @@ export function parseRateLimitHeaders(headers: HeaderSource, now = new Date()): 
 }
 
 /** The length of Strava's windows: a quarter of an hour, a day. */
-export const STRAVA_WINDOW_MS: Readonly<Record<RateLimitScope, number>> = { '15min': 15 * 60 * 1000, daily: 24 * 60 * 60 * 1000 };
+const STRAVA_WINDOW_MS: Readonly<Record<RateLimitScope, number>> = { '15min': 15 * 60 * 1000, daily: 24 * 60 * 60 * 1000 };
 
 /** One of Strava's rate-limit windows: the `index`-th since the epoch, from `start` until `resetAt`. */
 export interface StravaWindow {

@@ -1,4 +1,4 @@
-import { type RateLimitScope, STRAVA_WINDOW_MS, type StravaRateLimits, stravaWindow } from '@runnerly/strava';
+import { type RateLimitScope, type StravaRateLimits, stravaWindow } from '@runnerly/strava';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../common/clock.js';
 
@@ -130,8 +130,6 @@ return 1`;
  * caller gets the window's reset time and parks its job until then.
  */
 export class StravaRateLimiter {
-  private readonly shortWindowMs: number;
-  private readonly longWindowMs: number;
   private readonly prefix: string;
 
   constructor(
@@ -139,14 +137,12 @@ export class StravaRateLimiter {
     private readonly clock: Clock,
     private readonly options: RateLimiterOptions,
   ) {
-    this.shortWindowMs = options.shortWindowMs ?? STRAVA_WINDOW_MS['15min'];
-    this.longWindowMs = options.longWindowMs ?? STRAVA_WINDOW_MS.daily;
     this.prefix = options.prefix ?? 'runnerly:strava-rate:';
   }
 
   private window(scope: RateLimitScope, at: number): { key: string; resetAt: Date; ttlMs: number } {
-    const size = scope === '15min' ? this.shortWindowMs : this.longWindowMs;
-    const { index, resetAt } = stravaWindow(scope, at, size);
+    const { index, start, resetAt } = stravaWindow(scope, at, scope === '15min' ? this.options.shortWindowMs : this.options.longWindowMs);
+    const size = resetAt.getTime() - start.getTime();
     // Kept a little past the window's end so a late reader still sees it; then Redis drops it.
     return { key: `${this.prefix}${scope}:${index}`, resetAt, ttlMs: resetAt.getTime() - at + size };
   }
