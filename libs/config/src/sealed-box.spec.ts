@@ -25,7 +25,9 @@ describe('SealedBox', () => {
     expect(() => box.open({ ...sealed, ciphertext: tampered }, 'row-1')).toThrow(/does not decrypt with key k2/);
     expect(() => box.open({ ...sealed, keyId: 'k9' }, 'row-1')).toThrow(/no key with id k9/);
     expect(() => new SealedBox([{ ...current, key: randomBytes(32) }]).open(sealed, 'row-1')).toThrow(SealedBoxError);
-    expect(() => box.open({ ...sealed, ciphertext: sealed.ciphertext.subarray(0, 20) }, 'row-1')).toThrow(SealedBoxError);
+    expect(() => box.open({ ...sealed, ciphertext: sealed.ciphertext.subarray(0, 20) }, 'row-1')).toThrow(
+      SealedBoxError,
+    );
   });
 
   it('needs at least one key, of 32 bytes', () => {

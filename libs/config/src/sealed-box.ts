@@ -45,7 +45,10 @@ export class SealedBox {
     const iv = randomBytes(SEALED_IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.current.key, iv);
     cipher.setAAD(Buffer.from(associatedData, 'utf8'));
-    const body = Buffer.concat([cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext), cipher.final()]);
+    const body = Buffer.concat([
+      cipher.update(typeof plaintext === 'string' ? Buffer.from(plaintext, 'utf8') : plaintext),
+      cipher.final(),
+    ]);
     return { keyId: this.current.id, ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]) };
   }
 
@@ -56,10 +59,15 @@ export class SealedBox {
     const { ciphertext } = sealed;
     try {
       // A tag of any other length (a truncated one is easier to forge) is refused.
-      const decipher = createDecipheriv(ALGORITHM, key, ciphertext.subarray(0, SEALED_IV_BYTES), { authTagLength: SEALED_TAG_BYTES });
+      const decipher = createDecipheriv(ALGORITHM, key, ciphertext.subarray(0, SEALED_IV_BYTES), {
+        authTagLength: SEALED_TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(associatedData, 'utf8'));
       decipher.setAuthTag(ciphertext.subarray(SEALED_IV_BYTES, SEALED_IV_BYTES + SEALED_TAG_BYTES));
-      return Buffer.concat([decipher.update(ciphertext.subarray(SEALED_IV_BYTES + SEALED_TAG_BYTES)), decipher.final()]);
+      return Buffer.concat([
+        decipher.update(ciphertext.subarray(SEALED_IV_BYTES + SEALED_TAG_BYTES)),
+        decipher.final(),
+      ]);
     } catch {
       throw new SealedBoxError(`the sealed secret does not decrypt with key ${sealed.keyId}`);
     }

@@ -5,7 +5,8 @@ import { decodeSecret, safeEqual, secretBytes } from './secrets.js';
 describe('decodeSecret', () => {
   it('reads hex (an even number of digits), base64 and base64url', () => {
     const bytes = randomBytes(32);
-    for (const encoding of ['hex', 'base64', 'base64url'] as const) expect(decodeSecret(bytes.toString(encoding))).toEqual(bytes);
+    for (const encoding of ['hex', 'base64', 'base64url'] as const)
+      expect(decodeSecret(bytes.toString(encoding))).toEqual(bytes);
     expect(decodeSecret('abc')).toEqual(Buffer.from('abc', 'base64'));
     expect(decodeSecret('not a secret!')).toBeUndefined();
     expect(() => secretBytes('not a secret!')).toThrow(/hex or base64/);
