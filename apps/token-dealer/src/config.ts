@@ -70,7 +70,3 @@ export type TokenDealerCliConfig = z.output<typeof TokenDealerCliConfigSchema>;
 export type TokenDealerConfig = z.output<typeof TokenDealerConfigSchema>;
 export const TOKEN_DEALER_CONFIG = Symbol('TokenDealerConfig');
 
-/** The bytes of a secret given as hex or base64 (validated by env.secret). */
-export function secretBytes(value: string): Buffer {
-  return /^[0-9a-f]+$/i.test(value) && value.length % 2 === 0 ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-}

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { decodeSecret } from './secrets.js';
 import { weakKeyReason, weakSecretReason } from './weak-secret.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -90,9 +91,3 @@ export const env = {
       .default(defaultValue.join(','))
       .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
 };
-
-export function decodeSecret(value: string): Buffer | undefined {
-  if (/^[0-9a-f]+$/i.test(value) && value.length % 2 === 0) return Buffer.from(value, 'hex');
-  if (/^[A-Za-z0-9+/_-]+=*$/.test(value)) return Buffer.from(value, 'base64');
-  return undefined;
-}

@@ -1,4 +1,4 @@
-import { type RateLimitScope, rateLimitResetAt, type StravaRateLimits } from './rate-limit.js';
+import { type RateLimitScope, type StravaRateLimits, stravaWindow } from './rate-limit.js';
 import type { StravaFault } from './strava.types.js';
 
 /**
@@ -135,7 +135,7 @@ export function toStravaError(
   const detail = first ? `${message}: ${first.resource}.${first.field} ${first.code}` : message;
   if (status === 429) {
     const scope = rateLimitScope();
-    return new StravaRateLimitError(rateLimitResetAt(scope, now), scope, rateLimits, fault);
+    return new StravaRateLimitError(stravaWindow(scope, now).resetAt, scope, rateLimits, fault);
   }
   if (status === 401) {
     if (first?.code === 'missing' || first?.field.endsWith('_permission')) {

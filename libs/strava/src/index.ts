@@ -15,15 +15,16 @@ export {
   StravaUnauthorizedError,
   toStravaError,
 } from './errors.js';
-export { encodePolyline, decodePolyline } from './polyline.js';
+export { decodePolyline, encodePolyline, type LatLng } from './polyline.js';
 export {
   exhaustedWindow,
   parseRateLimitHeaders,
   type RateLimitPair,
   type RateLimitScope,
   type RateLimitWindow,
-  rateLimitResetAt,
   type StravaRateLimits,
+  type StravaWindow,
+  stravaWindow,
 } from './rate-limit.js';
 export {
   type ActivityPage,

@@ -1,4 +1,10 @@
-/** Google's encoded polyline format (precision 5), as Strava uses for `map.summary_polyline`. */
+/**
+ * Google's encoded polyline format, as Strava uses for `map.summary_polyline` (precision 5).
+ * Imports nothing: the runner's page imports it (`@runnerly/strava/polyline`) as well as the services.
+ */
+
+/** A [latitude, longitude] pair in degrees. */
+export type LatLng = [number, number];
 
 function encodeValue(value: number): string {
   let v = value < 0 ? ~(value << 1) : value << 1;
@@ -10,41 +16,52 @@ function encodeValue(value: number): string {
   return out + String.fromCharCode(v + 63);
 }
 
-export function encodePolyline(points: Array<[number, number]>): string {
+export function encodePolyline(points: LatLng[], precision = 5): string {
+  const factor = 10 ** precision;
   let lastLat = 0;
   let lastLng = 0;
   let out = '';
   for (const [lat, lng] of points) {
-    const latE5 = Math.round(lat * 1e5);
-    const lngE5 = Math.round(lng * 1e5);
-    out += encodeValue(latE5 - lastLat) + encodeValue(lngE5 - lastLng);
-    lastLat = latE5;
-    lastLng = lngE5;
+    const latE = Math.round(lat * factor);
+    const lngE = Math.round(lng * factor);
+    out += encodeValue(latE - lastLat) + encodeValue(lngE - lastLng);
+    lastLat = latE;
+    lastLng = lngE;
   }
   return out;
 }
 
-export function decodePolyline(encoded: string): Array<[number, number]> {
-  const points: Array<[number, number]> = [];
+/**
+ * The points of an encoded polyline. Never throws: a truncated string (cut inside a value, or
+ * after a latitude without its longitude) gives the points decoded before the cut, so that a
+ * damaged polyline stored for a run draws what it can (or nothing) instead of breaking the page
+ * or a sync.
+ */
+export function decodePolyline(encoded: string, precision = 5): LatLng[] {
+  const factor = 10 ** precision;
+  const points: LatLng[] = [];
   let index = 0;
   let lat = 0;
   let lng = 0;
-  const next = () => {
+  const next = (): number | undefined => {
     let result = 0;
     let shift = 0;
-    let byte: number;
-    do {
-      if (index >= encoded.length) throw new Error('truncated polyline');
-      byte = encoded.charCodeAt(index++) - 63;
+    for (;;) {
+      if (index >= encoded.length) return undefined;
+      const byte = encoded.charCodeAt(index++) - 63;
       result |= (byte & 0x1f) << shift;
       shift += 5;
-    } while (byte >= 0x20);
+      if (byte < 0x20) break;
+    }
     return result & 1 ? ~(result >> 1) : result >> 1;
   };
   while (index < encoded.length) {
-    lat += next();
-    lng += next();
-    points.push([lat / 1e5, lng / 1e5]);
+    const dLat = next();
+    const dLng = next();
+    if (dLat === undefined || dLng === undefined) break;
+    lat += dLat;
+    lng += dLng;
+    points.push([lat / factor, lng / factor]);
   }
   return points;
 }

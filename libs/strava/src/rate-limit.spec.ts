@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { exhaustedWindow, parsePair, parseRateLimitHeaders, rateLimitResetAt } from './rate-limit.js';
+import { exhaustedWindow, parsePair, parseRateLimitHeaders, stravaWindow } from './rate-limit.js';
 
 describe('rate-limit headers', () => {
   it('reads the four headers in any casing', () => {
@@ -34,18 +34,33 @@ describe('rate-limit headers', () => {
   });
 });
 
-describe('rateLimitResetAt', () => {
+describe('stravaWindow', () => {
   it.each([
     ['2026-11-23T10:07:13Z', '2026-11-23T10:15:00.000Z'],
     ['2026-11-23T10:15:00Z', '2026-11-23T10:30:00.000Z'],
     ['2026-11-23T10:44:59.999Z', '2026-11-23T10:45:00.000Z'],
     ['2026-11-23T23:50:00Z', '2026-11-24T00:00:00.000Z'],
   ])('puts the 15-minute reset at the next quarter hour UTC (%s)', (now, reset) => {
-    expect(rateLimitResetAt('15min', new Date(now)).toISOString()).toBe(reset);
+    expect(stravaWindow('15min', new Date(now)).resetAt.toISOString()).toBe(reset);
   });
 
   it('puts the daily reset at the next midnight UTC', () => {
-    expect(rateLimitResetAt('daily', new Date('2026-12-31T13:00:00Z')).toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(stravaWindow('daily', new Date('2026-12-31T13:00:00Z')).resetAt.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+  });
+
+  it('starts where the one before resets, numbered from the epoch', () => {
+    const at = Date.parse('2026-11-23T10:07:13Z');
+    const window = stravaWindow('15min', at);
+    expect(window.start.toISOString()).toBe('2026-11-23T10:00:00.000Z');
+    expect(stravaWindow('15min', window.start).index).toBe(window.index);
+    expect(stravaWindow('15min', window.resetAt).index).toBe(window.index + 1);
+    expect(stravaWindow('15min', window.resetAt.getTime() - 1).resetAt).toEqual(window.resetAt);
+    expect(stravaWindow('daily', at).start.toISOString()).toBe('2026-11-23T00:00:00.000Z');
+    expect(stravaWindow('daily', at).index).toBe(Math.floor(at / 86_400_000));
+  });
+
+  it('takes a shorter window for tests', () => {
+    expect(stravaWindow('15min', 12_345, 1000)).toEqual({ index: 12, start: new Date(12_000), resetAt: new Date(13_000) });
   });
 });
 

@@ -59,18 +59,24 @@ export function parseRateLimitHeaders(headers: HeaderSource, now = new Date()): 
   return { overall: overall ?? read!, ...(read ? { read } : {}), observedAt: now };
 }
 
-const QUARTER_HOUR_MS = 15 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
+/** The length of Strava's windows: a quarter of an hour, a day. */
+const STRAVA_WINDOW_MS: Readonly<Record<RateLimitScope, number>> = { '15min': 15 * 60 * 1000, daily: 24 * 60 * 60 * 1000 };
 
-/** When the window that contains `now` ends: the next :00/:15/:30/:45 UTC, or the next midnight UTC. */
-export function rateLimitResetAt(scope: RateLimitScope, now = new Date()): Date {
-  const size = scope === '15min' ? QUARTER_HOUR_MS : DAY_MS;
-  return new Date((Math.floor(now.getTime() / size) + 1) * size);
+/** One of Strava's rate-limit windows: the `index`-th since the epoch, from `start` until `resetAt`. */
+export interface StravaWindow {
+  index: number;
+  start: Date;
+  resetAt: Date;
 }
 
-/** Whether `observedAt` and `now` fall in the same window (so the observed usage still counts). */
-function sameWindow(scope: RateLimitScope, observedAt: Date, now: Date): boolean {
-  return rateLimitResetAt(scope, observedAt).getTime() === rateLimitResetAt(scope, now).getTime();
+/**
+ * The window that contains `at`: Strava's are aligned on the epoch, so the 15-minute ones start
+ * at :00/:15/:30/:45 UTC and the daily one at midnight UTC. `sizeMs` other than Strava's is for
+ * tests that need short windows.
+ */
+export function stravaWindow(scope: RateLimitScope, at: Date | number = Date.now(), sizeMs = STRAVA_WINDOW_MS[scope]): StravaWindow {
+  const index = Math.floor(new Date(at).getTime() / sizeMs);
+  return { index, start: new Date(index * sizeMs), resetAt: new Date((index + 1) * sizeMs) };
 }
 
 /**
@@ -86,7 +92,8 @@ export function exhaustedWindow(
   if (!limits) return undefined;
   const pairs = [limits.overall, ...(readRequest && limits.read ? [limits.read] : [])];
   const full = (window: RateLimitWindow) => window.limit > 0 && window.usage >= window.limit;
-  if (sameWindow('daily', limits.observedAt, now) && pairs.some((p) => full(p.daily))) return 'daily';
-  if (sameWindow('15min', limits.observedAt, now) && pairs.some((p) => full(p.fifteenMinute))) return '15min';
+  const current = (scope: RateLimitScope) => stravaWindow(scope, limits.observedAt).index === stravaWindow(scope, now).index;
+  if (current('daily') && pairs.some((p) => full(p.daily))) return 'daily';
+  if (current('15min') && pairs.some((p) => full(p.fifteenMinute))) return '15min';
   return undefined;
 }

@@ -8,7 +8,7 @@ import {
   StravaTimeoutError,
   toStravaError,
 } from './errors.js';
-import { exhaustedWindow, parseRateLimitHeaders, rateLimitResetAt, type StravaRateLimits } from './rate-limit.js';
+import { exhaustedWindow, parseRateLimitHeaders, type StravaRateLimits, stravaWindow } from './rate-limit.js';
 import type {
   StravaDetailedActivity,
   StravaPushSubscription,
@@ -264,7 +264,7 @@ export class StravaClient {
       const now = this.now();
       // Strava's "read" limits cover every request but uploads, and this client uploads nothing.
       const scope = exhaustedWindow(this.latestRateLimits, true, now);
-      if (scope) throw new StravaRateLimitError(rateLimitResetAt(scope, now), scope, this.latestRateLimits, undefined, false);
+      if (scope) throw new StravaRateLimitError(stravaWindow(scope, now).resetAt, scope, this.latestRateLimits, undefined, false);
     }
     const target = new URL(url);
     for (const [key, value] of Object.entries(options.query ?? {})) {

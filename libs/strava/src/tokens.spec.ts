@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { decodePolyline, encodePolyline } from './polyline.js';
 import { canReadActivities, isExpiring, parseScopes, tokensChanged } from './tokens.js';
 
 describe('tokens', () => {
@@ -25,17 +24,5 @@ describe('tokens', () => {
     expect(parseScopes(undefined)).toEqual([]);
     expect(canReadActivities(['read'])).toBe(false);
     expect(canReadActivities(['read', 'activity:read'])).toBe(true);
-  });
-});
-
-describe('polyline', () => {
-  it("round-trips Google's reference example", () => {
-    const points: Array<[number, number]> = [
-      [38.5, -120.2],
-      [40.7, -120.95],
-      [43.252, -126.453],
-    ];
-    expect(encodePolyline(points)).toBe('_p~iF~ps|U_ulLnnqC_mqNvxq`@');
-    expect(decodePolyline('_p~iF~ps|U_ulLnnqC_mqNvxq`@')).toEqual(points);
   });
 });

@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { safeEqual } from '@runnerly/config';
 import { canReadActivities, parseScopes, type StravaSummaryAthlete } from '@runnerly/strava';
 import type { Request } from 'express';
 import { Strategy } from 'passport-strava-oauth2';
@@ -18,12 +19,6 @@ interface TokenResponse {
 /** What the guards tell the strategy: the start of a login (the route decides, never the query). */
 export interface StravaAuthenticateOptions {
   start?: boolean;
-}
-
-function sameString(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**
@@ -87,7 +82,7 @@ export class StravaStrategy extends PassportStrategy(Strategy, 'strava', 6) {
     const query = req.query as Record<string, unknown>;
     const expected = req.session.oauthState;
     delete req.session.oauthState;
-    if (!expected || typeof query.state !== 'string' || !sameString(expected, query.state)) {
+    if (!expected || typeof query.state !== 'string' || !safeEqual(expected, query.state)) {
       return this.fail({ reason: LoginFailure.LoginExpired });
     }
     if (query.error !== undefined) {

@@ -1,5 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
+import { safeEqual } from '@runnerly/config';
 import { AppException } from '@runnerly/platform';
 import type { Request } from 'express';
 
@@ -8,13 +9,6 @@ export const CSRF_FIELD = '_csrf';
 
 export function newCsrfToken(): string {
   return randomBytes(24).toString('base64url');
-}
-
-/** Constant-time, on bytes: a token of the right length in characters may be longer in UTF-8. */
-function sameToken(expected: string, given: string): boolean {
-  const left = Buffer.from(expected);
-  const right = Buffer.from(given);
-  return left.length === right.length && timingSafeEqual(left, right);
 }
 
 /**
@@ -27,7 +21,7 @@ export class CsrfGuard implements CanActivate {
     const req = context.switchToHttp().getRequest<Request>();
     const expected = req.session?.csrfToken;
     const given = req.get(CSRF_HEADER) ?? (req.body as Record<string, unknown> | undefined)?.[CSRF_FIELD];
-    if (typeof expected !== 'string' || typeof given !== 'string' || !sameToken(expected, given)) {
+    if (typeof expected !== 'string' || typeof given !== 'string' || !safeEqual(expected, given)) {
       throw new AppException('csrf_failed', 'Missing or wrong CSRF token: reload the page and try again', 403);
     }
     return true;

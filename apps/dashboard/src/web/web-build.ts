@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -17,6 +18,8 @@ export function webBuildIsStale(): boolean {
   const built = join(WEB_DIST, 'index.html');
   if (!existsSync(built)) return true;
   const sources = ['src', 'index.html', 'vite.config.ts'].map((name) => newestChange(join(WEB_ROOT, name)));
+  // What the page imports from the workspace's libs (imports nothing itself) is a source too.
+  sources.push(newestChange(createRequire(import.meta.url).resolve('@runnerly/strava/polyline')));
   return Math.max(...sources) > statSync(built).mtimeMs;
 }
 

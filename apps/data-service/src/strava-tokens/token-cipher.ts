@@ -1,20 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { decodeSecret, type Sealed, SealedBox, type SealingKey } from '@runnerly/config';
 
-export interface EncryptionKey {
-  id: string;
-  key: Buffer;
-}
+export { SealedBoxError as TokenDecryptionError } from '@runnerly/config';
+export type EncryptionKey = SealingKey;
+/** `keyId`: which key encrypted it (rotation keeps old keys to decrypt); `ciphertext`: iv ‖ tag ‖ ciphertext. */
+export type EncryptedSecret = Sealed;
 
-export interface EncryptedSecret {
-  /** Which key encrypted it: rotation keeps old keys around to decrypt. */
-  keyId: string;
-  /** iv (12 bytes) ‖ auth tag (16 bytes) ‖ ciphertext. */
-  ciphertext: Buffer;
-}
-
-const ALGORITHM = 'aes-256-gcm';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
 
 /**
@@ -29,7 +19,7 @@ export function parseEncryptionKeys(value: string): EncryptionKey[] {
     const id = separator === -1 ? 'default' : entry.slice(0, separator);
     const encoded = separator === -1 ? entry : entry.slice(separator + 1);
     if (!KEY_ID.test(id)) throw new Error(`key #${index + 1} has a malformed id (letters, digits, _ and - only)`);
-    const key = decodeKey(encoded);
+    const key = decodeSecret(encoded);
     if (key?.length !== 32) throw new Error(`key ${id} must be 32 bytes, base64 or hex encoded`);
     return { id, key };
   });
@@ -37,52 +27,24 @@ export function parseEncryptionKeys(value: string): EncryptionKey[] {
   return keys;
 }
 
-function decodeKey(value: string): Buffer | undefined {
-  if (/^[0-9a-f]{64}$/i.test(value)) return Buffer.from(value, 'hex');
-  if (/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return Buffer.from(value, 'base64');
-  return undefined;
-}
-
-/** AES-256-GCM with rotatable keys. The associated data binds a ciphertext to its row (the user id). */
+/** Strava tokens at rest: a SealedBox with rotatable keys, each ciphertext bound to its user id. */
 export class TokenCipher {
-  private readonly byId: Map<string, Buffer>;
-  private readonly current: EncryptionKey;
+  private readonly box: SealedBox;
 
   constructor(keys: EncryptionKey[]) {
-    if (!keys[0]) throw new Error('TokenCipher needs at least one key');
-    this.current = keys[0];
-    this.byId = new Map(keys.map(({ id, key }) => [id, key]));
+    this.box = new SealedBox(keys);
   }
 
   get currentKeyId(): string {
-    return this.current.id;
+    return this.box.currentKeyId;
   }
 
-  encrypt(plaintext: string, associatedData: string): EncryptedSecret {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv(ALGORITHM, this.current.key, iv);
-    cipher.setAAD(Buffer.from(associatedData, 'utf8'));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return { keyId: this.current.id, ciphertext: Buffer.concat([iv, cipher.getAuthTag(), body]) };
+  encrypt(plaintext: string, userId: string): EncryptedSecret {
+    return this.box.seal(plaintext, userId);
   }
 
-  decrypt(secret: EncryptedSecret, associatedData: string): string {
-    const key = this.byId.get(secret.keyId);
-    if (!key) throw new TokenDecryptionError(`no key with id ${secret.keyId} is configured`);
-    const iv = secret.ciphertext.subarray(0, IV_BYTES);
-    const tag = secret.ciphertext.subarray(IV_BYTES, IV_BYTES + TAG_BYTES);
-    const body = secret.ciphertext.subarray(IV_BYTES + TAG_BYTES);
-    try {
-      const decipher = createDecipheriv(ALGORITHM, key, iv);
-      decipher.setAAD(Buffer.from(associatedData, 'utf8'));
-      decipher.setAuthTag(tag);
-      return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
-    } catch {
-      throw new TokenDecryptionError(`stored token does not decrypt with key ${secret.keyId}`);
-    }
+  /** The plaintext, or TokenDecryptionError. */
+  decrypt(secret: EncryptedSecret, userId: string): string {
+    return this.box.open(secret, userId).toString('utf8');
   }
-}
-
-export class TokenDecryptionError extends Error {
-  override readonly name = 'TokenDecryptionError';
 }

@@ -1,5 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { safeEqual } from '@runnerly/config';
 import { STRAVA_SCOPES, type StravaTokenResponseBody } from '@runnerly/strava';
 import { AthletesService } from '../athletes/athletes.service.js';
 import { ClockService } from '../common/clock.service.js';
@@ -76,9 +77,7 @@ export class OAuthService {
   checkClient(clientId: string | undefined, clientSecret?: string | null): void {
     if (clientId !== this.config.STRAVA_CLIENT_ID) throw Faults.invalidClientId();
     if (clientSecret === null) return;
-    const expected = Buffer.from(this.config.STRAVA_CLIENT_SECRET);
-    const given = Buffer.from(clientSecret ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw Faults.invalidClientSecret();
+    if (!safeEqual(clientSecret ?? '', this.config.STRAVA_CLIENT_SECRET)) throw Faults.invalidClientSecret();
   }
 
   /** Validates `/oauth/authorize` parameters the way Strava does (comma-separated scopes only). */

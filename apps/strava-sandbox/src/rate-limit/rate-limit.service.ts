@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { stravaWindow } from '@runnerly/strava';
 import { ClockService } from '../common/clock.service.js';
 import { SettingsService } from '../settings/settings.service.js';
-
-const QUARTER_HOUR_MS = 15 * 60 * 1000;
-const DAY_MS = 24 * 3600 * 1000;
 
 interface Usage {
   windowStart: number;
@@ -78,8 +76,7 @@ export class RateLimitService {
 
   private current(): Usage {
     const now = this.clock.now().getTime();
-    const windowStart = Math.floor(now / QUARTER_HOUR_MS) * QUARTER_HOUR_MS;
-    const dayStart = Math.floor(now / DAY_MS) * DAY_MS;
+    const { windowStart, dayStart } = this.fresh(now);
     if (dayStart !== this.usage.dayStart) this.usage = this.fresh(now);
     else if (windowStart !== this.usage.windowStart) {
       this.usage = { ...this.usage, windowStart, overall15min: 0, read15min: 0 };
@@ -89,8 +86,8 @@ export class RateLimitService {
 
   private fresh(now: number): Usage {
     return {
-      windowStart: Math.floor(now / QUARTER_HOUR_MS) * QUARTER_HOUR_MS,
-      dayStart: Math.floor(now / DAY_MS) * DAY_MS,
+      windowStart: stravaWindow('15min', now).start.getTime(),
+      dayStart: stravaWindow('daily', now).start.getTime(),
       overall15min: 0,
       overallDaily: 0,
       read15min: 0,

@@ -1,15 +1,13 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { safeEqual } from '@runnerly/config';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { QueueStatsService } from './queue-stats.service.js';
 
 export const BULL_BOARD_PATH = '/queues/board';
 export const BULL_BOARD_USER = 'operator';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * Bull Board (the queue UI: retry, clean, empty, add jobs) under /queues/board, for operators
@@ -18,7 +16,7 @@ const digest = (value: string) => createHash('sha256').update(value).digest();
  */
 export async function mountBullBoard(app: NestFastifyApplication, password: string | undefined): Promise<boolean> {
   if (!password) return false;
-  const expected = digest(`${BULL_BOARD_USER}:${password}`);
+  const expected = `${BULL_BOARD_USER}:${password}`;
   const serverAdapter = new FastifyAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
@@ -30,7 +28,7 @@ export async function mountBullBoard(app: NestFastifyApplication, password: stri
     scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
       const [scheme, credentials = ''] = (request.headers.authorization ?? '').split(' ');
       const given = scheme === 'Basic' ? Buffer.from(credentials, 'base64').toString('utf8') : '';
-      if (timingSafeEqual(digest(given), expected)) return;
+      if (safeEqual(given, expected)) return;
       await reply
         .code(401)
         .header('www-authenticate', 'Basic realm="Runnerly queues", charset="UTF-8"')

@@ -1,8 +1,6 @@
-import type { StravaRateLimits } from '@runnerly/strava';
+import { type RateLimitScope, type StravaRateLimits, stravaWindow } from '@runnerly/strava';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../common/clock.js';
-
-export type RateLimitScope = '15min' | 'daily';
 
 export interface RateLimiterOptions {
   /** Requests allowed per short window (Strava: 15 min) and per long window (Strava: a day). */
@@ -84,9 +82,6 @@ export interface BudgetSnapshot {
   resetAt: Date;
 }
 
-const QUARTER_HOUR_MS = 15 * 60 * 1000;
-const DAY_MS = 24 * 60 * 60 * 1000;
-
 // Reserves one request in both windows, or says which window is full. Atomic, so any number of
 // worker processes share one budget. With an athlete (KEYS[4]), their own use of the short window
 // is counted too, and refused (3) at ARGV[5] percent of the short limit when ARGV[6] is 1 (others
@@ -135,8 +130,6 @@ return 1`;
  * caller gets the window's reset time and parks its job until then.
  */
 export class StravaRateLimiter {
-  private readonly shortWindowMs: number;
-  private readonly longWindowMs: number;
   private readonly prefix: string;
 
   constructor(
@@ -144,17 +137,14 @@ export class StravaRateLimiter {
     private readonly clock: Clock,
     private readonly options: RateLimiterOptions,
   ) {
-    this.shortWindowMs = options.shortWindowMs ?? QUARTER_HOUR_MS;
-    this.longWindowMs = options.longWindowMs ?? DAY_MS;
     this.prefix = options.prefix ?? 'runnerly:strava-rate:';
   }
 
   private window(scope: RateLimitScope, at: number): { key: string; resetAt: Date; ttlMs: number } {
-    const size = scope === '15min' ? this.shortWindowMs : this.longWindowMs;
-    const index = Math.floor(at / size);
-    const resetAt = (index + 1) * size;
+    const { index, start, resetAt } = stravaWindow(scope, at, scope === '15min' ? this.options.shortWindowMs : this.options.longWindowMs);
+    const size = resetAt.getTime() - start.getTime();
     // Kept a little past the window's end so a late reader still sees it; then Redis drops it.
-    return { key: `${this.prefix}${scope}:${index}`, resetAt: new Date(resetAt), ttlMs: resetAt - at + size };
+    return { key: `${this.prefix}${scope}:${index}`, resetAt, ttlMs: resetAt.getTime() - at + size };
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   type StravaSummaryActivity,
   type StravaTokenSet,
   StravaUnauthorizedError,
+  stravaWindow,
 } from '@runnerly/strava';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { DATA_SERVICE, STRAVA_GATEWAY, SYNC_STATE } from '../common/tokens.js';
@@ -281,7 +282,7 @@ export class SyncService {
       }
       if (error instanceof StravaAppInactiveError) {
         // The operator's problem, the same for every athlete: wait a window, do not hammer Strava.
-        const until = new Date(Math.ceil((this.clock.now().getTime() + 1) / 900_000) * 900_000);
+        const until = stravaWindow('15min', this.clock.now()).resetAt;
         throw new StravaPausedError(until, 'app_inactive', error.message);
       }
       throw error;

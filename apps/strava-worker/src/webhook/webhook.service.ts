@@ -1,5 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { safeEqual } from '@runnerly/config';
 import { jobIds, JobName, jobOptions, type JobPayloads } from '@runnerly/jobs';
 import type { Queue } from 'bullmq';
 import type { Counter } from 'prom-client';
@@ -50,9 +50,7 @@ export class WebhookService {
   }
 
   verifyChallenge(verifyToken: string, challenge: string): { 'hub.challenge': string } {
-    const expected = Buffer.from(this.config.STRAVA_WEBHOOK_VERIFY_TOKEN);
-    const given = Buffer.from(verifyToken);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    if (!safeEqual(this.config.STRAVA_WEBHOOK_VERIFY_TOKEN, verifyToken)) {
       throw new WebhookException(WebhookErrorCode.InvalidVerifyToken, 'the verify token does not match', 403);
     }
     return { 'hub.challenge': challenge };

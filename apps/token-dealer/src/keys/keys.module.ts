@@ -1,8 +1,9 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { REVOCATION_CHANNEL } from '@runnerly/auth';
+import { secretBytes } from '@runnerly/config';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { secretBytes, TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
+import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
 import { TOKEN_DEALER_DATA_SOURCE } from '../database/data-source.provider.js';
 import { REDIS } from '../redis/redis.module.js';
 import { KeyCipher } from './key-cipher.js';

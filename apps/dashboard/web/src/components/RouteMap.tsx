@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import { decodePolyline, routePath } from '../lib/polyline.js';
+import { decodePolyline } from '@runnerly/strava/polyline';
+import { routePath } from '../lib/route-path.js';
 
 const SIZE = 88;
 

@@ -1,35 +1,4 @@
-/** A [latitude, longitude] pair in degrees. */
-export type LatLng = [number, number];
-
-/** Decodes a Google encoded polyline (precision 5), as Strava's `map.summary_polyline` is. */
-export function decodePolyline(encoded: string, precision = 5): LatLng[] {
-  const factor = 10 ** precision;
-  const points: LatLng[] = [];
-  let index = 0;
-  let lat = 0;
-  let lng = 0;
-  const next = (): number | undefined => {
-    let result = 0;
-    let shift = 0;
-    for (;;) {
-      if (index >= encoded.length) return undefined;
-      const byte = encoded.charCodeAt(index++) - 63;
-      result |= (byte & 0x1f) << shift;
-      shift += 5;
-      if (byte < 0x20) break;
-    }
-    return result & 1 ? ~(result >> 1) : result >> 1;
-  };
-  while (index < encoded.length) {
-    const dLat = next();
-    const dLng = next();
-    if (dLat === undefined || dLng === undefined) break; // a truncated string: keep what decoded
-    lat += dLat;
-    lng += dLng;
-    points.push([lat / factor, lng / factor]);
-  }
-  return points;
-}
+import type { LatLng } from '@runnerly/strava/polyline';
 
 /**
  * An SVG path drawing the route inside a `width`×`height` box, north up, with the same scale on

@@ -1,20 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePolyline, routePath } from './polyline.js';
-
-describe('decodePolyline', () => {
-  it("decodes Google's reference example", () => {
-    expect(decodePolyline('_p~iF~ps|U_ulLnnqC_mqNvxq`@')).toEqual([
-      [38.5, -120.2],
-      [40.7, -120.95],
-      [43.252, -126.453],
-    ]);
-  });
-
-  it('gives nothing for an empty string and stops cleanly on a truncated one', () => {
-    expect(decodePolyline('')).toEqual([]);
-    expect(decodePolyline('_p~iF~ps|U_ulL')).toEqual([[38.5, -120.2]]);
-  });
-});
+import { routePath } from './route-path.js';
 
 describe('routePath', () => {
   it('fits the route in the box, north up, keeping its proportions', () => {
