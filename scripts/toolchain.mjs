@@ -102,9 +102,19 @@ if (mode === 'path') {
   ensureDependencies(env);
 } else if (mode === 'run' && rest.length > 0) {
   ensureDependencies(env);
-  const child = spawn('pnpm', ['run', '--silent', ...rest], { cwd: root, env, stdio: 'inherit' });
-  // Ctrl-C reaches the whole process group: let the child stop its services, then leave with its code.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  // The child leads a process group of its own (pnpm, its shell, the stack and every service), and a
+  // signal sent to this process (Ctrl-C, or a SIGTERM from whatever runs it) goes to that whole group,
+  // as a terminal's Ctrl-C would: pnpm does not pass signals on to its script. Then leave with its code.
+  const child = spawn('pnpm', ['run', '--silent', ...rest], { cwd: root, env, stdio: 'inherit', detached: true });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => {
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // the group has already gone
+      }
+    });
+  }
   child.on('exit', (code, signal) => process.exit(code ?? 128 + (constants.signals[signal] ?? 0)));
 } else {
   fail('usage: node scripts/toolchain.mjs run SCRIPT [ARGS…] | install | path');
