@@ -73,10 +73,8 @@ export const DashboardConfigSchema = z.object({
 export type DashboardConfig = z.output<typeof DashboardConfigSchema>;
 export const DASHBOARD_CONFIG = Symbol('DashboardConfig');
 
-/** What the dashboard asks Strava for: reading the profile and every activity (private ones too). */
-export const STRAVA_SCOPES = ['read', 'activity:read_all'];
-/** Least privilege towards the data-service. */
-export const DATA_SERVICE_SCOPES = ['users:read', 'users:write', 'strava-tokens:write', 'runs:read'];
+/** What the dashboard asks the athlete for at Strava: reading the profile and every activity (private ones too). */
+export const REQUESTED_STRAVA_SCOPES = ['read', 'activity:read_all'];
 
 /** What Express's `trust proxy` is set to: never `true`. */
 export function trustedProxies(config: DashboardConfig): number | string[] {
