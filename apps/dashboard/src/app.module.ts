@@ -8,7 +8,7 @@ import { AuthService } from './auth/auth.service.js';
 import { StravaStrategy } from './auth/strava.strategy.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './config.js';
-import { SyncService } from './sync/sync.service.js';
+import { SyncStatusService } from './sync/sync-status.service.js';
 import { WebController } from './web/web.controller.js';
 
 @Module({})
@@ -28,7 +28,7 @@ export class AppModule {
         AuthService,
         StravaStrategy,
         TrainingService,
-        SyncService,
+        SyncStatusService,
       ],
       exports: [DASHBOARD_CONFIG],
     };
