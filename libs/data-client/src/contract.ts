@@ -146,3 +146,19 @@ export interface UserProfile {
   country: string | null;
   profileImageUrl: string | null;
 }
+
+export const STATS_PERIODS = ['week', 'month', 'year'] as const;
+export type StatsPeriod = (typeof STATS_PERIODS)[number];
+
+/** Totals of one period (`GET /users/{id}/stats`; the dashboard's `GET /api/stats`). */
+export interface StatsItem {
+  /** The first local day of the period (`YYYY-MM-DD`; a Monday for weeks). */
+  periodStart: string;
+  count: number;
+  /** Metres. */
+  distance: number;
+  /** Seconds. */
+  movingTime: number;
+  /** Metres. */
+  elevationGain: number;
+}

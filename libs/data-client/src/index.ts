@@ -6,6 +6,7 @@ export {
   RUN_SPORT_TYPES,
   SERVICE_CLIENTS,
   SPORT_TYPES,
+  STATS_PERIODS,
   STRAVA_WORKER_CALLER,
   type UserProfile,
 } from './contract.js';

@@ -1,5 +1,13 @@
 import { z } from 'zod';
-import { type Page as PageOf, type Run as RunView, SPORT_TYPES, type SportType as SportTypeName } from './contract.js';
+import {
+  type Page as PageOf,
+  type Run as RunView,
+  SPORT_TYPES,
+  type SportType as SportTypeName,
+  STATS_PERIODS,
+  type StatsItem as StatsItemView,
+  type StatsPeriod as StatsPeriodName,
+} from './contract.js';
 
 /**
  * The data-service API as zod schemas: the data-service validates with them (and generates its
@@ -206,9 +214,8 @@ export const RunParams = z.object({ id: uuid, stravaId: z.coerce.number().pipe(s
 // Stats
 // ---------------------------------------------------------------------------------------------
 
-export const STATS_PERIODS = ['week', 'month', 'year'] as const;
 export const StatsPeriod = z.enum(STATS_PERIODS);
-export type StatsPeriod = z.infer<typeof StatsPeriod>;
+export type StatsPeriod = StatsPeriodName;
 
 const localDate = z.iso.date().refine(storableYear, 'year must be between 0001 and 9999');
 
@@ -224,17 +231,13 @@ export const StatsQuery = z
 export type StatsQuery = z.input<typeof StatsQuery>;
 
 export const StatsItem = z.object({
-  /** The first local day of the period (`YYYY-MM-DD`; a Monday for weeks). */
   periodStart: z.string(),
   count: z.number().int(),
-  /** Metres. */
   distance: z.number(),
-  /** Seconds. */
   movingTime: z.number(),
-  /** Metres. */
   elevationGain: z.number(),
-});
-export type StatsItem = z.infer<typeof StatsItem>;
+}) satisfies z.ZodType<StatsItemView>;
+export type StatsItem = StatsItemView;
 
 /** Totals per period, oldest period first; periods without runs are left out. */
 export const Stats = z.object({ period: StatsPeriod, items: z.array(StatsItem) });
