@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { env } from '@runnerly/config';
+import { DASHBOARD_CALLER } from '@runnerly/data-client/contract';
 import { z } from 'zod';
 
 /** The names Express (proxy-addr) knows for address ranges. */
@@ -55,7 +56,7 @@ export const DashboardConfigSchema = z.object({
   STRAVA_BROWSER_BASE_URL: env.httpUrl().optional(),
   STRAVA_CLIENT_ID: z.string().min(1),
   STRAVA_CLIENT_SECRET: env.password(),
-  DASHBOARD_CLIENT_ID: z.string().min(1).default('dashboard'),
+  DASHBOARD_CLIENT_ID: z.string().min(1).default(DASHBOARD_CALLER.defaultId),
   DASHBOARD_CLIENT_SECRET: env.password(),
   /** Signs the session cookie. */
   SESSION_SECRET: env.secret(32),
