@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseEnv } from 'node:util';
+import { SERVICE_CLIENTS } from '@runnerly/data-client/contract';
 import { concurrently } from 'concurrently';
 
 const root = join(import.meta.dirname, '..');
@@ -27,14 +29,12 @@ const SECRET_FORMATS: Record<string, (bytes: Buffer) => string> = {
   STRAVA_TOKEN_ENCRYPTION_KEYS: (bytes) => `k1:${bytes.toString('base64')}`,
 };
 
+function readLocalEnv(): Record<string, string> {
+  return existsSync(localEnvFile) ? (parseEnv(readFileSync(localEnvFile, 'utf8')) as Record<string, string>) : {};
+}
+
 function loadLocalSecrets(): Record<string, string> {
-  const values: Record<string, string> = {};
-  if (existsSync(localEnvFile)) {
-    for (const line of readFileSync(localEnvFile, 'utf8').split('\n')) {
-      const match = /^([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-      if (match) values[match[1]!] = match[2]!;
-    }
-  }
+  const values = readLocalEnv();
   const missing = LOCAL_SECRETS.filter((name) => !values[name]);
   if (missing.length) {
     for (const name of missing)
@@ -90,60 +90,20 @@ const apps: App[] = [
 const operatorHost = env.OPERATOR_HOST || '127.0.0.1';
 const operatorBase = (port: number) => `http://${operatorHost.includes(':') ? `[${operatorHost}]` : operatorHost}:${port}`;
 
-/** Keeps a value generated after the first start (a client secret) in .runnerly/local.env. */
-function saveLocalSecret(name: string, value: string): void {
-  const lines = existsSync(localEnvFile)
-    ? readFileSync(localEnvFile, 'utf8')
-        .split('\n')
-        .filter((line) => line && !line.startsWith(`${name}=`))
-    : [];
-  mkdirSync(dirname(localEnvFile), { recursive: true });
-  writeFileSync(localEnvFile, `${[...lines, `${name}=${value}`].join('\n')}\n`, { mode: 0o600 });
+// The dashboard's and the worker's token-dealer clients (least-privilege scopes), made sure of before
+// anything starts by the token-dealer's own `clients provision`: it keeps their secrets in
+// .runnerly/local.env and rotates a missing or stale one.
+const provision = spawnSync(
+  process.execPath,
+  ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts', 'clients', 'provision', '--secrets-file', localEnvFile],
+  { cwd: root, env, encoding: 'utf8' },
+);
+if (provision.status !== 0) {
+  console.error(`Could not provision the token-dealer clients: ${provision.stderr.trim() || provision.error?.message}`);
+  process.exit(1);
 }
-
-/**
- * The dashboard's and the worker's token-dealer clients, with least-privilege scopes, made sure of
- * before anything starts. Their secrets live in .runnerly/local.env; a missing or stale one is rotated.
- */
-const SERVICE_CLIENTS = [
-  {
-    id: env.DASHBOARD_CLIENT_ID ?? 'dashboard',
-    secret: 'DASHBOARD_CLIENT_SECRET',
-    scope: 'users:read users:write strava-tokens:write runs:read',
-  },
-  {
-    id: env.STRAVA_WORKER_CLIENT_ID ?? 'strava-worker',
-    secret: 'STRAVA_WORKER_CLIENT_SECRET',
-    scope: 'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write',
-  },
-];
-for (const client of SERVICE_CLIENTS) {
-  const cli = ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts'];
-  const args = [
-    'clients',
-    'ensure',
-    '--id',
-    client.id,
-    '--scope',
-    client.scope,
-    '--audience',
-    'data-service',
-    '--known-secret-env',
-    client.secret,
-  ];
-  const ensure = spawnSync(process.execPath, [...cli, ...args], { cwd: root, env, encoding: 'utf8' });
-  if (ensure.status !== 0) {
-    console.error(
-      `Could not provision the token-dealer client ${client.id}: ${ensure.stderr.trim() || ensure.error?.message}`,
-    );
-    process.exit(1);
-  }
-  const { client_secret: secret } = JSON.parse(ensure.stdout) as { client_secret?: string };
-  if (secret) {
-    env[client.secret] = secret;
-    saveLocalSecret(client.secret, secret);
-  }
-}
+const provisioned = readLocalEnv();
+for (const client of SERVICE_CLIENTS) env[client.secretVariable] = provisioned[client.secretVariable]!;
 
 const { commands, result } = concurrently(
   apps.map((app) => ({

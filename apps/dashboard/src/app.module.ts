@@ -6,9 +6,9 @@ import { TrainingService } from './api/training.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
 import { StravaStrategy } from './auth/strava.strategy.js';
-import { ClientsModule } from './clients/clients.module.js';
+import { ConnectionsModule } from './connections/connections.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './config.js';
-import { SyncService } from './sync/sync.service.js';
+import { SyncStatusService } from './sync/sync-status.service.js';
 import { WebController } from './web/web.controller.js';
 
 @Module({})
@@ -20,7 +20,7 @@ export class AppModule {
       imports: [
         PlatformModule.forRoot({ service: 'dashboard', logLevel: config.LOG_LEVEL }),
         PassportModule,
-        ClientsModule,
+        ConnectionsModule,
       ],
       controllers: [AuthController, ApiController, WebController],
       providers: [
@@ -28,7 +28,7 @@ export class AppModule {
         AuthService,
         StravaStrategy,
         TrainingService,
-        SyncService,
+        SyncStatusService,
       ],
       exports: [DASHBOARD_CONFIG],
     };

@@ -4,7 +4,7 @@ import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-ex
 import { expressMetricsMiddleware, expressOperatorGate, finishSetup, MetricsService } from '@runnerly/platform';
 import type { Redis } from 'ioredis';
 import { AppModule } from './app.module.js';
-import { REDIS } from './clients/clients.module.js';
+import { REDIS } from './connections/connections.module.js';
 import { type DashboardConfig, trustedProxies } from './config.js';
 import { sessionMiddleware } from './session/session.middleware.js';
 import { WEB_DIST } from './web/web-build.js';

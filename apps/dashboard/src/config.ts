@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { env } from '@runnerly/config';
+import { DASHBOARD_CALLER } from '@runnerly/data-client/contract';
 import { z } from 'zod';
 
 /** The names Express (proxy-addr) knows for address ranges. */
@@ -55,7 +56,7 @@ export const DashboardConfigSchema = z.object({
   STRAVA_BROWSER_BASE_URL: env.httpUrl().optional(),
   STRAVA_CLIENT_ID: z.string().min(1),
   STRAVA_CLIENT_SECRET: env.password(),
-  DASHBOARD_CLIENT_ID: z.string().min(1).default('dashboard'),
+  DASHBOARD_CLIENT_ID: z.string().min(1).default(DASHBOARD_CALLER.defaultId),
   DASHBOARD_CLIENT_SECRET: env.password(),
   /** Signs the session cookie. */
   SESSION_SECRET: env.secret(32),
@@ -73,10 +74,8 @@ export const DashboardConfigSchema = z.object({
 export type DashboardConfig = z.output<typeof DashboardConfigSchema>;
 export const DASHBOARD_CONFIG = Symbol('DashboardConfig');
 
-/** What the dashboard asks Strava for: reading the profile and every activity (private ones too). */
-export const STRAVA_SCOPES = ['read', 'activity:read_all'];
-/** Least privilege towards the data-service. */
-export const DATA_SERVICE_SCOPES = ['users:read', 'users:write', 'strava-tokens:write', 'runs:read'];
+/** What the dashboard asks the athlete for at Strava: reading the profile and every activity (private ones too). */
+export const REQUESTED_STRAVA_SCOPES = ['read', 'activity:read_all'];
 
 /** What Express's `trust proxy` is set to: never `true`. */
 export function trustedProxies(config: DashboardConfig): number | string[] {

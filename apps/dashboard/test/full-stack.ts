@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@runnerly/config';
+import { DASHBOARD_CALLER, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
 import { freePort } from '@runnerly/testing';
 import {
   Cleanup,
@@ -12,17 +13,6 @@ import {
 } from './stack.js';
 
 // The whole stack for the dashboard's API and browser tests.
-
-export const DASHBOARD_SCOPES = ['users:read', 'users:write', 'strava-tokens:write', 'runs:read'];
-const WORKER_SCOPES = [
-  'users:read',
-  'users:write',
-  'users:delete',
-  'strava-tokens:read',
-  'strava-tokens:write',
-  'runs:read',
-  'runs:write',
-];
 
 export interface Stack {
   sandbox: Sandbox;
@@ -78,8 +68,8 @@ export async function startStack(
     );
     await dealer.listen(dealerPort, '127.0.0.1');
     const clients = dealer.get(ClientsService);
-    const dashboardClient = await clients.create('dashboard', DASHBOARD_SCOPES, 'data-service');
-    const workerClient = await clients.create('strava-worker', WORKER_SCOPES, 'data-service');
+    const dashboardClient = await clients.create('dashboard', [...DASHBOARD_CALLER.scopes], DASHBOARD_CALLER.audience);
+    const workerClient = await clients.create('strava-worker', [...STRAVA_WORKER_CALLER.scopes], STRAVA_WORKER_CALLER.audience);
 
     const { createApp: createDataService } = await import('@runnerly/data-service/src/app.js');
     const { DataServiceConfigSchema } = await import('@runnerly/data-service/src/config.js');

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { SERVICE_CLIENTS } from '@runnerly/token-dealer/src/clients/service-clients.js';
+import { DASHBOARD_CALLER, DataScope, SERVICE_CLIENTS, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
 import { startTokenDealer, type TestTokenDealer } from '@runnerly/token-dealer/test/helpers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startService } from './harness.js';
@@ -17,7 +16,7 @@ const STRAVA = {
   expiresAt: 1_900_000_000,
   scope: 'read,activity:read_all',
 };
-const [DASHBOARD, WORKER] = SERVICE_CLIENTS;
+const [DASHBOARD, WORKER] = [DASHBOARD_CALLER, STRAVA_WORKER_CALLER];
 /** What an install provisioned before `users:delete` existed gave the worker. */
 const OLD_WORKER_SCOPE = 'users:read users:write strava-tokens:read strava-tokens:write runs:read runs:write';
 
@@ -34,7 +33,7 @@ describe('data-service scopes, with tokens from a real token-dealer', () => {
     });
     for (const client of SERVICE_CLIENTS) {
       secrets[client.defaultId] = (
-        await dealer.clients.create(client.defaultId, client.scope, client.audience)
+        await dealer.clients.create(client.defaultId, [...client.scopes], client.audience)
       ).client_secret;
     }
     secrets.writer = (await dealer.clients.create('writer', 'users:read users:write', 'data-service')).client_secret;
@@ -108,9 +107,9 @@ describe('data-service scopes, with tokens from a real token-dealer', () => {
   });
 
   it('DELETE /users/{id} needs users:delete: the dashboard (users:write) gets a 403 and the user stays; the worker deletes it (204)', async () => {
-    expect(DASHBOARD.scope.split(' ')).toContain('users:write');
-    expect(DASHBOARD.scope.split(' ')).not.toContain('users:delete');
-    expect(WORKER.scope.split(' ')).toContain('users:delete');
+    expect(DASHBOARD.scopes).toContain('users:write');
+    expect(DASHBOARD.scopes).not.toContain('users:delete');
+    expect(WORKER.scopes).toContain('users:delete');
     const dashboard = await issue(DASHBOARD.defaultId);
     const id = (
       await service.call('PUT', '/users', {
@@ -145,17 +144,21 @@ describe('data-service scopes, with tokens from a real token-dealer', () => {
     );
 
     // what `clients ensure` (scripts/start.ts) and `clients provision` (compose) do with the product's list
-    const ensured = await dealer.clients.ensure('old-worker', WORKER.scope, WORKER.audience, secret);
+    const ensured = await dealer.clients.ensure('old-worker', [...WORKER.scopes], WORKER.audience, secret);
     expect(ensured).toMatchObject({ updated: true, rotated: false });
     const after = await issue('old-worker');
     expect(after.scope.split(' ')).toContain('users:delete');
     expect((await service.call('DELETE', `/users/${id}`, { token: after.token })).status).toBe(204);
   });
 
-  it('provisions the same scopes from scripts/start.ts as from SERVICE_CLIENTS (compose)', () => {
-    const start = readFileSync(new URL('../../../scripts/start.ts', import.meta.url), 'utf8');
-    const scopesInStart = [...start.matchAll(/scope: '([^']+)'/g)].map(([, scope]) => scope);
-    expect(scopesInStart).toEqual(SERVICE_CLIENTS.map((client) => client.scope));
+  it('provisions (compose and pnpm start: `clients provision`) both callers, each with the data-service scopes it asks for', () => {
+    expect(SERVICE_CLIENTS).toEqual([DASHBOARD_CALLER, STRAVA_WORKER_CALLER]);
+    expect(new Set(SERVICE_CLIENTS.map((client) => client.secretVariable)).size).toBe(SERVICE_CLIENTS.length);
+    for (const client of SERVICE_CLIENTS) {
+      expect(client.audience).toBe('data-service');
+      expect(new Set(client.scopes).size).toBe(client.scopes.length);
+      for (const scope of client.scopes) expect(Object.values(DataScope)).toContain(scope);
+    }
   });
 
   it('documents the scopes in the OpenAPI document', async () => {

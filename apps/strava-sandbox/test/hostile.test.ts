@@ -20,7 +20,7 @@ import {
   safeDecode,
   sendHostile,
 } from '@runnerly/testing';
-import { STRAVA_SCOPES } from '@runnerly/strava';
+import { STRAVA_OAUTH_SCOPES } from '@runnerly/strava';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import {
@@ -120,7 +120,7 @@ describe('strava-sandbox under hostile input', () => {
     if (!['auto', 'force'].includes(stravaParam(fields, 'approval_prompt') ?? 'auto')) return false;
     return (stravaParam(fields, scopeName) ?? 'read')
       .split(',')
-      .every((scope) => (STRAVA_SCOPES as readonly string[]).includes(scope));
+      .every((scope) => (STRAVA_OAUTH_SCOPES as readonly string[]).includes(scope));
   }
 
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { DataServiceClient } from '@runnerly/data-client';
+import { DataServiceClient, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
 import { createRedisConnection, QUEUE_PREFIX, QueueName, SyncQueue } from '@runnerly/jobs';
 import { HealthService, MetricsService, PlatformModule } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
@@ -40,9 +40,6 @@ import { WebhookRateLimitGuard } from './webhook/webhook-rate-limit.guard.js';
  */
 const redisLogger = new Logger('Redis');
 const logRedisError = (error: Error) => redisLogger.warn(`Redis unavailable: ${error.message}`);
-
-/** The worker's scopes at the data-service (least privilege; `users:delete` for a deauthorized athlete). */
-const DATA_SERVICE_SCOPES = 'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write';
 
 @Module({})
 export class AppModule implements OnApplicationShutdown {
@@ -130,8 +127,8 @@ export class AppModule implements OnApplicationShutdown {
                 tokenDealerUrl: config.TOKEN_DEALER_URL,
                 clientId: config.STRAVA_WORKER_CLIENT_ID,
                 clientSecret: config.STRAVA_WORKER_CLIENT_SECRET,
-                audience: 'data-service',
-                scope: DATA_SERVICE_SCOPES,
+                audience: STRAVA_WORKER_CALLER.audience,
+                scope: STRAVA_WORKER_CALLER.scopes.join(' '),
               }),
             ),
         },

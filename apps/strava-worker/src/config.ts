@@ -1,5 +1,5 @@
 import { env } from '@runnerly/config';
-import { SPORT_TYPES } from '@runnerly/data-client';
+import { SPORT_TYPES, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
 import { z } from 'zod';
 
 const sportTypes = env
@@ -18,7 +18,7 @@ export const StravaWorkerConfigSchema = z.object({
   REDIS_URL: env.redisUrl(),
   DATA_SERVICE_URL: env.httpUrl('http://127.0.0.1:5001'),
   TOKEN_DEALER_URL: env.httpUrl('http://127.0.0.1:5000'),
-  STRAVA_WORKER_CLIENT_ID: z.string().min(1).default('strava-worker'),
+  STRAVA_WORKER_CLIENT_ID: z.string().min(1).default(STRAVA_WORKER_CALLER.defaultId),
   STRAVA_WORKER_CLIENT_SECRET: env.password(),
   STRAVA_BASE_URL: env.httpUrl('https://www.strava.com'),
   STRAVA_CLIENT_ID: z.string().min(1),

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
 import { parseConfig } from '@runnerly/config';
-import { DataServiceClient, type Run } from '@runnerly/data-client';
+import { DataServiceClient, type Run, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
 import { createApp as createDataService } from '@runnerly/data-service/src/app.js';
 import { DataServiceConfigSchema } from '@runnerly/data-service/src/config.js';
 import {
@@ -274,8 +274,8 @@ export class Stack {
         tokenDealerUrl: stack.dealerUrl,
         clientId: 'test',
         clientSecret: 'test',
-        audience: 'data-service',
-        scope: 'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write',
+        audience: STRAVA_WORKER_CALLER.audience,
+        scope: STRAVA_WORKER_CALLER.scopes.join(' '),
       }),
     );
     stack.strava = new StravaClient({

@@ -1,67 +1,21 @@
 import { z } from 'zod';
+import {
+  type Page as PageOf,
+  type Run as RunView,
+  SPORT_TYPES,
+  type SportType as SportTypeName,
+  STATS_PERIODS,
+  type StatsItem as StatsItemView,
+  type StatsPeriod as StatsPeriodName,
+} from './contract.js';
 
 /**
  * The data-service API as zod schemas: the data-service validates with them (and generates its
  * OpenAPI document from them); callers get the same types and can validate answers with them.
  */
 
-/** Strava's `sport_type` values. The worker stores the run types; anything else is still a known sport. */
-export const SPORT_TYPES = [
-  'AlpineSki',
-  'BackcountrySki',
-  'Badminton',
-  'Canoeing',
-  'Crossfit',
-  'EBikeRide',
-  'Elliptical',
-  'EMountainBikeRide',
-  'Golf',
-  'GravelRide',
-  'Handcycle',
-  'HighIntensityIntervalTraining',
-  'Hike',
-  'IceSkate',
-  'InlineSkate',
-  'Kayaking',
-  'Kitesurf',
-  'MountainBikeRide',
-  'NordicSki',
-  'Pickleball',
-  'Pilates',
-  'Racquetball',
-  'Ride',
-  'RockClimbing',
-  'RollerSki',
-  'Rowing',
-  'Run',
-  'Sail',
-  'Skateboard',
-  'Snowboard',
-  'Snowshoe',
-  'Soccer',
-  'Squash',
-  'StairStepper',
-  'StandUpPaddling',
-  'Surfing',
-  'Swim',
-  'TableTennis',
-  'Tennis',
-  'TrailRun',
-  'Velomobile',
-  'VirtualRide',
-  'VirtualRow',
-  'VirtualRun',
-  'Walk',
-  'WeightTraining',
-  'Wheelchair',
-  'Windsurf',
-  'Workout',
-  'Yoga',
-] as const;
 export const SportType = z.enum(SPORT_TYPES);
-export type SportType = z.infer<typeof SportType>;
-/** The sport types that count as runs. */
-export const RUN_SPORT_TYPES: readonly SportType[] = ['Run', 'TrailRun', 'VirtualRun'];
+export type SportType = SportTypeName;
 
 /** Strava ids are int64; Runnerly keeps them as JSON numbers, so they must stay below 2^53. */
 const stravaId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
@@ -104,10 +58,7 @@ export const Limit = (defaultLimit: number, max: number) => z.coerce.number().in
 export function Page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 }
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+export type Page<T> = PageOf<T>;
 
 // ---------------------------------------------------------------------------------------------
 // Users
@@ -202,24 +153,7 @@ export const Run = z
   .strict();
 /** A run as sent to `PUT /users/{id}/runs`. */
 export type RunInput = z.input<typeof Run>;
-/** A run as returned: optional fields are `null` when unknown. */
-export interface Run {
-  stravaId: number;
-  name: string;
-  sportType: SportType;
-  startDate: string;
-  startDateLocal: string;
-  timezone: string | null;
-  distance: number;
-  movingTime: number;
-  elapsedTime: number;
-  totalElevationGain: number;
-  averageSpeed: number;
-  maxSpeed: number;
-  averageHeartrate: number | null;
-  maxHeartrate: number | null;
-  summaryPolyline: string | null;
-}
+export type Run = RunView;
 export const RunOutput = z.object({
   stravaId: z.number().int(),
   name: z.string(),
@@ -280,9 +214,8 @@ export const RunParams = z.object({ id: uuid, stravaId: z.coerce.number().pipe(s
 // Stats
 // ---------------------------------------------------------------------------------------------
 
-export const STATS_PERIODS = ['week', 'month', 'year'] as const;
 export const StatsPeriod = z.enum(STATS_PERIODS);
-export type StatsPeriod = z.infer<typeof StatsPeriod>;
+export type StatsPeriod = StatsPeriodName;
 
 const localDate = z.iso.date().refine(storableYear, 'year must be between 0001 and 9999');
 
@@ -298,32 +231,14 @@ export const StatsQuery = z
 export type StatsQuery = z.input<typeof StatsQuery>;
 
 export const StatsItem = z.object({
-  /** The first local day of the period (`YYYY-MM-DD`; a Monday for weeks). */
   periodStart: z.string(),
   count: z.number().int(),
-  /** Metres. */
   distance: z.number(),
-  /** Seconds. */
   movingTime: z.number(),
-  /** Metres. */
   elevationGain: z.number(),
-});
-export type StatsItem = z.infer<typeof StatsItem>;
+}) satisfies z.ZodType<StatsItemView>;
+export type StatsItem = StatsItemView;
 
 /** Totals per period, oldest period first; periods without runs are left out. */
 export const Stats = z.object({ period: StatsPeriod, items: z.array(StatsItem) });
 export type Stats = z.infer<typeof Stats>;
-
-/** The scopes of the data-service API. */
-export enum DataScope {
-  UsersRead = 'users:read',
-  UsersWrite = 'users:write',
-  /** Deleting a user with its tokens and runs: the strava-worker's alone (a deauthorized athlete). */
-  UsersDelete = 'users:delete',
-  StravaTokensRead = 'strava-tokens:read',
-  StravaTokensWrite = 'strava-tokens:write',
-  RunsRead = 'runs:read',
-  RunsWrite = 'runs:write',
-}
-
-export const DATA_SERVICE_AUDIENCE = 'data-service';

@@ -20,4 +20,5 @@ export {
   SyncQueue,
   type SyncQueueOptions,
 } from './sync-queue.js';
-export { type SyncError, type SyncProgress, type SyncState, SyncStateStore, SyncStatus } from './sync-state.store.js';
+export { SyncErrorCode, type SyncProgress, SyncStatus, type SyncView } from './sync-contract.js';
+export { type SyncError, type SyncState, SyncStateStore } from './sync-state.store.js';

@@ -6,7 +6,7 @@ import { SyncReason } from './job-payloads.js';
 import { JobName, QUEUE_PREFIX, QueueName } from './queue-names.js';
 import { createRedisConnection } from './redis.js';
 import { SyncCooldownError, SyncQueue } from './sync-queue.js';
-import { SyncStatus } from './sync-state.store.js';
+import { SyncStatus } from './sync-contract.js';
 
 describe('SyncQueue and SyncStateStore', () => {
   let redis: TestRedis;

@@ -1,22 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { SyncReason } from './job-payloads.js';
 import { QUEUE_PREFIX } from './queue-names.js';
-
-export enum SyncStatus {
-  Queued = 'queued',
-  Running = 'running',
-  Done = 'done',
-  Failed = 'failed',
-}
-
-export interface SyncProgress {
-  pages: number;
-  activities: number;
-}
+import { type SyncErrorCode, type SyncProgress, SyncStatus } from './sync-contract.js';
 
 export interface SyncError {
-  /** Stable machine-readable code, e.g. `strava_revoked`, `strava_app_inactive`, `internal`. */
-  code: string;
+  code: `${SyncErrorCode}`;
   message: string;
   /** ISO 8601. */
   at: string;

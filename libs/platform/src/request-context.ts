@@ -1,3 +1,4 @@
+// Node.js alone, no Nest: callers that only carry the request id import `@runnerly/platform/request-context`.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';

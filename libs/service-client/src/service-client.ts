@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { currentRequestId, REQUEST_ID_HEADER } from '@runnerly/platform';
+import { currentRequestId, REQUEST_ID_HEADER } from '@runnerly/platform/request-context';
 import { ServiceClientError } from './service-client.error.js';
 import { TokenProvider } from './token-provider.js';
 

@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { RevocationStore, TokenVerifier } from '@runnerly/auth';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
 import { runWithRequestId } from '@runnerly/platform';
@@ -186,5 +188,25 @@ describe('ServiceClient', () => {
     const error = (await client({ clientSecret: 'wrong' }).request({ method: 'GET', path: '/echo' }).catch((e: unknown) => e)) as ServiceClientError;
     expect(error).toMatchObject({ status: 401, kind: 'token', code: 'invalid_client' });
     expect(tokenRequests).toBe(1);
+  });
+});
+
+describe('@runnerly/service-client, loaded alone', () => {
+  it('loads neither Nest nor Fastify (it needs only the request id of @runnerly/platform)', () => {
+    // A fresh Node.js records every module it resolves while importing the client's entry point.
+    const probe = `
+      import { registerHooks } from 'node:module';
+      const resolved = [];
+      registerHooks({ resolve: (specifier, context, next) => { const result = next(specifier, context); resolved.push(result.url); return result; } });
+      await import(${JSON.stringify(fileURLToPath(new URL('../src/index.ts', import.meta.url)))});
+      console.log(JSON.stringify(resolved));`;
+    const child = spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', '--input-type=module', '-e', probe], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    const resolved = JSON.parse(child.stdout) as string[];
+    expect(resolved.some((url) => url.endsWith('/libs/platform/src/request-context.ts'))).toBe(true);
+    expect(resolved.filter((url) => /@nestjs|fastify/.test(url))).toEqual([]);
   });
 });

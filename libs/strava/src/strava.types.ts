@@ -1,6 +1,7 @@
 /** Strava's wire shapes (snake_case, as Strava sends them) and the client's own camelCase types. */
 
-export const STRAVA_SCOPES = [
+/** Every scope Strava's OAuth knows (what an athlete may be asked for; the sandbox refuses others). */
+export const STRAVA_OAUTH_SCOPES = [
   'read',
   'read_all',
   'profile:read_all',
@@ -9,7 +10,7 @@ export const STRAVA_SCOPES = [
   'activity:read_all',
   'activity:write',
 ] as const;
-export type StravaScope = (typeof STRAVA_SCOPES)[number];
+export type StravaScope = (typeof STRAVA_OAUTH_SCOPES)[number];
 
 export type StravaSportType =
   | 'Run'

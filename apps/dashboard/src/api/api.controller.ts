@@ -6,7 +6,8 @@ import type { Request } from 'express';
 import { CsrfGuard } from '../session/csrf.guard.js';
 import { LoggedInGuard } from '../session/logged-in.guard.js';
 import type { SessionUser } from '../session/session.types.js';
-import { SyncService, type SyncView as SyncViewType } from '../sync/sync.service.js';
+import type { SyncView as SyncViewType } from '@runnerly/jobs';
+import { SyncStatusService } from '../sync/sync-status.service.js';
 import { Me, RunsQuery, type RunsQueryParams, StatsQuery, type StatsQueryParams, SyncView } from './api.dto.js';
 import type { PersonalBest } from './personal-bests.js';
 import { TrainingService } from './training.service.js';
@@ -22,7 +23,7 @@ function sessionUser(req: Request): SessionUser {
 export class ApiController {
   constructor(
     private readonly training: TrainingService,
-    private readonly sync: SyncService,
+    private readonly sync: SyncStatusService,
   ) {}
 
   @Get('me')

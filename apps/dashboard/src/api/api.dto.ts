@@ -1,4 +1,5 @@
-import { Cursor, StatsPeriod } from '@runnerly/data-client';
+import { Cursor, StatsPeriod, type UserProfile } from '@runnerly/data-client';
+import { SyncErrorCode, type SyncView as SyncViewType } from '@runnerly/jobs';
 import { z } from 'zod';
 
 export const RunsQuery = z.object({
@@ -17,9 +18,9 @@ export const SyncView = z.object({
   lastFinishedAt: z.string().nullable(),
   runsAdded: z.number().int(),
   progress: z.object({ pages: z.number().int(), activities: z.number().int() }),
-  lastError: z.object({ code: z.string(), message: z.string() }).nullable(),
+  lastError: z.object({ code: z.enum(SyncErrorCode), message: z.string() }).nullable(),
   waitingUntil: z.string().nullable(),
-});
+}) satisfies z.ZodType<SyncViewType>;
 
 export const Me = z.object({
   id: z.string(),
@@ -30,4 +31,4 @@ export const Me = z.object({
   country: z.string().nullable(),
   profileImageUrl: z.string().nullable(),
   csrfToken: z.string().describe('send back in x-csrf-token on POST requests'),
-});
+}) satisfies z.ZodType<UserProfile & { csrfToken: string }>;

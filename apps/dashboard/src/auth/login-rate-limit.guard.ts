@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import { AppException, clientAddressKey, MetricsService } from '@runnerly/platform';
 import type { Request } from 'express';
 import type { Redis } from 'ioredis';
-import { REDIS } from '../clients/clients.module.js';
+import { REDIS } from '../connections/connections.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from '../config.js';
 
 export const LOGIN_RATE_PREFIX = 'runnerly:dashboard:login-rate:';

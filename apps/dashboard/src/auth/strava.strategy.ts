@@ -5,7 +5,7 @@ import { safeEqual } from '@runnerly/config';
 import { canReadActivities, parseScopes, type StravaSummaryAthlete } from '@runnerly/strava';
 import type { Request } from 'express';
 import { Strategy } from 'passport-strava-oauth2';
-import { DASHBOARD_CONFIG, type DashboardConfig, STRAVA_SCOPES, stravaCallbackUrl } from '../config.js';
+import { DASHBOARD_CONFIG, type DashboardConfig, REQUESTED_STRAVA_SCOPES, stravaCallbackUrl } from '../config.js';
 import type { SessionUser } from '../session/session.types.js';
 import { AuthService } from './auth.service.js';
 import { LoginFailure } from './login.exception.js';
@@ -74,7 +74,7 @@ export class StravaStrategy extends PassportStrategy(Strategy, 'strava', 6) {
           ...this.authorizationParams(),
           response_type: 'code',
           redirect_uri: this.callbackUrl,
-          scope: STRAVA_SCOPES.join(','),
+          scope: REQUESTED_STRAVA_SCOPES.join(','),
           state,
         }),
       );

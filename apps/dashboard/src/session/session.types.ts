@@ -1,15 +1,8 @@
 import 'express-session';
+import type { UserProfile } from '@runnerly/data-client';
 
 /** Who is logged in: what the page needs, never the Strava tokens. */
-export interface SessionUser {
-  id: string;
-  stravaAthleteId: number;
-  firstname: string;
-  lastname: string;
-  city: string | null;
-  country: string | null;
-  profileImageUrl: string | null;
-}
+export type SessionUser = UserProfile;
 
 declare module 'express-session' {
   interface SessionData {

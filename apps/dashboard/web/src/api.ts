@@ -1,52 +1,14 @@
+// Types only: the contracts' values (enums, zod schemas) stay out of the page's bundle.
+import type { Page, Run, UserProfile } from '@runnerly/data-client/contract';
+import type { SyncView } from '@runnerly/jobs/sync-contract';
 import type { PeriodTotals, Period } from './lib/periods.js';
 
 /** The dashboard's JSON API, as the page uses it (see apps/dashboard/src/api). */
-export interface Me {
-  id: string;
-  stravaAthleteId: number;
-  firstname: string;
-  lastname: string;
-  city?: string | null;
-  country?: string | null;
-  profileImageUrl?: string | null;
+export type { Page, Run, SyncView };
+
+export interface Me extends UserProfile {
   /** Sent back in `x-csrf-token` (or the `_csrf` form field) on every state-changing request. */
   csrfToken: string;
-}
-
-export interface Run {
-  stravaId: number;
-  name: string;
-  sportType: string;
-  startDate: string;
-  startDateLocal: string;
-  distance: number;
-  movingTime: number;
-  elapsedTime: number;
-  totalElevationGain: number;
-  averageSpeed: number;
-  maxSpeed: number;
-  averageHeartrate?: number | null;
-  maxHeartrate?: number | null;
-  summaryPolyline?: string | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
-
-export type SyncStatus = 'idle' | 'queued' | 'running' | 'done' | 'failed';
-
-export interface SyncState {
-  status: SyncStatus;
-  requestedAt?: string | null;
-  /** Set while the sync waits for Strava (rate limit, or the app refused). */
-  waitingUntil?: string | null;
-  lastStartedAt?: string | null;
-  lastFinishedAt?: string | null;
-  runsAdded?: number | null;
-  progress?: { pages: number; activities: number } | null;
-  lastError?: { code: string; message: string } | null;
 }
 
 export interface PersonalBest {
@@ -98,7 +60,7 @@ export const api = {
     request<Page<Run>>(`/api/runs?${new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) })}`),
   stats: (period: Period) => request<{ items: PeriodTotals[] }>(`/api/stats?period=${period}`),
   bests: () => request<Bests>('/api/bests'),
-  sync: () => request<SyncState>('/api/sync'),
+  sync: () => request<SyncView>('/api/sync'),
   syncNow: (csrfToken: string) =>
-    request<SyncState>('/api/sync', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }),
+    request<SyncView>('/api/sync', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }),
 };

@@ -1,4 +1,4 @@
-import { STRAVA_SCOPES } from '@runnerly/strava';
+import { STRAVA_OAUTH_SCOPES } from '@runnerly/strava';
 import { z } from 'zod';
 
 export const NewActivitySchema = z.object({
@@ -38,7 +38,7 @@ export const MintTokensSchema = z.object({
     .string()
     .default('read,activity:read_all')
     .transform((value) => value.split(','))
-    .pipe(z.array(z.enum(STRAVA_SCOPES))),
+    .pipe(z.array(z.enum(STRAVA_OAUTH_SCOPES))),
 });
 
 export const SettingsPatchSchema = z.object({

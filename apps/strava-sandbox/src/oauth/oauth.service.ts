@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { safeEqual } from '@runnerly/config';
-import { STRAVA_SCOPES, type StravaTokenResponseBody } from '@runnerly/strava';
+import { STRAVA_OAUTH_SCOPES, type StravaTokenResponseBody } from '@runnerly/strava';
 import { AthletesService } from '../athletes/athletes.service.js';
 import { ClockService } from '../common/clock.service.js';
 import { Faults } from '../common/strava-fault.js';
@@ -102,7 +102,7 @@ export class OAuthService {
     const approvalPrompt = input.approvalPrompt ?? 'auto';
     if (approvalPrompt !== 'auto' && approvalPrompt !== 'force') throw Faults.invalidParameter('Application', 'approval_prompt');
     const scopes = (input.scope ?? 'read').split(',');
-    if (scopes.some((scope) => !(STRAVA_SCOPES as readonly string[]).includes(scope))) throw Faults.invalidParameter('Authorize', 'scope');
+    if (scopes.some((scope) => !(STRAVA_OAUTH_SCOPES as readonly string[]).includes(scope))) throw Faults.invalidParameter('Authorize', 'scope');
     return { redirectUri: input.redirectUri, scopes: [...new Set(scopes)], state: input.state, approvalPrompt };
   }
 

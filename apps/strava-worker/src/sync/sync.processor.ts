@@ -11,6 +11,7 @@ import {
   QUEUE_PREFIX,
   QueueName,
   type SyncAthleteData,
+  SyncErrorCode,
   type SyncQueue,
   type SyncStateStore,
 } from '@runnerly/jobs';
@@ -29,7 +30,7 @@ import {
   EventShareExceededError,
   StravaPausedError,
 } from '../rate-limit/strava-rate-limiter.js';
-import { SyncAbortedError, SyncErrorCode, SyncHandedBackError } from './sync.errors.js';
+import { SyncAbortedError, SyncHandedBackError } from './sync.errors.js';
 import { SyncService } from './sync.service.js';
 
 /**
@@ -163,7 +164,7 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
   }
 }
 
-function describe(error: unknown): { code: string; message: string } {
+function describe(error: unknown): { code: SyncErrorCode; message: string } {
   if (error instanceof StravaError) return { code: SyncErrorCode.StravaUnavailable, message: error.message };
   if (error instanceof ServiceClientError) {
     const code = error.kind === 'token' ? SyncErrorCode.TokenDealerUnavailable : SyncErrorCode.DataServiceUnavailable;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataServiceClient, RunInput, StravaToken } from '@runnerly/data-client';
-import { SyncReason, type SyncStateStore } from '@runnerly/jobs';
+import { SyncErrorCode, SyncReason, type SyncStateStore } from '@runnerly/jobs';
 import { ServiceClientError } from '@runnerly/service-client';
 import {
   isExpiring,
@@ -21,7 +21,7 @@ import type { StravaGateway } from '../rate-limit/strava-gateway.js';
 import { type AthleteShare, StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
 import { isRun, toRun } from './run-mapper.js';
 import { SyncCheckpointRepository } from './sync-checkpoint.repository.js';
-import { SyncAbortedError, SyncErrorCode, SyncHandedBackError } from './sync.errors.js';
+import { SyncAbortedError, SyncHandedBackError } from './sync.errors.js';
 
 export interface SyncContext {
   /** True once the worker is stopping: the sync saves its place and hands the job back. */

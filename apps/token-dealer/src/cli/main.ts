@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RevocationStore } from '@runnerly/auth';
 import { findRepoRoot, loadConfig, secretBytes } from '@runnerly/config';
+import { SERVICE_CLIENTS } from '@runnerly/data-client/contract';
 import { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { CLIENT_CACHE_TTL_MS } from '../clients/client-cache.js';
@@ -14,13 +15,13 @@ import { ClientSecretHasher } from '../clients/client-secret.js';
 import { ClientsException } from '../clients/clients.exception.js';
 import { ClientsRepository } from '../clients/clients.repository.js';
 import { ClientsService } from '../clients/clients.service.js';
-import { readEnvFile, SERVICE_CLIENTS, writeEnvValue } from '../clients/service-clients.js';
 import { TokenDealerConfigSchema, TokenDealerCliConfigSchema } from '../config.js';
 import { openDataSource } from '../database/data-source.js';
 import { KeyCipher } from '../keys/key-cipher.js';
 import { KeysErrorCode, KeysException } from '../keys/keys.exception.js';
 import { KeysRepository } from '../keys/keys.repository.js';
 import { KeysService } from '../keys/keys.service.js';
+import { readEnvFile, writeEnvValue } from './env-file.js';
 
 const USAGE = `usage:
   token-dealer clients create --id ID --scope "S1 S2" --audience AUD [--audience AUD2]
@@ -148,7 +149,7 @@ async function main(argv: string[]): Promise<unknown> {
             const file = pattern.replaceAll('{client}', client.defaultId);
             const known = readEnvFile(file);
             const id = process.env[client.idVariable] || client.defaultId;
-            const result = await clients.ensure(id, client.scope, client.audience, known[client.secretVariable] ?? '');
+            const result = await clients.ensure(id, client.scopes.join(' '), client.audience, known[client.secretVariable] ?? '');
             if (result.client_secret !== undefined) writeEnvValue(file, client.secretVariable, result.client_secret);
             const { client_secret: _secret, ...shown } = result;
             provisioned.push(shown);

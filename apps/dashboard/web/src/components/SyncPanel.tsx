@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { api, ApiError, type SyncState } from '../api.js';
+import { api, ApiError, type SyncView } from '../api.js';
 import { syncProblem } from '../lib/messages.js';
 import { formatRelative } from '../lib/time.js';
 
@@ -7,11 +7,11 @@ const POLL_MS = 1000;
 const IDLE_POLL_MS = 30_000;
 const clock = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
-function active(state: SyncState | undefined): boolean {
+function active(state: SyncView | undefined): boolean {
   return state?.status === 'queued' || state?.status === 'running';
 }
 
-function statusLine(state: SyncState, now: Date): string {
+function statusLine(state: SyncView, now: Date): string {
   switch (state.status) {
     case 'idle':
       return 'Not synced yet.';
@@ -37,7 +37,7 @@ function statusLine(state: SyncState, now: Date): string {
 
 /** "Sync now", the live progress of a sync, when the last one finished, and what stops it. */
 export function SyncPanel({ csrfToken, onSynced }: { csrfToken: string; onSynced: () => void }) {
-  const [state, setState] = useState<SyncState>();
+  const [state, setState] = useState<SyncView>();
   const [error, setError] = useState<ApiError>();
   const [now, setNow] = useState(() => new Date());
   const wasActive = useRef(false);

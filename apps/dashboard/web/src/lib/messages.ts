@@ -1,3 +1,5 @@
+import type { SyncErrorCode } from '@runnerly/jobs/sync-contract';
+
 /** What went wrong, in words for the runner, by the error code the dashboard uses. */
 export interface Problem {
   title: string;
@@ -49,7 +51,7 @@ const SAVING_RETRIED: Problem = {
   text: 'It will try again by itself in a moment.',
 };
 
-const SYNC_PROBLEMS: Record<string, Problem> = {
+const SYNC_PROBLEMS: Partial<Record<`${SyncErrorCode}`, Problem>> = {
   strava_revoked: {
     title: 'Strava access was withdrawn',
     text: 'Strava no longer lets Runnerly read your activities. Log out and log in with Strava again to reconnect.',
@@ -72,5 +74,5 @@ const SYNC_PROBLEMS: Record<string, Problem> = {
 export function syncProblem(code: string, message: string): Problem {
   const operator = LOGIN_PROBLEMS[code];
   if (operator?.operator) return operator;
-  return SYNC_PROBLEMS[code] ?? { title: 'The last sync failed', text: message || 'Please try again in a moment.' };
+  return SYNC_PROBLEMS[code as `${SyncErrorCode}`] ?? { title: 'The last sync failed', text: message || 'Please try again in a moment.' };
 }

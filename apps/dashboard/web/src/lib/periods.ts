@@ -1,13 +1,8 @@
-/** One row of `GET /api/stats`: totals of one calendar period (weeks start on Monday). */
-export interface PeriodTotals {
-  periodStart: string;
-  count: number;
-  distance: number;
-  movingTime: number;
-  elevationGain: number;
-}
+import type { StatsItem, StatsPeriod } from '@runnerly/data-client/contract';
 
-export type Period = 'week' | 'month' | 'year';
+/** One row of `GET /api/stats`: totals of one calendar period (weeks start on Monday). */
+export type PeriodTotals = StatsItem;
+export type Period = StatsPeriod;
 
 function isoDate(date: Date): string {
   const y = date.getFullYear();

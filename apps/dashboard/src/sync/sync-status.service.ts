@@ -1,19 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { SyncCooldownError, type SyncState, SyncQueue } from '@runnerly/jobs';
+import { SyncCooldownError, type SyncState, SyncQueue, type SyncView } from '@runnerly/jobs';
 import { AppException, currentRequestId } from '@runnerly/platform';
 
 /** The sync state as the page sees it (`idle`: never synced). */
-export interface SyncView {
-  status: SyncState['status'] | 'idle';
-  requestedAt: string | null;
-  lastStartedAt: string | null;
-  lastFinishedAt: string | null;
-  runsAdded: number;
-  progress: { pages: number; activities: number };
-  lastError: { code: string; message: string } | null;
-  waitingUntil: string | null;
-}
-
 export function toSyncView(state: SyncState | undefined): SyncView {
   return {
     status: state?.status ?? 'idle',
@@ -28,7 +17,7 @@ export function toSyncView(state: SyncState | undefined): SyncView {
 }
 
 @Injectable()
-export class SyncService {
+export class SyncStatusService {
   constructor(private readonly queue: SyncQueue) {}
 
   async state(userId: string): Promise<SyncView> {

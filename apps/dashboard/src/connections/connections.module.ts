@@ -1,10 +1,10 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { DataServiceClient, DATA_SERVICE_AUDIENCE } from '@runnerly/data-client';
+import { DASHBOARD_CALLER, DataServiceClient } from '@runnerly/data-client';
 import { createRedisConnection, SyncQueue } from '@runnerly/jobs';
 import { HealthService } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
 import type { Redis } from 'ioredis';
-import { DASHBOARD_CONFIG, type DashboardConfig, DATA_SERVICE_SCOPES } from '../config.js';
+import { DASHBOARD_CONFIG, type DashboardConfig } from '../config.js';
 
 export const REDIS = Symbol('Redis');
 
@@ -32,8 +32,8 @@ export const REDIS = Symbol('Redis');
             tokenDealerUrl: config.TOKEN_DEALER_URL,
             clientId: config.DASHBOARD_CLIENT_ID,
             clientSecret: config.DASHBOARD_CLIENT_SECRET,
-            audience: DATA_SERVICE_AUDIENCE,
-            scope: DATA_SERVICE_SCOPES.join(' '),
+            audience: DASHBOARD_CALLER.audience,
+            scope: DASHBOARD_CALLER.scopes.join(' '),
             timeoutMs: 5000,
           }),
         ),
@@ -41,7 +41,7 @@ export const REDIS = Symbol('Redis');
   ],
   exports: [REDIS, SyncQueue, DataServiceClient],
 })
-export class ClientsModule implements OnApplicationShutdown {
+export class ConnectionsModule implements OnApplicationShutdown {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly syncQueue: SyncQueue,

@@ -1,0 +1,164 @@
+// The data-service's contract in plain TypeScript, no imports: the token-dealer's CLI and the runner's
+// page (`@runnerly/data-client/contract`) load it without the client, zod or Nest.
+
+/** The scopes of the data-service API. */
+export enum DataScope {
+  UsersRead = 'users:read',
+  UsersWrite = 'users:write',
+  /** Deleting a user with its tokens and runs: the strava-worker's alone (a deauthorized athlete). */
+  UsersDelete = 'users:delete',
+  StravaTokensRead = 'strava-tokens:read',
+  StravaTokensWrite = 'strava-tokens:write',
+  RunsRead = 'runs:read',
+  RunsWrite = 'runs:write',
+}
+
+export const DATA_SERVICE_AUDIENCE = 'data-service';
+
+/** A Runnerly service that calls the data-service: its token-dealer client and its least-privilege grant. */
+export interface DataServiceCaller {
+  /** The client id unless `idVariable` says otherwise; also the name of its secrets file in compose. */
+  defaultId: string;
+  idVariable: string;
+  secretVariable: string;
+  /** What the token-dealer grants it and what it asks for: one list for both. */
+  scopes: readonly DataScope[];
+  audience: typeof DATA_SERVICE_AUDIENCE;
+}
+
+/** The dashboard stores athletes and their Strava tokens at login and reads their runs. */
+export const DASHBOARD_CALLER: DataServiceCaller = {
+  defaultId: 'dashboard',
+  idVariable: 'DASHBOARD_CLIENT_ID',
+  secretVariable: 'DASHBOARD_CLIENT_SECRET',
+  scopes: [DataScope.UsersRead, DataScope.UsersWrite, DataScope.StravaTokensWrite, DataScope.RunsRead],
+  audience: DATA_SERVICE_AUDIENCE,
+};
+
+/** The strava-worker syncs runs with the athletes' tokens; `users:delete` for a deauthorized athlete. */
+export const STRAVA_WORKER_CALLER: DataServiceCaller = {
+  defaultId: 'strava-worker',
+  idVariable: 'STRAVA_WORKER_CLIENT_ID',
+  secretVariable: 'STRAVA_WORKER_CLIENT_SECRET',
+  scopes: [
+    DataScope.UsersRead,
+    DataScope.UsersWrite,
+    DataScope.UsersDelete,
+    DataScope.StravaTokensRead,
+    DataScope.StravaTokensWrite,
+    DataScope.RunsRead,
+    DataScope.RunsWrite,
+  ],
+  audience: DATA_SERVICE_AUDIENCE,
+};
+
+/** The callers every Runnerly stack provisions (`token-dealer clients provision`: compose and `pnpm start`). */
+export const SERVICE_CLIENTS: readonly DataServiceCaller[] = [DASHBOARD_CALLER, STRAVA_WORKER_CALLER];
+
+/** Strava's `sport_type` values. The worker stores the run types; anything else is still a known sport. */
+export const SPORT_TYPES = [
+  'AlpineSki',
+  'BackcountrySki',
+  'Badminton',
+  'Canoeing',
+  'Crossfit',
+  'EBikeRide',
+  'Elliptical',
+  'EMountainBikeRide',
+  'Golf',
+  'GravelRide',
+  'Handcycle',
+  'HighIntensityIntervalTraining',
+  'Hike',
+  'IceSkate',
+  'InlineSkate',
+  'Kayaking',
+  'Kitesurf',
+  'MountainBikeRide',
+  'NordicSki',
+  'Pickleball',
+  'Pilates',
+  'Racquetball',
+  'Ride',
+  'RockClimbing',
+  'RollerSki',
+  'Rowing',
+  'Run',
+  'Sail',
+  'Skateboard',
+  'Snowboard',
+  'Snowshoe',
+  'Soccer',
+  'Squash',
+  'StairStepper',
+  'StandUpPaddling',
+  'Surfing',
+  'Swim',
+  'TableTennis',
+  'Tennis',
+  'TrailRun',
+  'Velomobile',
+  'VirtualRide',
+  'VirtualRow',
+  'VirtualRun',
+  'Walk',
+  'WeightTraining',
+  'Wheelchair',
+  'Windsurf',
+  'Workout',
+  'Yoga',
+] as const;
+export type SportType = (typeof SPORT_TYPES)[number];
+/** The sport types that count as runs. */
+export const RUN_SPORT_TYPES: readonly SportType[] = ['Run', 'TrailRun', 'VirtualRun'];
+
+/** A page of a list, newest or first items first; `nextCursor` fetches the next one. */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** A run as returned: optional fields are `null` when unknown. */
+export interface Run {
+  stravaId: number;
+  name: string;
+  sportType: SportType;
+  startDate: string;
+  startDateLocal: string;
+  timezone: string | null;
+  distance: number;
+  movingTime: number;
+  elapsedTime: number;
+  totalElevationGain: number;
+  averageSpeed: number;
+  maxSpeed: number;
+  averageHeartrate: number | null;
+  maxHeartrate: number | null;
+  summaryPolyline: string | null;
+}
+/** What may be shown of a user (to the runner on their page): never tokens or e-mail. */
+export interface UserProfile {
+  id: string;
+  stravaAthleteId: number;
+  firstname: string;
+  lastname: string;
+  city: string | null;
+  country: string | null;
+  profileImageUrl: string | null;
+}
+
+export const STATS_PERIODS = ['week', 'month', 'year'] as const;
+export type StatsPeriod = (typeof STATS_PERIODS)[number];
+
+/** Totals of one period (`GET /users/{id}/stats`; the dashboard's `GET /api/stats`). */
+export interface StatsItem {
+  /** The first local day of the period (`YYYY-MM-DD`; a Monday for weeks). */
+  periodStart: string;
+  count: number;
+  /** Metres. */
+  distance: number;
+  /** Seconds. */
+  movingTime: number;
+  /** Metres. */
+  elevationGain: number;
+}
