@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase } from './database.js';
-import { leaseTestRedis } from './redis.js';
+import { createTestDatabase } from '../src/database.js';
+import { leaseTestRedis } from '../src/redis.js';
 
 describe('test harness', () => {
   const cleanups: Array<() => Promise<void>> = [];

@@ -2,11 +2,11 @@ import { leaseTestRedis, type TestRedis } from '@runnerly/testing';
 import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SyncReason } from './job-payloads.js';
-import { JobName, QUEUE_PREFIX, QueueName } from './queue-names.js';
-import { createRedisConnection } from './redis.js';
-import { SyncCooldownError, SyncQueue } from './sync-queue.js';
-import { SyncStatus } from './sync-contract.js';
+import { SyncReason } from '../src/job-payloads.js';
+import { JobName, QUEUE_PREFIX, QueueName } from '../src/queue-names.js';
+import { createRedisConnection } from '../src/redis.js';
+import { SyncCooldownError, SyncQueue } from '../src/sync-queue.js';
+import { SyncStatus } from '../src/sync-contract.js';
 
 describe('SyncQueue and SyncStateStore', () => {
   let redis: TestRedis;
