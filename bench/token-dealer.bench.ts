@@ -5,11 +5,11 @@
 // - guarded requests/s through the @runnerly/auth guard (real token-dealer JWKS and revocation
 //   list) vs the same Fastify/Nest route left open.
 // Every server runs as a child process (one Node process each); autocannon drives them from here.
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { createTestDatabase, freePort, leaseTestRedis, type ServiceProcess, startService } from '@runnerly/testing';
 import autocannon from 'autocannon';
+import { runTokenDealerCli } from '../apps/token-dealer/src/testing/index.js';
 import { type BenchResult, compared } from './types.js';
 
 const root = join(import.meta.dirname, '..');
@@ -17,7 +17,6 @@ const appDir = join(root, 'apps', 'token-dealer');
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = 32;
-const NODE_ARGS = ['--import', '@swc-node/register/esm-register'];
 const ISSUER = 'http://127.0.0.1:5000';
 
 interface Child {
@@ -92,10 +91,9 @@ export default async function run(): Promise<BenchResult[]> {
     };
     const dealer = await startChild('src/main.ts', env, dealerPort);
     children.push(dealer);
-    const created = spawnSync(
-      process.execPath,
-      [...NODE_ARGS, 'apps/token-dealer/src/cli/main.ts', 'clients', 'create', '--id', 'bench', '--scope', 'runs:read users:read users:write', '--audience', 'data-service'],
-      { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' },
+    const created = runTokenDealerCli(
+      ['clients', 'create', '--id', 'bench', '--scope', 'runs:read users:read users:write', '--audience', 'data-service'],
+      { ...process.env, ...env },
     );
     if (created.status !== 0) throw new Error(`clients create: ${created.stderr}`);
     const { client_secret: secret } = JSON.parse(created.stdout) as { client_secret: string };

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SERVICE_CLIENTS } from '@runnerly/token-dealer/src/clients/service-clients.js';
-import { startTokenDealer, type TestTokenDealer } from '@runnerly/token-dealer/test/helpers.js';
+import { SERVICE_CLIENTS, startTokenDealer, type TestTokenDealer } from '@runnerly/token-dealer/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startService } from './harness.js';
 

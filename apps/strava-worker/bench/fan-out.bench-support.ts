@@ -11,8 +11,7 @@ import { createRedisConnection, JobName, jobOptions, QUEUE_PREFIX, QueueName } f
 import { freePort, type ServiceProcess, startService } from '@runnerly/testing';
 import { type Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Stack, waitFor } from '../test/harness.js';
-import { seedAthletes } from '../test/seed-athletes.js';
+import { Stack } from '../test/harness.js';
 import { type BenchResult, compared } from '../../../bench/types.js';
 import type { MemoryReport, ProbeRequest } from './memory-probe.js';
 
@@ -161,13 +160,13 @@ export async function runFanOutBench(): Promise<BenchResult[]> {
   try {
     await events.waitUntilReady();
     let seeding = performance.now();
-    const athletes = await seedAthletes(stack, { count: BASELINE_ATHLETES, firstAthleteId: FIRST_ATHLETE_ID });
+    const athletes = await stack.seedAthletes({ count: BASELINE_ATHLETES, firstAthleteId: FIRST_ATHLETE_ID });
     let seedSeconds = (performance.now() - seeding) / 1000;
     const small = await fanOut(stack, queues, athletes);
     // The same database grown to 10,000: the second fan-out runs over every athlete seeded so far.
     seeding = performance.now();
     athletes.push(
-      ...(await seedAthletes(stack, {
+      ...(await stack.seedAthletes({
         count: ATHLETES - BASELINE_ATHLETES,
         firstAthleteId: FIRST_ATHLETE_ID + BASELINE_ATHLETES,
       })),

@@ -10,7 +10,7 @@ import {
   type TestRedis,
 } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTokenDealer, type TestTokenDealer } from './helpers.js';
+import { startTokenDealer, type TestTokenDealer } from '../src/testing/index.js';
 
 const APP_DIR = join(import.meta.dirname, '..');
 const OPERATOR_ROUTES = ['/metrics', '/docs', '/openapi.json', '/openapi.yaml'];
