@@ -54,7 +54,10 @@ export async function startStack(
     const dealerPort = await freePort();
     const tokenDealerUrl = `http://127.0.0.1:${dealerPort}`;
     const dealer = cleanup.add(
-      await startTokenDealer({ REDIS_URL: redis.url, TOKEN_DEALER_ISSUER: tokenDealerUrl }, dealerPort),
+      await startTokenDealer(
+        { REDIS_URL: redis.url, TOKEN_DEALER_ISSUER: tokenDealerUrl },
+        { port: dealerPort, operator: false },
+      ),
       (d) => d.close(),
     );
     const dashboardClient = await dealer.clients.create('dashboard', DASHBOARD_SCOPES, 'data-service');

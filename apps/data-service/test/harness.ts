@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
 import { type RunInput, DataScope } from '@runnerly/data-client';
 import pg from 'pg';
+import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { createTestDatabase, type TestDatabase } from '@runnerly/testing';
 import { startDataService } from '../src/testing/index.js';
 
@@ -39,7 +40,9 @@ export async function startService(env: Record<string, string> = {}, shared?: { 
     ...env,
   };
   const service = await startDataService(config);
-  const { url: baseUrl, operatorUrl: operator } = service;
+  const baseUrl = service.url;
+  await startOperatorListener(service.app, { port: 0, host: '127.0.0.1' });
+  const operator = operatorUrl(service.app);
   const token = (scopes: string[] = ALL_SCOPES) => issuer.sign({ scope: scopes });
   return {
     baseUrl,

@@ -4,7 +4,6 @@ import 'reflect-metadata';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseConfig } from '@runnerly/config';
-import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { type ServiceProcess, startService } from '@runnerly/testing';
 import pg from 'pg';
 import { createApp } from '../app.js';
@@ -18,21 +17,18 @@ export const testEncryptionKeys = () => `k1:${randomBytes(32).toString('base64')
 export interface TestDataService {
   app: Awaited<ReturnType<typeof createApp>>;
   url: string;
-  /** The operator listener: metrics, docs, readiness details. */
-  operatorUrl: string;
   close(): Promise<void>;
 }
 
 /**
  * The data-service in this process on 127.0.0.1 (`port`, or a free one), configured by `env`
- * (`LOG_LEVEL` silent unless given), with its operator listener on a free port.
+ * (`LOG_LEVEL` silent unless given). No operator listener: `app.close()` would leave it open.
  */
 export async function startDataService(env: Record<string, string>, port = 0): Promise<TestDataService> {
   const app = await createApp(parseConfig(DataServiceConfigSchema, { LOG_LEVEL: 'silent', ...env }));
   await app.listen(port, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
-  return { app, url, operatorUrl: operatorUrl(app), close: () => app.close() };
+  return { app, url, close: () => app.close() };
 }
 
 /** The data-service's real process (`src/main.ts`) on 127.0.0.1:`port`, once it is ready: to be killed. */

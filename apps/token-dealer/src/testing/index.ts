@@ -16,7 +16,7 @@ export { SERVICE_CLIENTS } from '../clients/service-clients.js';
 export interface TestTokenDealer {
   app: Awaited<ReturnType<typeof createApp>>;
   url: string;
-  /** The operator listener (metrics, docs). */
+  /** The operator listener (metrics, docs); empty without one. */
   operatorUrl: string;
   config: TokenDealerConfig;
   clients: ClientsService;
@@ -27,9 +27,14 @@ export interface TestTokenDealer {
 
 /**
  * A real token-dealer in this process on 127.0.0.1 (`port`, or a free one), with a database of its
- * own and a Redis db of its own (unless `overrides` names a `REDIS_URL`, left to its owner).
+ * own and a Redis db of its own (unless `overrides` names a `REDIS_URL`, left to its owner), and its
+ * operator listener unless `operator` is false (`app.close()` leaves that one open: a process that
+ * must exit on its own, a benchmark, goes without).
  */
-export async function startTokenDealer(overrides: Record<string, string> = {}, port = 0): Promise<TestTokenDealer> {
+export async function startTokenDealer(
+  overrides: Record<string, string> = {},
+  { port = 0, operator = true }: { port?: number; operator?: boolean } = {},
+): Promise<TestTokenDealer> {
   const [database, redis] = await Promise.all([
     createTestDatabase(),
     overrides.REDIS_URL === undefined ? leaseTestRedis() : undefined,
@@ -47,11 +52,11 @@ export async function startTokenDealer(overrides: Record<string, string> = {}, p
   const app = await createApp(config);
   await app.listen(port, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
+  if (operator) await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
   return {
     app,
     url,
-    operatorUrl: operatorUrl(app),
+    operatorUrl: operator ? operatorUrl(app) : '',
     config,
     clients: app.get(ClientsService),
     redisUrl: env.REDIS_URL,
