@@ -7,10 +7,9 @@
 // autocannon drives them from this process.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createTestDatabase, freePort } from '@runnerly/testing';
+import { createTestDatabase, freePort, startService } from '@runnerly/testing';
 import autocannon from 'autocannon';
 import { createTestIssuer } from '../apps/data-service/bench/support.js';
-import { startChild, stopChild, waitUntilOk } from './children.js';
 import { type BenchResult, compared } from './types.js';
 
 const appDir = join(import.meta.dirname, '..', 'apps', 'data-service');
@@ -20,7 +19,6 @@ const CONNECTIONS = 8;
 const BATCH = 200;
 const SEEDED_RUNS = 600;
 const POOL_SIZE = '10';
-const NODE_ARGS = ['--import', '@swc-node/register/esm-register'];
 
 let nextStravaId = 10_000_000_000;
 const POLYLINE = 'ki{eFvqfiVqAWQIGEEKAYJgBVqDJ{BHa@jAkNJw@Pw@V{APs@^aABQAOEQGKoJ_FuJkFqAo@{A}@sH{DiAs@Q]?WVy@`@oBt@_CB]KYMMkB{AQEI@WT{BlE';
@@ -57,21 +55,19 @@ interface Server {
 
 async function startDataService(env: Record<string, string>): Promise<Server> {
   const port = await freePort();
-  const child = startChild([...NODE_ARGS, 'src/main.ts'], { ...process.env, ...env, DATA_SERVICE_PORT: String(port), DATA_SERVICE_OPERATOR_PORT: '0', HOST: '127.0.0.1' }, appDir);
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilOk(`${url}/health/ready`, child);
-  return { url, stop: () => stopChild(child) };
+  const child = await startService({
+    cwd: appDir,
+    env: { ...env, DATA_SERVICE_PORT: String(port), DATA_SERVICE_OPERATOR_PORT: '0', HOST: '127.0.0.1' },
+    readyUrl: `${url}/health/ready`,
+  });
+  return { url, stop: () => child.stop() };
 }
 
 async function startBare(databaseUrl: string): Promise<Server> {
-  const port = await freePort();
-  const child = startChild([...NODE_ARGS, 'bench/bare-server.ts'], { ...process.env, DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: POOL_SIZE, PORT: String(port) }, appDir);
-  const url = `http://127.0.0.1:${port}`;
-  await waitUntilOk(`${url}/health`, child).catch(async () => {
-    // The bare server answers 404 on /health: any HTTP answer means it is up.
-    await fetch(`${url}/health`);
-  });
-  return { url, stop: () => stopChild(child) };
+  const child = await startService({ cwd: appDir, args: ['bench/bare-server.ts'], env: { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: POOL_SIZE, PORT: '0' } });
+  const [, port] = await child.waitForLine(/listening (\d+)/);
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.stop() };
 }
 
 async function load(options: autocannon.Options): Promise<autocannon.Result> {

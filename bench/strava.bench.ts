@@ -4,13 +4,10 @@
 //   pre-serialised; both in child processes, autocannon driving them from here;
 // - client: one athlete's whole history (about 800 activities, short pages included) through
 //   `StravaClient.listActivities` vs a plain fetch + JSON.parse loop over the same URLs.
-import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { StravaClient } from '@runnerly/strava';
-import { freePort } from '@runnerly/testing';
+import { freePort, type ServiceProcess, startService } from '@runnerly/testing';
 import autocannon from 'autocannon';
-import { startChild, stopChild, waitUntilOk } from './children.js';
 import { type BenchResult, compared } from './types.js';
 
 const appDir = join(import.meta.dirname, '..', 'apps', 'strava-sandbox');
@@ -20,19 +17,6 @@ const SYNC_ROUNDS = 20;
 const CLIENT_ID = '100001';
 const CLIENT_SECRET = 'bench-client-secret-0123456789';
 
-async function waitForListening(port: number): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      await fetch(`http://127.0.0.1:${port}/`);
-      return;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error(`port ${port} did not open`);
-}
-
 const BARE_SERVER = `
 import { createServer } from 'node:http';
 const body = Buffer.from(await (await fetch(process.env.BENCH_SOURCE, { headers: { authorization: 'Bearer ' + process.env.BENCH_TOKEN } })).text());
@@ -40,27 +24,29 @@ createServer((req, res) => {
   if (req.headers.authorization !== 'Bearer ' + process.env.BENCH_TOKEN) { res.writeHead(401).end(); return; }
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
   res.end(body);
-}).listen(Number(process.env.BENCH_PORT), '127.0.0.1');
+}).listen(0, '127.0.0.1', function () { process.stdout.write('listening ' + this.address().port + '\\n'); });
 `;
 
 export default async function run(): Promise<BenchResult[]> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const sandbox = startChild(['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
-    ...process.env,
-    LOG_LEVEL: 'warn',
-    STRAVA_SANDBOX_PORT: String(port),
-    STRAVA_CLIENT_ID: CLIENT_ID,
-    STRAVA_CLIENT_SECRET: CLIENT_SECRET,
-    STRAVA_SANDBOX_HISTORY_END: '2026-11-01',
-    STRAVA_SANDBOX_RATE_LIMIT_15MIN: '100000000',
-    STRAVA_SANDBOX_RATE_LIMIT_DAILY: '100000000',
-    STRAVA_SANDBOX_READ_RATE_LIMIT_15MIN: '100000000',
-    STRAVA_SANDBOX_READ_RATE_LIMIT_DAILY: '100000000',
-  }, appDir);
-  let bare: ChildProcess | undefined;
+  const sandbox = await startService({
+    cwd: appDir,
+    env: {
+      LOG_LEVEL: 'warn',
+      STRAVA_SANDBOX_PORT: String(port),
+      STRAVA_CLIENT_ID: CLIENT_ID,
+      STRAVA_CLIENT_SECRET: CLIENT_SECRET,
+      STRAVA_SANDBOX_HISTORY_END: '2026-11-01',
+      STRAVA_SANDBOX_RATE_LIMIT_15MIN: '100000000',
+      STRAVA_SANDBOX_RATE_LIMIT_DAILY: '100000000',
+      STRAVA_SANDBOX_READ_RATE_LIMIT_15MIN: '100000000',
+      STRAVA_SANDBOX_READ_RATE_LIMIT_DAILY: '100000000',
+    },
+    readyUrl: `${baseUrl}/health/live`,
+  });
+  let bare: ServiceProcess | undefined;
   try {
-    await waitUntilOk(`${baseUrl}/health/live`, sandbox);
     const [athlete] = (await (await fetch(`${baseUrl}/_sandbox/athletes`)).json()) as Array<{ id: number; activity_count: number }>;
     const tokens = (await (
       await fetch(`${baseUrl}/_sandbox/athletes/${athlete!.id}/tokens`, {
@@ -72,15 +58,13 @@ export default async function run(): Promise<BenchResult[]> {
     const headers = { authorization: `Bearer ${tokens.access_token}` };
     const pageUrl = `${baseUrl}/api/v3/athlete/activities?per_page=200&page=1`;
 
-    const barePort = await freePort();
-    bare = startChild(['--input-type=module', '-e', BARE_SERVER], {
-      ...process.env,
-      BENCH_SOURCE: pageUrl,
-      BENCH_TOKEN: tokens.access_token,
-      BENCH_PORT: String(barePort),
-    }, appDir);
+    bare = await startService({
+      cwd: appDir,
+      args: ['--input-type=module', '-e', BARE_SERVER],
+      env: { BENCH_SOURCE: pageUrl, BENCH_TOKEN: tokens.access_token },
+    });
+    const [, barePort] = await bare.waitForLine(/listening (\d+)/);
     const bareUrl = `http://127.0.0.1:${barePort}/api/v3/athlete/activities?per_page=200&page=1`;
-    await waitForListening(barePort);
 
     const load = async (url: string) => {
       const result = await autocannon({ url, headers, connections: CONNECTIONS, duration: DURATION_SECONDS });
@@ -130,7 +114,7 @@ export default async function run(): Promise<BenchResult[]> {
       }),
     ];
   } finally {
-    if (bare) await stopChild(bare);
-    await stopChild(sandbox);
+    await bare?.stop();
+    await sandbox.stop();
   }
 }

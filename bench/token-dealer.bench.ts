@@ -5,13 +5,11 @@
 // - guarded requests/s through the @runnerly/auth guard (real token-dealer JWKS and revocation
 //   list) vs the same Fastify/Nest route left open.
 // Every server runs as a child process (one Node process each); autocannon drives them from here.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { createTestDatabase, freePort, leaseTestRedis } from '@runnerly/testing';
+import { createTestDatabase, freePort, leaseTestRedis, type ServiceProcess, startService } from '@runnerly/testing';
 import autocannon from 'autocannon';
-import { stopChild } from './children.js';
+import { runTokenDealerCli } from '../apps/token-dealer/src/testing/index.js';
 import { type BenchResult, compared } from './types.js';
 
 const root = join(import.meta.dirname, '..');
@@ -19,42 +17,22 @@ const appDir = join(root, 'apps', 'token-dealer');
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = 32;
-const NODE_ARGS = ['--import', '@swc-node/register/esm-register'];
 const ISSUER = 'http://127.0.0.1:5000';
 
 interface Child {
-  process: ChildProcess;
+  process: ServiceProcess;
   url: string;
 }
 
+/** The token-dealer (`port`: ready when its /health/ready answers) or a baseline server (ready when it logs its port). */
 async function startChild(script: string, env: Record<string, string>, port?: number): Promise<Child> {
-  const child = spawn(process.execPath, [...NODE_ARGS, script], {
-    cwd: appDir,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   if (port !== undefined) {
-    child.stdout!.resume();
     const url = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 240; i += 1) {
-      if (child.exitCode !== null) throw new Error(`${script} exited: ${stderr.slice(-2000)}`);
-      const ready = await fetch(`${url}/health/ready`).then((r) => r.ok, () => false);
-      if (ready) return { process: child, url };
-      await sleep(250);
-    }
-    throw new Error(`${script} not ready: ${stderr.slice(-2000)}`);
+    return { process: await startService({ cwd: appDir, args: [script], env, readyUrl: `${url}/health/ready` }), url };
   }
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening (\d+)/.exec(out);
-      if (match) resolve({ process: child, url: `http://127.0.0.1:${match[1]}` });
-    });
-    child.on('exit', () => reject(new Error(`${script} exited: ${stderr.slice(-2000)}`)));
-  });
+  const child = await startService({ cwd: appDir, args: [script], env });
+  const [, listening] = await child.waitForLine(/listening (\d+)/);
+  return { process: child, url: `http://127.0.0.1:${listening}` };
 }
 
 async function load(options: autocannon.Options): Promise<number> {
@@ -113,10 +91,9 @@ export default async function run(): Promise<BenchResult[]> {
     };
     const dealer = await startChild('src/main.ts', env, dealerPort);
     children.push(dealer);
-    const created = spawnSync(
-      process.execPath,
-      [...NODE_ARGS, 'apps/token-dealer/src/cli/main.ts', 'clients', 'create', '--id', 'bench', '--scope', 'runs:read users:read users:write', '--audience', 'data-service'],
-      { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8' },
+    const created = runTokenDealerCli(
+      ['clients', 'create', '--id', 'bench', '--scope', 'runs:read users:read users:write', '--audience', 'data-service'],
+      { ...process.env, ...env },
     );
     if (created.status !== 0) throw new Error(`clients create: ${created.stderr}`);
     const { client_secret: secret } = JSON.parse(created.stdout) as { client_secret: string };
@@ -134,7 +111,7 @@ export default async function run(): Promise<BenchResult[]> {
     await checkToken(targets.bare);
     await checkToken(targets['oidc-provider']);
     const tokens = await measure(targets);
-    await Promise.all([stopChild(bare.process), stopChild(oidc.process)]);
+    await Promise.all([bare.process.stop(), oidc.process.stop()]);
 
     const guarded = await startChild(
       'bench/guarded-server.ts',
@@ -164,7 +141,7 @@ export default async function run(): Promise<BenchResult[]> {
       }),
     ];
   } finally {
-    for (const child of children.reverse()) await stopChild(child.process);
+    for (const child of children.reverse()) await child.process.stop();
     await Promise.all([database.drop(), redis.release()]);
   }
 }

@@ -11,7 +11,7 @@ import {
   freePort,
   leaseTestRedis,
   type ServiceProcess,
-  spawnService,
+  startService,
   type TestDatabase,
   type TestRedis,
 } from '@runnerly/testing';
@@ -77,26 +77,32 @@ describe('compose: one PostgreSQL role per service', () => {
       join(root, 'docker/postgres/service-roles.sql'),
     ]);
     const [dealerPort, dataPort] = await Promise.all([freePort(), freePort()]);
-    const dealer = spawnService(join(root, 'apps/token-dealer'), {
-      LOG_LEVEL: 'info',
-      DATABASE_URL: urlAs(roles.dealer),
-      REDIS_URL: redis.url,
-      TOKEN_DEALER_PORT: String(dealerPort),
-      TOKEN_DEALER_OPERATOR_PORT: '0',
-      TOKEN_DEALER_ISSUER: `http://127.0.0.1:${dealerPort}`,
-      TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex'),
-      TOKEN_DEALER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+    const dealer = await startService({
+      cwd: join(root, 'apps/token-dealer'),
+      env: {
+        LOG_LEVEL: 'info',
+        DATABASE_URL: urlAs(roles.dealer),
+        REDIS_URL: redis.url,
+        TOKEN_DEALER_PORT: String(dealerPort),
+        TOKEN_DEALER_OPERATOR_PORT: '0',
+        TOKEN_DEALER_ISSUER: `http://127.0.0.1:${dealerPort}`,
+        TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex'),
+        TOKEN_DEALER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
+      },
     });
     services.push(dealer);
     await dealer.operatorUrl();
-    const data = spawnService(join(root, 'apps/data-service'), {
-      LOG_LEVEL: 'info',
-      DATABASE_URL: urlAs(roles.data),
-      REDIS_URL: '',
-      DATA_SERVICE_PORT: String(dataPort),
-      DATA_SERVICE_OPERATOR_PORT: '0',
-      TOKEN_DEALER_URL: `http://127.0.0.1:${dealerPort}`,
-      STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    const data = await startService({
+      cwd: join(root, 'apps/data-service'),
+      env: {
+        LOG_LEVEL: 'info',
+        DATABASE_URL: urlAs(roles.data),
+        REDIS_URL: '',
+        DATA_SERVICE_PORT: String(dataPort),
+        DATA_SERVICE_OPERATOR_PORT: '0',
+        TOKEN_DEALER_URL: `http://127.0.0.1:${dealerPort}`,
+        STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      },
     });
     services.push(data);
     await data.operatorUrl();

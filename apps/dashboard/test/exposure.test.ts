@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseConfig } from '@runnerly/config';
 import { operatorUrl, startOperatorListener } from '@runnerly/platform';
-import { freePort, leaseTestRedis, pathSpellings, spawnService, type TestRedis } from '@runnerly/testing';
+import { freePort, leaseTestRedis, pathSpellings, startService, type TestRedis } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { DashboardConfigSchema } from '../src/config.js';
@@ -113,7 +113,7 @@ describe('dashboard process', { timeout: 90_000 }, () => {
   afterAll(() => redis?.release());
 
   it('binds its operator listener to 127.0.0.1 by default, and logs requests of both listeners with their request id', async () => {
-    const service = spawnService(APP_DIR, processEnv());
+    const service = await startService({ cwd: APP_DIR, env: processEnv() });
     try {
       const url = new URL(await service.operatorUrl());
       expect(url.hostname).toBe('127.0.0.1');
@@ -133,7 +133,7 @@ describe('dashboard process', { timeout: 90_000 }, () => {
     ['DASHBOARD_CLIENT_SECRET', 'password12345678'],
     ['STRAVA_CLIENT_SECRET', 'changeme'],
   ])('refuses to start with a weak %s, in one line naming it', async (name, value) => {
-    const service = spawnService(APP_DIR, { ...processEnv(), [name]: value });
+    const service = await startService({ cwd: APP_DIR, env: { ...processEnv(), [name]: value } });
     expect(await service.exited()).toBe(1);
     expect(service.output().trim().split('\n')).toEqual([
       expect.stringMatching(new RegExp(`^invalid configuration: ${name} is a weak secret \\(`)),

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { parseConfig } from '@runnerly/config';
 import { DASHBOARD_CALLER, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
+import { startDataService, testEncryptionKeys } from '@runnerly/data-service/testing';
 import { freePort } from '@runnerly/testing';
+import { startTokenDealer } from '@runnerly/token-dealer/testing';
 import {
   Cleanup,
   type Dashboard,
@@ -27,10 +28,6 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-interface Closable {
-  close(): Promise<unknown>;
-}
-
 /**
  * The whole Runnerly stack on real PostgreSQL and Redis: sandbox, token-dealer (with the
  * dashboard and worker clients provisioned), data-service, dashboard and, when `worker` is set,
@@ -41,53 +38,32 @@ export async function startStack(
 ): Promise<Stack> {
   const cleanup = new Cleanup();
   try {
-    const [redis, dealerDb, dataDb] = await Promise.all([
-      testRedis(cleanup),
-      testDatabase(cleanup),
-      testDatabase(cleanup),
-    ]);
+    const [redis, dataDb] = await Promise.all([testRedis(cleanup), testDatabase(cleanup)]);
     const sandbox = cleanup.add(await startSandbox(), (s) => s.close());
 
-    const { createApp: createTokenDealer } = await import('@runnerly/token-dealer/src/app.js');
-    const { TokenDealerConfigSchema } = await import('@runnerly/token-dealer/src/config.js');
-    const { ClientsService } = await import('@runnerly/token-dealer/src/clients/clients.service.js');
     const dealerPort = await freePort();
     const tokenDealerUrl = `http://127.0.0.1:${dealerPort}`;
     const dealer = cleanup.add(
-      await createTokenDealer(
-        parseConfig(TokenDealerConfigSchema, {
-          LOG_LEVEL: 'silent',
-          DATABASE_URL: dealerDb.url,
-          REDIS_URL: redis.url,
-          TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex'),
-          TOKEN_DEALER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-          TOKEN_DEALER_ISSUER: tokenDealerUrl,
-        }),
+      await startTokenDealer(
+        { REDIS_URL: redis.url, TOKEN_DEALER_ISSUER: tokenDealerUrl },
+        { port: dealerPort, operator: false },
       ),
-      (app: Closable) => app.close(),
+      (d) => d.close(),
     );
-    await dealer.listen(dealerPort, '127.0.0.1');
-    const clients = dealer.get(ClientsService);
-    const dashboardClient = await clients.create('dashboard', [...DASHBOARD_CALLER.scopes], DASHBOARD_CALLER.audience);
-    const workerClient = await clients.create('strava-worker', [...STRAVA_WORKER_CALLER.scopes], STRAVA_WORKER_CALLER.audience);
+    const dashboardClient = await dealer.clients.create('dashboard', [...DASHBOARD_CALLER.scopes], DASHBOARD_CALLER.audience);
+    const workerClient = await dealer.clients.create('strava-worker', [...STRAVA_WORKER_CALLER.scopes], STRAVA_WORKER_CALLER.audience);
 
-    const { createApp: createDataService } = await import('@runnerly/data-service/src/app.js');
-    const { DataServiceConfigSchema } = await import('@runnerly/data-service/src/config.js');
     const data = cleanup.add(
-      await createDataService(
-        parseConfig(DataServiceConfigSchema, {
-          LOG_LEVEL: 'silent',
-          DATABASE_URL: dataDb.url,
-          DATABASE_POOL_SIZE: '4',
-          REDIS_URL: redis.url,
-          TOKEN_DEALER_URL: tokenDealerUrl,
-          STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-        }),
-      ),
-      (app: Closable) => app.close(),
+      await startDataService({
+        DATABASE_URL: dataDb.url,
+        DATABASE_POOL_SIZE: '4',
+        REDIS_URL: redis.url,
+        TOKEN_DEALER_URL: tokenDealerUrl,
+        STRAVA_TOKEN_ENCRYPTION_KEYS: testEncryptionKeys(),
+      }),
+      (d) => d.close(),
     );
-    await data.listen(0, '127.0.0.1');
-    const dataServiceUrl = (await data.getUrl()).replace('[::1]', '127.0.0.1');
+    const dataServiceUrl = data.url;
 
     const strava = {
       STRAVA_BASE_URL: sandbox.url,
@@ -95,25 +71,20 @@ export async function startStack(
       STRAVA_CLIENT_SECRET: sandbox.clientSecret,
     };
     if (options.worker) {
-      const { createApp: createWorker } = await import('@runnerly/strava-worker/src/app.js');
-      const { StravaWorkerConfigSchema } = await import('@runnerly/strava-worker/src/config.js');
-      const worker = cleanup.add(
-        await createWorker(
-          parseConfig(StravaWorkerConfigSchema, {
-            LOG_LEVEL: 'silent',
-            REDIS_URL: redis.url,
-            DATA_SERVICE_URL: dataServiceUrl,
-            TOKEN_DEALER_URL: tokenDealerUrl,
-            STRAVA_WORKER_CLIENT_SECRET: workerClient.client_secret,
-            STRAVA_WEBHOOK_VERIFY_TOKEN: randomBytes(16).toString('hex'),
-            STRAVA_JOB_BACKOFF_MS: '200',
-            STRAVA_JOB_ATTEMPTS: '2',
-            ...strava,
-          }),
-        ),
-        (app: Closable) => app.close(),
+      const { startWorker } = await import('@runnerly/strava-worker/testing');
+      cleanup.add(
+        await startWorker({
+          REDIS_URL: redis.url,
+          DATA_SERVICE_URL: dataServiceUrl,
+          TOKEN_DEALER_URL: tokenDealerUrl,
+          STRAVA_WORKER_CLIENT_SECRET: workerClient.client_secret,
+          STRAVA_WEBHOOK_VERIFY_TOKEN: randomBytes(16).toString('hex'),
+          STRAVA_JOB_BACKOFF_MS: '200',
+          STRAVA_JOB_ATTEMPTS: '2',
+          ...strava,
+        }),
+        (w) => w.close(),
       );
-      await worker.listen(0, '127.0.0.1');
     }
 
     const dashboardEnv = {

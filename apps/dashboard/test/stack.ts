@@ -3,8 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { parseConfig } from '@runnerly/config';
 import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { createTestDatabase, freePort, leaseTestRedis, type TestDatabase, type TestRedis } from '@runnerly/testing';
-import { createApp as createSandbox } from '@runnerly/strava-sandbox/src/app.js';
-import { StravaSandboxConfigSchema } from '@runnerly/strava-sandbox/src/config.js';
+import { startSandbox as startStravaSandbox } from '@runnerly/strava-sandbox/testing';
 import { createApp } from '../src/app.js';
 import { DashboardConfigSchema } from '../src/config.js';
 
@@ -25,17 +24,12 @@ export interface Sandbox {
 }
 
 export async function startSandbox(env: Record<string, string> = {}): Promise<Sandbox> {
-  const app = await createSandbox(
-    parseConfig(StravaSandboxConfigSchema, {
-      LOG_LEVEL: 'silent',
-      STRAVA_CLIENT_ID: SANDBOX_CLIENT_ID,
-      STRAVA_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
-      STRAVA_SANDBOX_ATHLETES: '2',
-      ...env,
-    }),
-  );
-  await app.listen(0, '127.0.0.1');
-  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  const { url, close } = await startStravaSandbox({
+    STRAVA_CLIENT_ID: SANDBOX_CLIENT_ID,
+    STRAVA_CLIENT_SECRET: SANDBOX_CLIENT_SECRET,
+    STRAVA_SANDBOX_ATHLETES: '2',
+    ...env,
+  });
   return {
     url,
     clientId: SANDBOX_CLIENT_ID,
@@ -56,7 +50,7 @@ export async function startSandbox(env: Record<string, string> = {}): Promise<Sa
       }>;
       return list.map(({ id, firstname, lastname }) => ({ id, firstname, lastname }));
     },
-    close: () => app.close(),
+    close,
   };
 }
 

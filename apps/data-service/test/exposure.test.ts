@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
-import { createTestDatabase, freePort, pathSpellings, spawnService, type TestDatabase } from '@runnerly/testing';
+import { createTestDatabase, freePort, pathSpellings, startService as startProcess, type TestDatabase } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startService, testKey } from './harness.js';
 
@@ -82,7 +82,7 @@ describe('data-service process', { timeout: 90_000 }, () => {
   });
 
   it('binds its operator listener to 127.0.0.1 by default, and logs requests of both listeners with their request id', async () => {
-    const service = spawnService(APP_DIR, env());
+    const service = await startProcess({ cwd: APP_DIR, env: env() });
     try {
       const url = new URL(await service.operatorUrl());
       expect(url.hostname).toBe('127.0.0.1');
@@ -101,7 +101,7 @@ describe('data-service process', { timeout: 90_000 }, () => {
     ['STRAVA_TOKEN_ENCRYPTION_KEYS', `k1:${Buffer.alloc(32, 'a').toString('base64')}`],
     ['REDIS_URL', 'redis://:password12345678@127.0.0.1:6379'],
   ])('refuses to start with a weak %s, in one line naming it', async (name, value) => {
-    const service = spawnService(APP_DIR, { ...env(), [name]: value });
+    const service = await startProcess({ cwd: APP_DIR, env: { ...env(), [name]: value } });
     expect(await service.exited()).toBe(1);
     expect(service.output().trim().split('\n')).toEqual([
       expect.stringMatching(new RegExp(`^invalid configuration: ${name} `)),

@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
-import { parseConfig } from '@runnerly/config';
 import { type RunInput, DataScope } from '@runnerly/data-client';
 import pg from 'pg';
 import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { createTestDatabase, type TestDatabase } from '@runnerly/testing';
-import { createApp } from '../src/app.js';
-import { DataServiceConfigSchema } from '../src/config.js';
+import { startDataService } from '../src/testing/index.js';
 
 export const ALL_SCOPES = Object.values(DataScope);
 
@@ -41,11 +39,10 @@ export async function startService(env: Record<string, string> = {}, shared?: { 
     STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${testKey()}`,
     ...env,
   };
-  const app = await createApp(parseConfig(DataServiceConfigSchema, config));
-  await app.listen(0, '127.0.0.1');
-  const baseUrl = await app.getUrl();
-  await startOperatorListener(app, { port: 0, host: '127.0.0.1' });
-  const operator = operatorUrl(app);
+  const service = await startDataService(config);
+  const baseUrl = service.url;
+  await startOperatorListener(service.app, { port: 0, host: '127.0.0.1' });
+  const operator = operatorUrl(service.app);
   const token = (scopes: string[] = ALL_SCOPES) => issuer.sign({ scope: scopes });
   return {
     baseUrl,
@@ -81,7 +78,7 @@ export async function startService(env: Record<string, string> = {}, shared?: { 
       }
     },
     async close() {
-      await app.close();
+      await service.close();
       if (!shared) await Promise.all([issuer.close(), database.drop()]);
     },
   };

@@ -1,5 +1,5 @@
 import { createHmac, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
-import { startTokenDealer, type TestTokenDealer } from '@runnerly/token-dealer/test/helpers.js';
+import { startTokenDealer, type TestTokenDealer } from '@runnerly/token-dealer/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startService } from './harness.js';
 

@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
-import { createTestDatabase, freePort, type TestDatabase } from '@runnerly/testing';
+import { createTestDatabase, freePort, type ServiceProcess, startService, type TestDatabase } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testKey, USER } from './harness.js';
 
@@ -10,17 +9,16 @@ import { testKey, USER } from './harness.js';
 describe('data-service logs', () => {
   let issuer: TestIssuer;
   let database: TestDatabase;
-  let child: ChildProcess;
-  let output = '';
+  let service: ServiceProcess;
   let baseUrl: string;
 
   beforeAll(async () => {
     [issuer, database] = await Promise.all([createTestIssuer(), createTestDatabase()]);
     const port = await freePort();
-    child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
+    baseUrl = `http://127.0.0.1:${port}`;
+    service = await startService({
       cwd: join(import.meta.dirname, '..'),
       env: {
-        ...process.env,
         LOG_LEVEL: 'trace',
         DATA_SERVICE_PORT: String(port),
         DATA_SERVICE_OPERATOR_PORT: '0',
@@ -30,24 +28,12 @@ describe('data-service logs', () => {
         STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${testKey()}`,
         REDIS_URL: '',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      readyUrl: `${baseUrl}/health/live`,
+      timeoutMs: 15_000,
     });
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    baseUrl = `http://127.0.0.1:${port}`;
-    for (let attempt = 0; attempt < 150; attempt += 1) {
-      if (child.exitCode !== null) throw new Error(`data-service exited: ${output}`);
-      if (await fetch(`${baseUrl}/health/live`).then((response) => response.ok, () => false)) return;
-      await sleep(100);
-    }
-    throw new Error(`data-service did not start: ${output}`);
   });
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await service?.stop();
     await Promise.all([issuer?.close(), database?.drop()]);
   });
 
@@ -68,7 +54,7 @@ describe('data-service logs', () => {
     expect((await fetch(tokenPath, { method: 'PUT', headers, body: '{"accessToken":"LEAK-json' })).status).toBe(400);
 
     await sleep(300);
-    expect(output).toContain('"service":"data-service"');
-    expect(output).not.toContain('LEAK');
+    expect(service.output()).toContain('"service":"data-service"');
+    expect(service.output()).not.toContain('LEAK');
   });
 });

@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startTokenDealer, type TestTokenDealer } from '@runnerly/token-dealer/test/helpers.js';
+import { runTokenDealerCli, startTokenDealer, type TestTokenDealer } from '@runnerly/token-dealer/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startService } from './harness.js';
 
@@ -34,22 +33,17 @@ describe('data-service with pnpm start defaults: revocation at the token-dealer 
 
   /** The token-dealer's command line, as an operator runs it. */
   const cli = (...args: string[]) =>
-    spawnSync(
-      process.execPath,
-      ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts', ...args],
+    runTokenDealerCli(
+      args,
       {
-        cwd: root,
-        env: {
-          ...process.env,
-          RUNNERLY_LOCAL_ENV_FILE: join(root, 'no-such-dir', 'local.env'),
-          DATABASE_URL: dealer.config.DATABASE_URL,
-          REDIS_URL: dealer.config.REDIS_URL,
-          TOKEN_DEALER_PEPPER: dealer.config.TOKEN_DEALER_PEPPER,
-          TOKEN_DEALER_KEY_ENCRYPTION_KEY: dealer.config.TOKEN_DEALER_KEY_ENCRYPTION_KEY,
-        },
-        encoding: 'utf8',
-        timeout: 60_000,
+        ...process.env,
+        RUNNERLY_LOCAL_ENV_FILE: join(root, 'no-such-dir', 'local.env'),
+        DATABASE_URL: dealer.config.DATABASE_URL,
+        REDIS_URL: dealer.config.REDIS_URL,
+        TOKEN_DEALER_PEPPER: dealer.config.TOKEN_DEALER_PEPPER,
+        TOKEN_DEALER_KEY_ENCRYPTION_KEY: dealer.config.TOKEN_DEALER_KEY_ENCRYPTION_KEY,
       },
+      60_000,
     );
 
   const requestToken = (withSecret = secret) =>

@@ -1,5 +1,5 @@
 import { DASHBOARD_CALLER, DataScope, SERVICE_CLIENTS, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
-import { startTokenDealer, type TestTokenDealer } from '@runnerly/token-dealer/test/helpers.js';
+import { startTokenDealer, type TestTokenDealer } from '@runnerly/token-dealer/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startService } from './harness.js';
 

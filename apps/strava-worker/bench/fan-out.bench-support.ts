@@ -5,15 +5,13 @@
 // process: as in production (peaks, time), then again with a full GC every 100 ms, whose leftovers
 // (the live heap) show whether the worker holds more the more athletes it has queued.
 import 'reflect-metadata';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createRedisConnection, JobName, jobOptions, QUEUE_PREFIX, QueueName } from '@runnerly/jobs';
-import { freePort } from '@runnerly/testing';
+import { freePort, type ServiceProcess, startService } from '@runnerly/testing';
 import { type Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Stack, waitFor } from '../test/harness.js';
-import { seedAthletes } from '../test/seed-athletes.js';
+import { Stack } from '../test/harness.js';
 import { type BenchResult, compared } from '../../../bench/types.js';
 import type { MemoryReport, ProbeRequest } from './memory-probe.js';
 
@@ -41,41 +39,21 @@ interface FanOut {
 
 /** The worker as it runs in production (`src/main.ts`), in a process of its own, with the memory probe. */
 class WorkerProcess {
-  private constructor(private readonly child: ChildProcess) {}
+  private constructor(private readonly service: ServiceProcess) {}
 
   static async start(stack: Stack): Promise<WorkerProcess> {
     const port = await freePort();
-    let output = '';
-    const child = spawn(
-      process.execPath,
-      [
-        '--expose-gc',
-        '--import',
-        '@swc-node/register/esm-register',
-        '--import',
-        './bench/memory-probe.ts',
-        'src/main.ts',
-      ],
-      {
-        cwd: WORKER_DIR,
-        env: { ...process.env, ...stack.workerEnv({ STRAVA_WORKER_PORT: String(port), STRAVA_WORKER_OPERATOR_PORT: '0', HOST: '127.0.0.1' }) },
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      },
-    );
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    try {
-      await waitFor(async () => {
-        if (child.exitCode !== null) throw new Error(`strava-worker exited with ${child.exitCode}`);
-        return fetch(`http://127.0.0.1:${port}/health/ready`).then(
-          (response) => response.ok,
-          () => false,
-        );
-      }, 30_000);
-    } catch (error) {
-      child.kill('SIGKILL');
-      throw new Error(`strava-worker did not start: ${output}`, { cause: error });
-    }
-    return new WorkerProcess(child);
+    const service = await startService({
+      cwd: WORKER_DIR,
+      nodeOptions: ['--expose-gc'],
+      args: ['--import', './bench/memory-probe.ts', 'src/main.ts'],
+      env: stack.workerEnv({ STRAVA_WORKER_PORT: String(port), STRAVA_WORKER_OPERATOR_PORT: '0', HOST: '127.0.0.1' }),
+      ipc: true,
+      readyUrl: `http://127.0.0.1:${port}/health/ready`,
+      timeoutMs: 30_000,
+      killAfterMs: 10_000,
+    });
+    return new WorkerProcess(service);
   }
 
   /** Sends `request` to the probe and resolves with the field `key` of its answer. */
@@ -83,21 +61,16 @@ class WorkerProcess {
     return new Promise((resolve, reject) => {
       const onMessage = (answer: unknown) => {
         if (typeof answer !== 'object' || answer === null || !(key in answer)) return;
-        this.child.off('message', onMessage);
+        this.service.child.off('message', onMessage);
         resolve((answer as Record<string, T>)[key]!);
       };
-      this.child.on('message', onMessage);
-      if (!this.child.send(request)) reject(new Error(`could not send ${request.type} to the worker`));
+      this.service.child.on('message', onMessage);
+      if (!this.service.child.send(request)) reject(new Error(`could not send ${request.type} to the worker`));
     });
   }
 
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
+  stop(): Promise<void> {
+    return this.service.stop();
   }
 }
 
@@ -187,13 +160,13 @@ export async function runFanOutBench(): Promise<BenchResult[]> {
   try {
     await events.waitUntilReady();
     let seeding = performance.now();
-    const athletes = await seedAthletes(stack, { count: BASELINE_ATHLETES, firstAthleteId: FIRST_ATHLETE_ID });
+    const athletes = await stack.seedAthletes({ count: BASELINE_ATHLETES, firstAthleteId: FIRST_ATHLETE_ID });
     let seedSeconds = (performance.now() - seeding) / 1000;
     const small = await fanOut(stack, queues, athletes);
     // The same database grown to 10,000: the second fan-out runs over every athlete seeded so far.
     seeding = performance.now();
     athletes.push(
-      ...(await seedAthletes(stack, {
+      ...(await stack.seedAthletes({
         count: ATHLETES - BASELINE_ATHLETES,
         firstAthleteId: FIRST_ATHLETE_ID + BASELINE_ATHLETES,
       })),

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseConfig } from '@runnerly/config';
 import { operatorUrl, startOperatorListener } from '@runnerly/platform';
-import { freePort, leaseTestRedis, pathSpellings, spawnService, type TestRedis } from '@runnerly/testing';
+import { freePort, leaseTestRedis, pathSpellings, startService, type TestRedis } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { StravaWorkerConfigSchema } from '../src/config.js';
@@ -122,7 +122,7 @@ describe('strava-worker process', { timeout: 90_000 }, () => {
   afterAll(() => redis?.release());
 
   it('binds its operator listener to 127.0.0.1 by default', async () => {
-    const service = spawnService(APP_DIR, processEnv());
+    const service = await startService({ cwd: APP_DIR, env: processEnv() });
     try {
       const url = new URL(await service.operatorUrl());
       expect(url.hostname).toBe('127.0.0.1');
@@ -138,7 +138,7 @@ describe('strava-worker process', { timeout: 90_000 }, () => {
     ['STRAVA_WEBHOOK_VERIFY_TOKEN', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'],
     ['STRAVA_WORKER_CLIENT_SECRET', 'abcabcabcabcabcabcabcabc'],
   ])('refuses to start with a weak %s, in one line naming it', async (name, value) => {
-    const service = spawnService(APP_DIR, { ...processEnv(), [name]: value });
+    const service = await startService({ cwd: APP_DIR, env: { ...processEnv(), [name]: value } });
     expect(await service.exited()).toBe(1);
     expect(service.output().trim().split('\n')).toEqual([
       expect.stringMatching(new RegExp(`^invalid configuration: ${name} is a weak secret \\(`)),

@@ -11,7 +11,6 @@ import { type Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Stack, type Worker } from './harness.js';
-import { seedAthletes } from './seed-athletes.js';
 
 const CONNECTED = 2_000;
 const DISCONNECTED = 150;
@@ -30,8 +29,8 @@ describe('scheduled fan-out over thousands of athletes', () => {
     stack = await Stack.start({ athletes: 1 });
     housekeeping = stack.queue(QueueName.Housekeeping);
     syncQueue = stack.queue(QueueName.StravaSync);
-    connected = await seedAthletes(stack, { count: CONNECTED, firstAthleteId: 50_000_000 });
-    disconnected = await seedAthletes(stack, {
+    connected = await stack.seedAthletes({ count: CONNECTED, firstAthleteId: 50_000_000 });
+    disconnected = await stack.seedAthletes({
       count: DISCONNECTED,
       firstAthleteId: 60_000_000,
       connected: false,

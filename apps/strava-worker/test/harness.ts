@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -7,12 +7,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
 import { parseConfig } from '@runnerly/config';
 import { DataServiceClient, type Run, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
-import { createApp as createDataService } from '@runnerly/data-service/src/app.js';
-import { DataServiceConfigSchema } from '@runnerly/data-service/src/config.js';
+import {
+  runRows,
+  type SeedAthletes,
+  seedAthletes,
+  spawnDataService,
+  startDataService,
+  type TestDataService,
+  testEncryptionKeys,
+} from '@runnerly/data-service/testing';
 import {
   createRedisConnection,
   JobName,
@@ -28,9 +34,15 @@ import {
 import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient, type StravaSummaryActivity } from '@runnerly/strava';
-import { createApp as createSandbox } from '@runnerly/strava-sandbox/src/app.js';
-import { StravaSandboxConfigSchema } from '@runnerly/strava-sandbox/src/config.js';
-import { createTestDatabase, freePort, leaseTestRedis, type TestDatabase, type TestRedis } from '@runnerly/testing';
+import { startSandbox, type TestSandbox } from '@runnerly/strava-sandbox/testing';
+import {
+  createTestDatabase,
+  freePort,
+  leaseTestRedis,
+  type ServiceProcess,
+  type TestDatabase,
+  type TestRedis,
+} from '@runnerly/testing';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
@@ -183,8 +195,6 @@ export class RedisServer implements TestRedis {
   }
 }
 
-const DATA_SERVICE_DIR = join(import.meta.dirname, '../../data-service');
-
 /**
  * Everything a worker needs, for real and in-process: Redis (a leased db, or a private server), the
  * Strava sandbox, the data-service on a fresh database (or as a child process, to be killed), a
@@ -205,11 +215,11 @@ export class Stack {
   issuer!: TestIssuer;
   dealer!: Server;
   dealerUrl!: string;
-  sandbox!: Awaited<ReturnType<typeof createSandbox>>;
+  sandbox!: TestSandbox;
   sandboxUrl!: string;
-  dataService: Awaited<ReturnType<typeof createDataService>> | undefined;
+  dataService: TestDataService | undefined;
   /** The data-service as a real process (`dataService: 'process'`), killable with SIGKILL. */
-  dataServiceProcess: ChildProcess | undefined;
+  dataServiceProcess: ServiceProcess | undefined;
   dataServiceUrl!: string;
   data!: DataServiceClient;
   strava!: StravaClient;
@@ -249,23 +259,19 @@ export class Stack {
     for (const emitter of [stack.connection, stack.syncsConnection, stack.syncs.queue])
       emitter.on('error', () => undefined);
     await stack.startTokenDealer(0);
-    stack.sandbox = await createSandbox(
-      parseConfig(StravaSandboxConfigSchema, {
-        LOG_LEVEL: 'silent',
-        STRAVA_CLIENT_ID,
-        STRAVA_CLIENT_SECRET,
-        STRAVA_SANDBOX_ATHLETES: String(athletes),
-        STRAVA_SANDBOX_WEBHOOK_RETRY_DELAY_MS: '100',
-      }),
-    );
-    await stack.sandbox.listen(0, '127.0.0.1');
-    stack.sandboxUrl = (await stack.sandbox.getUrl()).replace('[::1]', '127.0.0.1');
+    stack.sandbox = await startSandbox({
+      STRAVA_CLIENT_ID,
+      STRAVA_CLIENT_SECRET,
+      STRAVA_SANDBOX_ATHLETES: String(athletes),
+      STRAVA_SANDBOX_WEBHOOK_RETRY_DELAY_MS: '100',
+    });
+    stack.sandboxUrl = stack.sandbox.url;
     stack.dataServiceEnv = {
       LOG_LEVEL: 'silent',
       DATABASE_URL: stack.database.url,
       DATABASE_POOL_SIZE: '4',
       TOKEN_DEALER_URL: stack.issuer.issuer,
-      STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      STRAVA_TOKEN_ENCRYPTION_KEYS: testEncryptionKeys(),
     };
     await stack.startDataService(dataService === 'process' ? await freePort() : 0);
     stack.data = new DataServiceClient(
@@ -306,9 +312,8 @@ export class Stack {
   /** (Re)starts the data-service; port 0 the first time (in-process), the same port to bring it back. */
   async startDataService(port: number): Promise<void> {
     if (this.dataServiceMode === 'process') return this.startDataServiceProcess(port);
-    this.dataService = await createDataService(parseConfig(DataServiceConfigSchema, this.dataServiceEnv));
-    await this.dataService.listen(port, '127.0.0.1');
-    this.dataServiceUrl = await this.dataService.getUrl();
+    this.dataService = await startDataService(this.dataServiceEnv, port);
+    this.dataServiceUrl = this.dataService.url;
   }
 
   async stopDataService(): Promise<void> {
@@ -319,35 +324,13 @@ export class Stack {
 
   /** SIGKILL to the data-service process: requests in flight and open transactions die with it. */
   async killDataService(): Promise<void> {
-    const child = this.dataServiceProcess;
+    await this.dataServiceProcess?.kill();
     this.dataServiceProcess = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
   }
 
   private async startDataServiceProcess(port: number): Promise<void> {
-    let output = '';
-    const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'src/main.ts'], {
-      cwd: DATA_SERVICE_DIR,
-      env: { ...process.env, ...this.dataServiceEnv, DATA_SERVICE_PORT: String(port), DATA_SERVICE_OPERATOR_PORT: '0', HOST: '127.0.0.1' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    this.dataServiceProcess = child;
+    this.dataServiceProcess = await spawnDataService(this.dataServiceEnv, port, 30_000);
     this.dataServiceUrl = `http://127.0.0.1:${port}`;
-    try {
-      await waitFor(async () => {
-        if (child.exitCode !== null) throw new Error(`data-service exited with ${child.exitCode}`);
-        return fetch(`${this.dataServiceUrl}/health/ready`).then(
-          (response) => response.ok,
-          () => false,
-        );
-      }, 30_000);
-    } catch (error) {
-      throw new Error(`data-service did not start: ${output}`, { cause: error });
-    }
   }
 
   workerEnv(env: Record<string, string> = {}): Record<string, string> {
@@ -480,13 +463,15 @@ export class Stack {
     this.clock.offsetMs = 0;
   }
 
-  /** The athlete's rows in PostgreSQL itself (through `psql`): how many, and how many distinct Strava ids. */
-  async runRows(userId: string): Promise<{ rows: number; distinct: number }> {
-    if (!/^[0-9a-f-]{36}$/.test(userId)) throw new Error(`not a user id: ${userId}`);
-    const sql = `SELECT count(*) || ' ' || count(DISTINCT strava_id) FROM data.runs WHERE user_id = '${userId}'`;
-    const { stdout } = await promisify(execFile)('psql', [this.database.url, '-tAXc', sql]);
-    const [rows, distinct] = stdout.trim().split(' ').map(Number);
-    return { rows: rows!, distinct: distinct! };
+  /** The athlete's rows in PostgreSQL itself: how many, and how many distinct Strava ids. */
+  runRows(userId: string): Promise<{ rows: number; distinct: number }> {
+    return runRows(this.database.url, userId);
+  }
+
+  /** Athletes written straight into the in-process data-service's tables (see `seedAthletes`). */
+  seedAthletes(options: SeedAthletes): Promise<string[]> {
+    if (!this.dataService) throw new Error('seedAthletes needs the in-process data-service');
+    return seedAthletes(this.dataService, options);
   }
 
   async close(): Promise<void> {

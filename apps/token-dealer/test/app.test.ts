@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTokenDealer, type TestTokenDealer } from './helpers.js';
+import { startTokenDealer, type TestTokenDealer } from '../src/testing/index.js';
 
 describe('token-dealer', () => {
   let dealer: TestTokenDealer;

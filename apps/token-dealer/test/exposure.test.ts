@@ -5,12 +5,12 @@ import {
   freePort,
   leaseTestRedis,
   pathSpellings,
-  spawnService,
+  startService,
   type TestDatabase,
   type TestRedis,
 } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTokenDealer, type TestTokenDealer } from './helpers.js';
+import { startTokenDealer, type TestTokenDealer } from '../src/testing/index.js';
 
 const APP_DIR = join(import.meta.dirname, '..');
 const OPERATOR_ROUTES = ['/metrics', '/docs', '/openapi.json', '/openapi.yaml'];
@@ -117,7 +117,7 @@ describe('token-dealer process', { timeout: 90_000 }, () => {
   });
 
   it('binds its operator listener to 127.0.0.1 by default', async () => {
-    const service = spawnService(APP_DIR, env());
+    const service = await startService({ cwd: APP_DIR, env: env() });
     try {
       const url = new URL(await service.operatorUrl());
       expect(url.hostname).toBe('127.0.0.1');
@@ -131,7 +131,7 @@ describe('token-dealer process', { timeout: 90_000 }, () => {
     ['TOKEN_DEALER_PEPPER', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'],
     ['TOKEN_DEALER_KEY_ENCRYPTION_KEY', Buffer.from('password12345678password12345678').toString('base64')],
   ])('refuses to start with a weak %s, in one line naming it', async (name, value) => {
-    const service = spawnService(APP_DIR, { ...env(), [name]: value });
+    const service = await startService({ cwd: APP_DIR, env: { ...env(), [name]: value } });
     expect(await service.exited()).toBe(1);
     const lines = service.output().trim().split('\n');
     expect(lines).toEqual([expect.stringMatching(new RegExp(`^invalid configuration: ${name} is a weak secret \\(`))]);

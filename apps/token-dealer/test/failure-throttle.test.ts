@@ -6,7 +6,7 @@ import { ConfigError, parseConfig } from '@runnerly/config';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenDealerConfigSchema } from '../src/config.js';
-import { startTokenDealer, type TestTokenDealer } from './helpers.js';
+import { startTokenDealer, type TestTokenDealer } from '../src/testing/index.js';
 
 const FAILURE_KEYS = 'runnerly:token-dealer:failures:*';
 

@@ -19,7 +19,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScopes } from '../src/clients/clients.service.js';
 import { OAuthErrorCode } from '../src/oauth/oauth.exception.js';
-import { startTokenDealer, type TestTokenDealer } from './helpers.js';
+import { startTokenDealer, type TestTokenDealer } from '../src/testing/index.js';
 
 /**
  * Hostile input at every public endpoint of the token-dealer (issue 9): /oauth/* answers a refused

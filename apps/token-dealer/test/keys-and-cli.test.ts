@@ -1,6 +1,4 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { createTestDatabase, leaseTestRedis, type TestDatabase, type TestRedis } from '@runnerly/testing';
 import type { DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +6,7 @@ import { openDataSource } from '../src/database/data-source.js';
 import { KeyCipher } from '../src/keys/key-cipher.js';
 import { KeysRepository } from '../src/keys/keys.repository.js';
 import { KeysService } from '../src/keys/keys.service.js';
+import { runTokenDealerCli } from '../src/testing/index.js';
 
 describe('signing keys and the command line', () => {
   let database: TestDatabase;
@@ -62,10 +61,8 @@ describe('signing keys and the command line', () => {
   });
 
   it('prints exactly one JSON object from `clients create` and refuses duplicates', () => {
-    const root = join(import.meta.dirname, '..', '..', '..');
     const env = { ...process.env, DATABASE_URL: database.url, REDIS_URL: redis.url, TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex') };
-    const cli = (...args: string[]) =>
-      spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts', ...args], { cwd: root, env, encoding: 'utf8' });
+    const cli = (...args: string[]) => runTokenDealerCli(args, env);
     const created = cli('clients', 'create', '--id', 'cli-client', '--scope', 'runs:read users:read', '--audience', 'data-service');
     expect(created.status).toBe(0);
     const json = JSON.parse(created.stdout) as Record<string, unknown>;

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { TokenVerifier, RevocationStore, InvalidTokenError } from '@runnerly/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTokenDealer, type TestTokenDealer } from './helpers.js';
+import { startTokenDealer, type TestTokenDealer } from '../src/testing/index.js';
 
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;

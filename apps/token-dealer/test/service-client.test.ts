@@ -5,7 +5,7 @@ import { createFastifyService, PlatformModule, runWithRequestId } from '@runnerl
 import { ServiceClient, ServiceClientError } from '@runnerly/service-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeysService } from '../src/keys/keys.service.js';
-import { startTokenDealer, type TestTokenDealer } from './helpers.js';
+import { startTokenDealer, type TestTokenDealer } from '../src/testing/index.js';
 
 @Controller()
 class CalleeController {

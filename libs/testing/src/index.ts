@@ -27,4 +27,5 @@ export {
   safeDecode,
   sendHostile,
 } from './hostile.js';
-export { pathSpellings, spawnService, type ServiceProcess } from './exposure.js';
+export { pathSpellings } from './exposure.js';
+export { type ServiceProcess, startService, type StartServiceOptions } from './service.js';
