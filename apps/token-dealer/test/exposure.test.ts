@@ -68,6 +68,15 @@ describe('token-dealer exposure', () => {
   });
 });
 
+describe('token-dealer closing', () => {
+  it('closes its operator listener with the app', async () => {
+    const dealer = await startTokenDealer();
+    expect((await fetch(`${dealer.operatorUrl}/health/live`)).status).toBe(200);
+    await dealer.close();
+    await expect(fetch(`${dealer.operatorUrl}/health/live`)).rejects.toThrow();
+  });
+});
+
 describe('token-dealer readiness with its database gone', () => {
   let dealer: TestTokenDealer;
 

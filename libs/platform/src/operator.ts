@@ -85,11 +85,14 @@ export async function startOperatorListener(
   operatorServers.set(app, server);
   const address = server.address() as AddressInfo;
   new Logger('Operator').log(`operator listener on ${urlOf(address)} (metrics, docs, operator routes)`);
-  const close = app.close.bind(app);
-  app.close = async (...args: Parameters<typeof close>) => {
+  // Closed with the public server: Nest's app.close() ends by closing its HTTP adapter. (Replacing
+  // app.close itself does not take: Nest hands out a proxy of the app.)
+  const adapter = app.getHttpAdapter();
+  const closeAdapter = adapter.close.bind(adapter);
+  adapter.close = async () => {
     await closeServer(server);
     operatorServers.delete(app);
-    return close(...args);
+    return closeAdapter();
   };
   return address;
 }

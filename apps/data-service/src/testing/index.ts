@@ -22,7 +22,7 @@ export interface TestDataService {
 
 /**
  * The data-service in this process on 127.0.0.1 (`port`, or a free one), configured by `env`
- * (`LOG_LEVEL` silent unless given). No operator listener: `app.close()` would leave it open.
+ * (`LOG_LEVEL` silent unless given). No operator listener (its own tests start one where they read it).
  */
 export async function startDataService(env: Record<string, string>, port = 0): Promise<TestDataService> {
   const app = await createApp(parseConfig(DataServiceConfigSchema, { LOG_LEVEL: 'silent', ...env }));

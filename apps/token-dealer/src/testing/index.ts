@@ -27,8 +27,7 @@ export interface TestTokenDealer {
 /**
  * A real token-dealer in this process on 127.0.0.1 (`port`, or a free one), with a database of its
  * own and a Redis db of its own (unless `overrides` names a `REDIS_URL`, left to its owner), and its
- * operator listener unless `operator` is false (`app.close()` leaves that one open: a process that
- * must exit on its own, a benchmark, goes without).
+ * operator listener unless `operator` is false.
  */
 export async function startTokenDealer(
   overrides: Record<string, string> = {},
