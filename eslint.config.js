@@ -11,7 +11,10 @@ export default tseslint.config(
     // One TypeScript program for the services (and one for the page): a program per package's
     // tsconfig (projectService) reloads the shared sources and types sixteen times, past 4 GB.
     languageOptions: {
-      parserOptions: { project: ['./tsconfig.json', './apps/dashboard/web/tsconfig.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        project: ['./tsconfig.json', './apps/dashboard/web/tsconfig.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',

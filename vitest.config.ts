@@ -7,7 +7,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [swc.vite({ jsc: { transform: { legacyDecorator: true, decoratorMetadata: true } } })],
   test: {
-    include: ['{apps,libs}/*/src/**/*.spec.ts', 'apps/dashboard/web/src/**/*.spec.ts', '{apps,libs}/*/{src,test}/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      '{apps,libs}/*/src/**/*.spec.ts',
+      'apps/dashboard/web/src/**/*.spec.ts',
+      '{apps,libs}/*/{src,test}/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     globalSetup: ['@runnerly/testing/global-setup', 'apps/dashboard/test/global-setup.ts'],
     env: { TZ: 'UTC', LOG_LEVEL: 'silent' },

@@ -21,7 +21,8 @@ const SEEDED_RUNS = 600;
 const POOL_SIZE = '10';
 
 let nextStravaId = 10_000_000_000;
-const POLYLINE = 'ki{eFvqfiVqAWQIGEEKAYJgBVqDJ{BHa@jAkNJw@Pw@V{APs@^aABQAOEQGKoJ_FuJkFqAo@{A}@sH{DiAs@Q]?WVy@`@oBt@_CB]KYMMkB{AQEI@WT{BlE';
+const POLYLINE =
+  'ki{eFvqfiVqAWQIGEEKAYJgBVqDJ{BHa@jAkNJw@Pw@V{APs@^aABQAOEQGKoJ_FuJkFqAo@{A}@sH{DiAs@Q]?WVy@`@oBt@_CB]KYMMkB{AQEI@WT{BlE';
 
 function run(index: number) {
   const stravaId = nextStravaId++;
@@ -65,7 +66,11 @@ async function startDataService(env: Record<string, string>): Promise<Server> {
 }
 
 async function startBare(databaseUrl: string): Promise<Server> {
-  const child = await startService({ cwd: appDir, args: ['bench/bare-server.ts'], env: { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: POOL_SIZE, PORT: '0' } });
+  const child = await startService({
+    cwd: appDir,
+    args: ['bench/bare-server.ts'],
+    env: { DATABASE_URL: databaseUrl, DATABASE_POOL_SIZE: POOL_SIZE, PORT: '0' },
+  });
   const [, port] = await child.waitForLine(/listening (\d+)/);
   return { url: `http://127.0.0.1:${port}`, stop: () => child.stop() };
 }
@@ -120,7 +125,14 @@ export default async function main(): Promise<BenchResult[]> {
         title,
         url: server.url,
         connections: 4,
-        requests: [{ method: 'PUT', path: `/users/${userId}/runs`, headers, setupRequest: (request) => ({ ...request, body: batchBody() }) }],
+        requests: [
+          {
+            method: 'PUT',
+            path: `/users/${userId}/runs`,
+            headers,
+            setupRequest: (request) => ({ ...request, body: batchBody() }),
+          },
+        ],
       });
 
     // Warm both up (JIT, pools, the verified-token cache) before measuring.
@@ -132,8 +144,12 @@ export default async function main(): Promise<BenchResult[]> {
     const best = { serviceReads: 0, bareReads: 0, serviceIngest: 0, bareIngest: 0 };
     for (let round = 0; round < ROUNDS; round += 1) {
       const bareReads = readsPerSecond(await load({ title: 'bare reads', url: `${bare.url}${readPath}` }));
-      const serviceReads = readsPerSecond(await load({ title: 'service reads', url: `${service.url}${readPath}`, headers: { authorization } }));
-      const bareIngest = runsPerSecond(await ingest(bare, bareWriter, 'bare ingest', { 'content-type': 'application/json' }));
+      const serviceReads = readsPerSecond(
+        await load({ title: 'service reads', url: `${service.url}${readPath}`, headers: { authorization } }),
+      );
+      const bareIngest = runsPerSecond(
+        await ingest(bare, bareWriter, 'bare ingest', { 'content-type': 'application/json' }),
+      );
       const serviceIngest = runsPerSecond(await ingest(service, serviceWriter, 'service ingest', json));
       console.log(
         `  round ${round + 1}: reads ${Math.round(serviceReads)} vs bare ${Math.round(bareReads)} req/s; ingest ${Math.round(serviceIngest)} vs bare ${Math.round(bareIngest)} runs/s`,
@@ -146,14 +162,26 @@ export default async function main(): Promise<BenchResult[]> {
 
     const setup = `${CONNECTIONS} connections, ${DURATION_SECONDS} s × best of ${ROUNDS} rounds, pool ${POOL_SIZE}, LOG_LEVEL=warn`;
     return [
-      compared('data-service GET /users/{id}/runs (50 runs/page, ES256 token)', 'req/s', best.serviceReads, { name: 'bare node:http + pg, same SQL', value: best.bareReads }, {
-        target: '≥ 0.60× bare',
-        notes: setup,
-      }),
-      compared('data-service PUT /users/{id}/runs ingest', 'runs/s', best.serviceIngest, { name: 'bare node:http + pg, same upsert', value: best.bareIngest }, {
-        target: '≥ 0.50× bare',
-        notes: `batches of ${BATCH} new runs, 4 connections, validated with zod, one INSERT … ON CONFLICT per batch`,
-      }),
+      compared(
+        'data-service GET /users/{id}/runs (50 runs/page, ES256 token)',
+        'req/s',
+        best.serviceReads,
+        { name: 'bare node:http + pg, same SQL', value: best.bareReads },
+        {
+          target: '≥ 0.60× bare',
+          notes: setup,
+        },
+      ),
+      compared(
+        'data-service PUT /users/{id}/runs ingest',
+        'runs/s',
+        best.serviceIngest,
+        { name: 'bare node:http + pg, same upsert', value: best.bareIngest },
+        {
+          target: '≥ 0.50× bare',
+          notes: `batches of ${BATCH} new runs, 4 connections, validated with zod, one INSERT … ON CONFLICT per batch`,
+        },
+      ),
     ];
   } finally {
     for (const server of servers.reverse()) await server.stop();

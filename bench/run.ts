@@ -33,7 +33,9 @@ function round(value: number): string {
 }
 
 function format(result: BenchResult): string {
-  const base = result.baseline ? ` vs ${result.baseline.name} ${round(result.baseline.value)} (×${result.ratio?.toFixed(2)})` : '';
+  const base = result.baseline
+    ? ` vs ${result.baseline.name} ${round(result.baseline.value)} (×${result.ratio?.toFixed(2)})`
+    : '';
   return `${result.name}: ${round(result.value)} ${result.unit}${base}`;
 }
 
@@ -49,7 +51,14 @@ const rows = sections.flatMap(({ file, results, error }) =>
 );
 writeFileSync(
   join(dir, 'results.md'),
-  [`Measured ${date} on ${machine}.`, '', '| figure | value | baseline (same run) | ratio | target | notes |', '|---|---|---|---|---|---|', ...rows, ''].join('\n'),
+  [
+    `Measured ${date} on ${machine}.`,
+    '',
+    '| figure | value | baseline (same run) | ratio | target | notes |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n'),
 );
 console.log(`bench: wrote bench/results.json and bench/results.md (${machine})`);
 if (sections.some((section) => section.error)) process.exitCode = 1;

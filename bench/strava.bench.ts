@@ -47,7 +47,10 @@ export default async function run(): Promise<BenchResult[]> {
   });
   let bare: ServiceProcess | undefined;
   try {
-    const [athlete] = (await (await fetch(`${baseUrl}/_sandbox/athletes`)).json()) as Array<{ id: number; activity_count: number }>;
+    const [athlete] = (await (await fetch(`${baseUrl}/_sandbox/athletes`)).json()) as Array<{
+      id: number;
+      activity_count: number;
+    }>;
     const tokens = (await (
       await fetch(`${baseUrl}/_sandbox/athletes/${athlete!.id}/tokens`, {
         method: 'POST',
@@ -106,12 +109,24 @@ export default async function run(): Promise<BenchResult[]> {
     const fetchMs = elapsed.fetch / SYNC_ROUNDS;
 
     return [
-      compared('strava-sandbox: activities page (200 items) throughput', 'req/s', sandboxRps, { name: 'bare node:http, same page pre-serialised', value: bareRps }, {
-        notes: `${CONNECTIONS} connections, ${DURATION_SECONDS} s each; includes token check and rate-limit accounting`,
-      }),
-      compared('@runnerly/strava: whole history sync', 'ms', clientMs, { name: 'plain fetch + JSON.parse loop', value: fetchMs }, {
-        notes: `${athlete!.activity_count} activities, short pages on, mean of ${SYNC_ROUNDS} interleaved rounds; the client adds a per-request timeout, rate-limit tracking and typed errors`,
-      }),
+      compared(
+        'strava-sandbox: activities page (200 items) throughput',
+        'req/s',
+        sandboxRps,
+        { name: 'bare node:http, same page pre-serialised', value: bareRps },
+        {
+          notes: `${CONNECTIONS} connections, ${DURATION_SECONDS} s each; includes token check and rate-limit accounting`,
+        },
+      ),
+      compared(
+        '@runnerly/strava: whole history sync',
+        'ms',
+        clientMs,
+        { name: 'plain fetch + JSON.parse loop', value: fetchMs },
+        {
+          notes: `${athlete!.activity_count} activities, short pages on, mean of ${SYNC_ROUNDS} interleaved rounds; the client adds a per-request timeout, rate-limit tracking and typed errors`,
+        },
+      ),
     ];
   } finally {
     await bare?.stop();

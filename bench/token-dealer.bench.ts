@@ -67,7 +67,11 @@ function tokenRequest(url: string, path: string, clientId: string, secret: strin
 }
 
 async function checkToken(options: autocannon.Options): Promise<string> {
-  const response = await fetch(options.url, { method: 'POST', headers: options.headers as Record<string, string>, body: options.body as string });
+  const response = await fetch(options.url, {
+    method: 'POST',
+    headers: options.headers as Record<string, string>,
+    body: options.body as string,
+  });
   const json = (await response.json()) as { access_token?: string };
   if (!response.ok || !json.access_token) throw new Error(`${options.url}: ${response.status} ${JSON.stringify(json)}`);
   const header = JSON.parse(Buffer.from(json.access_token.split('.')[0]!, 'base64url').toString()) as { alg: string };
@@ -92,20 +96,38 @@ export default async function run(): Promise<BenchResult[]> {
     const dealer = await startChild('src/main.ts', env, dealerPort);
     children.push(dealer);
     const created = runTokenDealerCli(
-      ['clients', 'create', '--id', 'bench', '--scope', 'runs:read users:read users:write', '--audience', 'data-service'],
+      [
+        'clients',
+        'create',
+        '--id',
+        'bench',
+        '--scope',
+        'runs:read users:read users:write',
+        '--audience',
+        'data-service',
+      ],
       { ...process.env, ...env },
     );
     if (created.status !== 0) throw new Error(`clients create: ${created.stderr}`);
     const { client_secret: secret } = JSON.parse(created.stdout) as { client_secret: string };
     const clientEnv = { BENCH_CLIENT_ID: 'bench', BENCH_CLIENT_SECRET: secret };
-    const [bare, oidc] = await Promise.all([startChild('bench/bare-server.ts', clientEnv), startChild('bench/oidc-server.ts', clientEnv)]);
+    const [bare, oidc] = await Promise.all([
+      startChild('bench/bare-server.ts', clientEnv),
+      startChild('bench/oidc-server.ts', clientEnv),
+    ]);
     children.push(bare, oidc);
 
     const form = 'grant_type=client_credentials&scope=runs:read&audience=data-service';
     const targets = {
       'token-dealer': tokenRequest(dealer.url, '/oauth/token', 'bench', secret, form),
       bare: tokenRequest(bare.url, '/oauth/token', 'bench', secret, form),
-      'oidc-provider': tokenRequest(oidc.url, '/token', 'bench', secret, 'grant_type=client_credentials&scope=runs:read'),
+      'oidc-provider': tokenRequest(
+        oidc.url,
+        '/token',
+        'bench',
+        secret,
+        'grant_type=client_credentials&scope=runs:read',
+      ),
     };
     const token = await checkToken(targets['token-dealer']);
     await checkToken(targets.bare);
@@ -113,10 +135,11 @@ export default async function run(): Promise<BenchResult[]> {
     const tokens = await measure(targets);
     await Promise.all([bare.process.stop(), oidc.process.stop()]);
 
-    const guarded = await startChild(
-      'bench/guarded-server.ts',
-      { BENCH_ISSUER: ISSUER, BENCH_TOKEN_DEALER_URL: dealer.url, BENCH_REDIS_URL: redis.url },
-    );
+    const guarded = await startChild('bench/guarded-server.ts', {
+      BENCH_ISSUER: ISSUER,
+      BENCH_TOKEN_DEALER_URL: dealer.url,
+      BENCH_REDIS_URL: redis.url,
+    });
     children.push(guarded);
     const authorization = { authorization: `Bearer ${token}` };
     const check = await fetch(`${guarded.url}/guarded`, { headers: authorization });
@@ -128,17 +151,35 @@ export default async function run(): Promise<BenchResult[]> {
 
     const tokenNotes = `ES256 (jsonwebtoken), client_secret_basic, ${CONNECTIONS} connections, best of ${ROUNDS}×${DURATION_SECONDS}s; token-dealer at LOG_LEVEL=warn`;
     return [
-      compared('token-dealer POST /oauth/token', 'tokens/s', tokens['token-dealer']!, { name: 'oidc-provider client_credentials', value: tokens['oidc-provider']! }, {
-        target: '≥ 1.5× oidc-provider',
-        notes: tokenNotes,
-      }),
-      compared('token-dealer POST /oauth/token', 'tokens/s', tokens['token-dealer']!, { name: 'bare node:http (auth + sign)', value: tokens.bare! }, {
-        target: '≥ 0.6× bare',
-        notes: tokenNotes,
-      }),
-      compared('guarded GET (@Scopes, ES256, revocation check)', 'requests/s', requests.guarded!, { name: 'same route @Public', value: requests.open! }, {
-        notes: 'one token reused (verified-token cache hit + one Redis MGET for revocation per request)',
-      }),
+      compared(
+        'token-dealer POST /oauth/token',
+        'tokens/s',
+        tokens['token-dealer']!,
+        { name: 'oidc-provider client_credentials', value: tokens['oidc-provider']! },
+        {
+          target: '≥ 1.5× oidc-provider',
+          notes: tokenNotes,
+        },
+      ),
+      compared(
+        'token-dealer POST /oauth/token',
+        'tokens/s',
+        tokens['token-dealer']!,
+        { name: 'bare node:http (auth + sign)', value: tokens.bare! },
+        {
+          target: '≥ 0.6× bare',
+          notes: tokenNotes,
+        },
+      ),
+      compared(
+        'guarded GET (@Scopes, ES256, revocation check)',
+        'requests/s',
+        requests.guarded!,
+        { name: 'same route @Public', value: requests.open! },
+        {
+          notes: 'one token reused (verified-token cache hit + one Redis MGET for revocation per request)',
+        },
+      ),
     ];
   } finally {
     for (const child of children.reverse()) await child.process.stop();

@@ -85,17 +85,30 @@ const apps: App[] = [
     port: Number(env.STRAVA_WORKER_PORT ?? 5002),
     operatorPort: Number(env.STRAVA_WORKER_OPERATOR_PORT ?? 5102),
   },
-  { name: 'dashboard', port: Number(env.DASHBOARD_PORT ?? 3000), operatorPort: Number(env.DASHBOARD_OPERATOR_PORT ?? 3100) },
+  {
+    name: 'dashboard',
+    port: Number(env.DASHBOARD_PORT ?? 3000),
+    operatorPort: Number(env.DASHBOARD_OPERATOR_PORT ?? 3100),
+  },
 ];
 const operatorHost = env.OPERATOR_HOST || '127.0.0.1';
-const operatorBase = (port: number) => `http://${operatorHost.includes(':') ? `[${operatorHost}]` : operatorHost}:${port}`;
+const operatorBase = (port: number) =>
+  `http://${operatorHost.includes(':') ? `[${operatorHost}]` : operatorHost}:${port}`;
 
 // The dashboard's and the worker's token-dealer clients (least-privilege scopes), made sure of before
 // anything starts by the token-dealer's own `clients provision`: it keeps their secrets in
 // .runnerly/local.env and rotates a missing or stale one.
 const provision = spawnSync(
   process.execPath,
-  ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts', 'clients', 'provision', '--secrets-file', localEnvFile],
+  [
+    '--import',
+    '@swc-node/register/esm-register',
+    'apps/token-dealer/src/cli/main.ts',
+    'clients',
+    'provision',
+    '--secrets-file',
+    localEnvFile,
+  ],
   { cwd: root, env, encoding: 'utf8' },
 );
 if (provision.status !== 0) {
@@ -143,7 +156,10 @@ void (async () => {
     // Operators' endpoints listen apart from the public ports, on this machine only by default.
     const operators = apps
       .filter((app) => app.operatorPort !== undefined)
-      .map((app) => `  ${app.name.padEnd(13)} ${operatorBase(app.operatorPort!)}  (/metrics, /docs, /openapi.json, /health/ready)`);
+      .map(
+        (app) =>
+          `  ${app.name.padEnd(13)} ${operatorBase(app.operatorPort!)}  (/metrics, /docs, /openapi.json, /health/ready)`,
+      );
     const board = worker?.operatorPort
       ? `\nQueues: ${operatorBase(worker.operatorPort)}/queues/board (user operator, password STRAVA_WORKER_BOARD_PASSWORD in ${localEnvFile})`
       : '';

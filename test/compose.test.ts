@@ -77,9 +77,16 @@ interface PortBinding {
 }
 
 /** A service's port bindings, whichever of compose's two notations `config` printed. */
-function bindings(service: { ports?: Array<string | { published?: number; target: number; host_ip?: string }> }): PortBinding[] {
+function bindings(service: {
+  ports?: Array<string | { published?: number; target: number; host_ip?: string }>;
+}): PortBinding[] {
   return (service.ports ?? []).map((port) => {
-    if (typeof port !== 'string') return { hostIp: port.host_ip ?? '0.0.0.0', published: Number(port.published ?? port.target), target: port.target };
+    if (typeof port !== 'string')
+      return {
+        hostIp: port.host_ip ?? '0.0.0.0',
+        published: Number(port.published ?? port.target),
+        target: port.target,
+      };
     const parts = port.replace(/\/tcp$/, '').split(':');
     const [target, published, hostIp] = parts.reverse();
     return { hostIp: hostIp ?? '0.0.0.0', published: Number(published ?? target), target: Number(target) };
@@ -107,9 +114,19 @@ describe('docker-compose.yml: exposure and secrets', () => {
     expect(open.sort()).toEqual(['dashboard:3000->3000', 'strava-sandbox:5003->5003', 'strava-worker:5002->5002']);
     // The operator ports: on the host's loopback only.
     const operator = Object.fromEntries(
-      Object.entries(services).map(([name, service]) => [name, bindings(service as never).filter((b) => b.hostIp === '127.0.0.1').map((b) => b.target)]),
+      Object.entries(services).map(([name, service]) => [
+        name,
+        bindings(service as never)
+          .filter((b) => b.hostIp === '127.0.0.1')
+          .map((b) => b.target),
+      ]),
     );
-    expect(operator).toMatchObject({ 'token-dealer': [5000, 5100], 'data-service': [5001, 5101], 'strava-worker': [5102], dashboard: [3100] });
+    expect(operator).toMatchObject({
+      'token-dealer': [5000, 5100],
+      'data-service': [5001, 5101],
+      'strava-worker': [5102],
+      dashboard: [3100],
+    });
     expect(bindings(services.postgres as never)).toEqual([]);
     expect(bindings(services.redis as never)).toEqual([]);
     for (const app of ['token-dealer', 'data-service', 'strava-worker', 'dashboard'])
@@ -118,7 +135,9 @@ describe('docker-compose.yml: exposure and secrets', () => {
 
   it('gives each container its own secrets volume only', async () => {
     const { services } = await composeConfig();
-    const mounted = Object.fromEntries(Object.entries(services).map(([name, service]) => [name, secretVolumes(service as never)]));
+    const mounted = Object.fromEntries(
+      Object.entries(services).map(([name, service]) => [name, secretVolumes(service as never)]),
+    );
     expect(mounted).toEqual({
       postgres: ['secrets-postgres'],
       redis: ['secrets-redis'],
@@ -139,7 +158,8 @@ describe('docker-compose.yml: exposure and secrets', () => {
       'strava-worker': ['secrets-strava-worker'],
       dashboard: ['secrets-dashboard'],
     });
-    for (const app of APPS) expect(services[app]?.environment?.RUNNERLY_ENV_FILE, app).toBe('/run/runnerly/service.env');
+    for (const app of APPS)
+      expect(services[app]?.environment?.RUNNERLY_ENV_FILE, app).toBe('/run/runnerly/service.env');
     // No secret in the shared environment: only the real Strava's credentials, when given.
     for (const app of APPS)
       for (const name of Object.keys(services[app]?.environment ?? {}))
@@ -159,13 +179,19 @@ describe('docker-compose.yml: exposure and secrets', () => {
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'runnerly-compose-secrets-'));
-      const raw = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as { services: { secrets: { command: string[]; volumes: string[] } } };
+      const raw = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8')) as {
+        services: { secrets: { command: string[]; volumes: string[] } };
+      };
       const volumes = raw.services.secrets.volumes.map((volume) => volume.split(':')[1]!);
       for (const volume of volumes) mkdirSync(join(dir, volume), { recursive: true });
       // Compose's `$$` is a literal `$`; ownership is the containers' business, not this machine's.
       const script = `chown() { :; }\n${raw.services.secrets.command[0]!.replaceAll('$$', '$').replaceAll('/run/secrets', join(dir, '/run/secrets'))}`;
       await promisify(execFile)('sh', ['-c', script]);
-      for (const app of APPS) files[app] = parseEnv(readFileSync(join(dir, 'run/secrets', app, 'service.env'), 'utf8')) as Record<string, string>;
+      for (const app of APPS)
+        files[app] = parseEnv(readFileSync(join(dir, 'run/secrets', app, 'service.env'), 'utf8')) as Record<
+          string,
+          string
+        >;
     });
     afterAll(() => {
       if (dir) rmSync(dir, { recursive: true, force: true });
@@ -176,16 +202,32 @@ describe('docker-compose.yml: exposure and secrets', () => {
         'strava-sandbox': ['STRAVA_CLIENT_ID', 'STRAVA_CLIENT_SECRET'],
         'token-dealer': ['DATABASE_URL', 'REDIS_URL', 'TOKEN_DEALER_KEY_ENCRYPTION_KEY', 'TOKEN_DEALER_PEPPER'],
         'data-service': ['DATABASE_URL', 'REDIS_URL', 'STRAVA_TOKEN_ENCRYPTION_KEYS'],
-        'strava-worker': ['REDIS_URL', 'STRAVA_CLIENT_ID', 'STRAVA_CLIENT_SECRET', 'STRAVA_WEBHOOK_VERIFY_TOKEN', 'STRAVA_WORKER_BOARD_PASSWORD'],
+        'strava-worker': [
+          'REDIS_URL',
+          'STRAVA_CLIENT_ID',
+          'STRAVA_CLIENT_SECRET',
+          'STRAVA_WEBHOOK_VERIFY_TOKEN',
+          'STRAVA_WORKER_BOARD_PASSWORD',
+        ],
         dashboard: ['REDIS_URL', 'SESSION_SECRET', 'STRAVA_CLIENT_ID', 'STRAVA_CLIENT_SECRET'],
       });
       // A value in two services' files is one they share by nature: Redis (one password) and the Strava application.
       const owners = new Map<string, string[]>();
       for (const [app, env] of Object.entries(files))
-        for (const [name, value] of Object.entries(env)) owners.set(`${name}=${value}`, [...(owners.get(`${name}=${value}`) ?? []), app]);
-      const shared = [...owners].filter(([, apps]) => apps.length > 1).map(([entry]) => entry.split('=')[0]).sort();
+        for (const [name, value] of Object.entries(env))
+          owners.set(`${name}=${value}`, [...(owners.get(`${name}=${value}`) ?? []), app]);
+      const shared = [...owners]
+        .filter(([, apps]) => apps.length > 1)
+        .map(([entry]) => entry.split('=')[0])
+        .sort();
       expect(shared).toEqual(['REDIS_URL', 'STRAVA_CLIENT_ID', 'STRAVA_CLIENT_SECRET']);
-      expect(new Set(Object.values(files).map((env) => env.REDIS_URL).filter(Boolean)).size).toBe(1);
+      expect(
+        new Set(
+          Object.values(files)
+            .map((env) => env.REDIS_URL)
+            .filter(Boolean),
+        ).size,
+      ).toBe(1);
     });
 
     it('gives each service its own PostgreSQL role, and Redis a password every REDIS_URL carries', () => {
@@ -210,9 +252,14 @@ describe('docker-compose.yml: exposure and secrets', () => {
         'strava-sandbox': (await import('../apps/strava-sandbox/src/config.js')).StravaSandboxConfigSchema,
       };
       // The client secrets the provision step adds: as the token-dealer makes them.
-      const provisioned = { DASHBOARD_CLIENT_SECRET: randomBytes(32).toString('base64url'), STRAVA_WORKER_CLIENT_SECRET: randomBytes(32).toString('base64url') };
+      const provisioned = {
+        DASHBOARD_CLIENT_SECRET: randomBytes(32).toString('base64url'),
+        STRAVA_WORKER_CLIENT_SECRET: randomBytes(32).toString('base64url'),
+      };
       for (const [app, schema] of Object.entries(schemas)) {
-        const result = (schema as { safeParse(value: unknown): { success: boolean; error?: { issues: unknown[] } } }).safeParse({ ...files[app], ...provisioned });
+        const result = (
+          schema as { safeParse(value: unknown): { success: boolean; error?: { issues: unknown[] } } }
+        ).safeParse({ ...files[app], ...provisioned });
         expect(result.error?.issues ?? [], app).toEqual([]);
       }
     });

@@ -54,7 +54,12 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
       data: await freePort(),
       worker: await freePort(),
       dashboard: await freePort(),
-      operators: { dealer: await freePort(), data: await freePort(), worker: await freePort(), dashboard: await freePort() },
+      operators: {
+        dealer: await freePort(),
+        data: await freePort(),
+        worker: await freePort(),
+        dashboard: await freePort(),
+      },
     };
     env = {
       PATH: process.env.PATH,
@@ -248,7 +253,10 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
         expect((await fetch(`${url(operatorPort)}${path}`)).status, `${operatorPort}${path}`).toBe(200);
       }
       expect(await (await fetch(`${url(publicPort)}/health/ready`)).json()).toEqual({ status: 'ok' });
-      expect(await (await fetch(`${url(operatorPort)}/health/ready`)).json()).toMatchObject({ status: 'ok', checks: {} });
+      expect(await (await fetch(`${url(operatorPort)}/health/ready`)).json()).toMatchObject({
+        status: 'ok',
+        checks: {},
+      });
     }
     expect((await fetch(`${url(ports.worker)}/queues`)).status).toBe(404);
     expect((await fetch(`${url(ports.operators.worker)}/queues`)).status).toBe(200);

@@ -56,10 +56,7 @@ describe('the runner’s page in a browser', () => {
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    [stack, browser] = await Promise.all([
-      startStack({ worker: true }),
-      launchChromium(),
-    ]);
+    [stack, browser] = await Promise.all([startStack({ worker: true }), launchChromium()]);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

@@ -50,8 +50,16 @@ export async function startStack(
       ),
       (d) => d.close(),
     );
-    const dashboardClient = await dealer.clients.create('dashboard', [...DASHBOARD_CALLER.scopes], DASHBOARD_CALLER.audience);
-    const workerClient = await dealer.clients.create('strava-worker', [...STRAVA_WORKER_CALLER.scopes], STRAVA_WORKER_CALLER.audience);
+    const dashboardClient = await dealer.clients.create(
+      'dashboard',
+      [...DASHBOARD_CALLER.scopes],
+      DASHBOARD_CALLER.audience,
+    );
+    const workerClient = await dealer.clients.create(
+      'strava-worker',
+      [...STRAVA_WORKER_CALLER.scopes],
+      STRAVA_WORKER_CALLER.audience,
+    );
 
     const data = cleanup.add(
       await startDataService({

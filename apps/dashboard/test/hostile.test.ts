@@ -485,14 +485,25 @@ describe('dashboard under hostile input', () => {
     const before = await snapshot();
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('/metrics', '/openapi.json', '/openapi.yaml', '/docs', '/docs/swagger-ui.css', '/METRICS', '/metrics/', '/%6detrics'),
+        fc.constantFrom(
+          '/metrics',
+          '/openapi.json',
+          '/openapi.yaml',
+          '/docs',
+          '/docs/swagger-ui.css',
+          '/METRICS',
+          '/metrics/',
+          '/%6detrics',
+        ),
         fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
         fc.boolean(),
         queryPairs,
         async (path, method, loggedIn, pairs) => {
           const url = `${base}${path}${pairs.length ? `?${queryString(pairs)}` : ''}`;
           const what = `${method} ${url}`;
-          const response = loggedIn ? await runner.fetch(url, { method }) : await fetch(url, { method, redirect: 'manual' });
+          const response = loggedIn
+            ? await runner.fetch(url, { method })
+            : await fetch(url, { method, redirect: 'manual' });
           expect(response.status, what).toBe(404);
           await expectClientError(response, what);
         },

@@ -28,7 +28,9 @@ describe('two dashboard processes', () => {
     expect(tooSoon.status).toBe(429);
     expect(Number(tooSoon.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await tooSoon.json()).toMatchObject({ error: 'sync_cooldown' });
-    const [stateA, stateB] = await Promise.all([a, b].map(async (base) => (await jar.fetch(`${base}/api/sync`)).json()));
+    const [stateA, stateB] = await Promise.all(
+      [a, b].map(async (base) => (await jar.fetch(`${base}/api/sync`)).json()),
+    );
     expect(stateB).toEqual(stateA);
     expect(stateA.status).toBe('queued');
 

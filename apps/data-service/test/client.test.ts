@@ -24,10 +24,20 @@ describe('DataServiceClient against the real data-service', () => {
 
   beforeAll(async () => {
     h = await startService();
-    const fake = await fakeTokenDealer(h, 'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write');
+    const fake = await fakeTokenDealer(
+      h,
+      'users:read users:write users:delete strava-tokens:read strava-tokens:write runs:read runs:write',
+    );
     dealer = fake.server;
     client = new DataServiceClient(
-      new ServiceClient({ baseUrl: h.baseUrl, tokenDealerUrl: fake.url, clientId: 'strava-worker', clientSecret: 'x', audience: 'data-service', retries: 0 }),
+      new ServiceClient({
+        baseUrl: h.baseUrl,
+        tokenDealerUrl: fake.url,
+        clientId: 'strava-worker',
+        clientSecret: 'x',
+        audience: 'data-service',
+        retries: 0,
+      }),
     );
   });
   afterAll(async () => {
@@ -51,7 +61,10 @@ describe('DataServiceClient against the real data-service', () => {
     await client.putStravaToken(user.id, { ...token, accessToken: 'b' });
     expect((await client.getStravaToken(user.id)).accessToken).toBe('b');
 
-    const runs = [makeRun({ startDateLocal: '2026-03-04T08:00:00' }), makeRun({ startDateLocal: '2026-03-05T08:00:00' })];
+    const runs = [
+      makeRun({ startDateLocal: '2026-03-04T08:00:00' }),
+      makeRun({ startDateLocal: '2026-03-05T08:00:00' }),
+    ];
     expect(await client.upsertRuns(user.id, runs)).toEqual({ inserted: 2, updated: 0 });
     expect((await client.listRuns(user.id, { limit: 10 })).items).toHaveLength(2);
     expect((await client.getStats(user.id, { period: 'week' })).items).toEqual([

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { createTestIssuer, type TestIssuer } from '@runnerly/auth/testing';
-import { createTestDatabase, freePort, pathSpellings, startService as startProcess, type TestDatabase } from '@runnerly/testing';
+import {
+  createTestDatabase,
+  freePort,
+  pathSpellings,
+  startService as startProcess,
+  type TestDatabase,
+} from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startService, testKey } from './harness.js';
 

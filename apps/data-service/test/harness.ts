@@ -19,8 +19,19 @@ export interface Harness {
   /** A token with these scopes (all of them by default). */
   token(scopes?: string[]): string;
   /** fetch against the service, JSON in and out, with a token holding `scopes` unless `token` is given. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON answers freely
-  call(method: string, path: string, options?: { body?: unknown; scopes?: string[]; token?: string | null; raw?: string; headers?: Record<string, string>; operator?: boolean }): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    options?: {
+      body?: unknown;
+      scopes?: string[];
+      token?: string | null;
+      raw?: string;
+      headers?: Record<string, string>;
+      operator?: boolean;
+    },
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read JSON answers freely
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   /** Runs one SQL statement on the service's database (to look behind the API). */
   sql<R = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   close(): Promise<void>;
@@ -29,8 +40,13 @@ export interface Harness {
 export const testKey = () => randomBytes(32).toString('base64');
 
 /** The data-service on a fresh database (or `database`, shared with another instance), with a test issuer. */
-export async function startService(env: Record<string, string> = {}, shared?: { database: TestDatabase; issuer: TestIssuer }): Promise<Harness> {
-  const [issuer, database] = shared ? [shared.issuer, shared.database] : await Promise.all([createTestIssuer(), createTestDatabase()]);
+export async function startService(
+  env: Record<string, string> = {},
+  shared?: { database: TestDatabase; issuer: TestIssuer },
+): Promise<Harness> {
+  const [issuer, database] = shared
+    ? [shared.issuer, shared.database]
+    : await Promise.all([createTestIssuer(), createTestDatabase()]);
   const config = {
     LOG_LEVEL: 'silent',
     DATABASE_URL: database.url,
@@ -104,7 +120,8 @@ export function makeRun(overrides: Partial<RunInput> = {}): RunInput {
     maxSpeed: 5.2,
     averageHeartrate: 151.3,
     maxHeartrate: 178,
-    summaryPolyline: 'ki{eFvqfiVqAWQIGEEKAYJgBVqDJ{BHa@jAkNJw@Pw@V{APs@^aABQAOEQGKoJ_FuJkFqAo@{A}@sH{DiAs@Q]?WVy@`@oBt@_CB]KYMMkB{AQEI@WT{BlE{@zAQPI@ICsCqA_BcAeCmAaFmCqIoEcLeG}KcG}A}@cDaBiDsByAkAuBqBi@y@_@o@o@kB}BgIoA_EUkAMcACa@BeBBq@LaAJe@b@uA`@_AdBcD`@iAPq@RgALqAB{@EqAyAoOCy@AWDmBJq@bA}DhAqDRo@b@_AbAeBbBuBzD{DjBaCb@q@Rc@f@cBj@mCb@wBl@qCXqA',
+    summaryPolyline:
+      'ki{eFvqfiVqAWQIGEEKAYJgBVqDJ{BHa@jAkNJw@Pw@V{APs@^aABQAOEQGKoJ_FuJkFqAo@{A}@sH{DiAs@Q]?WVy@`@oBt@_CB]KYMMkB{AQEI@WT{BlE{@zAQPI@ICsCqA_BcAeCmAaFmCqIoEcLeG}KcG}A}@cDaBiDsByAkAuBqBi@y@_@o@o@kB}BgIoA_EUkAMcACa@BeBBq@LaAJe@b@uA`@_AdBcD`@iAPq@RgALqAB{@EqAyAoOCy@AWDmBJq@bA}DhAqDRo@b@_AbAeBbBuBzD{DjBaCb@q@Rc@f@cBj@mCb@wBl@qCXqA',
     ...overrides,
   };
 }

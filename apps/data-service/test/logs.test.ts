@@ -42,13 +42,31 @@ describe('data-service logs', () => {
       authorization: `Bearer ${issuer.sign({ scope: 'users:write strava-tokens:read strava-tokens:write' })}`,
       'content-type': 'application/json',
     };
-    const strava = { accessToken: 'LEAK-access-1', refreshToken: 'LEAK-refresh-1', expiresAt: 1_800_000_000, scope: 'read' };
-    const user = (await (await fetch(`${baseUrl}/users`, { method: 'PUT', headers, body: JSON.stringify({ ...USER, strava }) })).json()) as { id: string };
+    const strava = {
+      accessToken: 'LEAK-access-1',
+      refreshToken: 'LEAK-refresh-1',
+      expiresAt: 1_800_000_000,
+      scope: 'read',
+    };
+    const user = (await (
+      await fetch(`${baseUrl}/users`, { method: 'PUT', headers, body: JSON.stringify({ ...USER, strava }) })
+    ).json()) as { id: string };
     const tokenPath = `${baseUrl}/users/${user.id}/strava-token`;
-    expect((await fetch(tokenPath, { method: 'PUT', headers, body: JSON.stringify({ ...strava, accessToken: 'LEAK-access-2' }) })).status).toBe(204);
+    expect(
+      (
+        await fetch(tokenPath, {
+          method: 'PUT',
+          headers,
+          body: JSON.stringify({ ...strava, accessToken: 'LEAK-access-2' }),
+        })
+      ).status,
+    ).toBe(204);
     expect((await fetch(tokenPath, { headers })).status).toBe(200);
     // Errors: a bad body carrying tokens, a token pair for an unknown user, bad JSON around a token.
-    expect((await fetch(tokenPath, { method: 'PUT', headers, body: JSON.stringify({ ...strava, expiresAt: 'LEAK-soon' }) })).status).toBe(400);
+    expect(
+      (await fetch(tokenPath, { method: 'PUT', headers, body: JSON.stringify({ ...strava, expiresAt: 'LEAK-soon' }) }))
+        .status,
+    ).toBe(400);
     const unknown = `${baseUrl}/users/00000000-0000-4000-8000-000000000000/strava-token`;
     expect((await fetch(unknown, { method: 'PUT', headers, body: JSON.stringify(strava) })).status).toBe(404);
     expect((await fetch(tokenPath, { method: 'PUT', headers, body: '{"accessToken":"LEAK-json' })).status).toBe(400);

@@ -14,7 +14,10 @@ describe('data-service runs and stats', () => {
   const ids = (page: { items: Array<{ stravaId: number }> }) => page.items.map((run) => run.stravaId);
 
   beforeAll(async () => {
-    h = await startService({ DATA_SERVICE_MAX_RUNS_PER_REQUEST: String(MAX_RUNS), DATA_SERVICE_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
+    h = await startService({
+      DATA_SERVICE_MAX_RUNS_PER_REQUEST: String(MAX_RUNS),
+      DATA_SERVICE_BODY_LIMIT_BYTES: String(BODY_LIMIT),
+    });
   });
   afterAll(() => h?.close());
   beforeEach(async () => {
@@ -51,7 +54,12 @@ describe('data-service runs and stats', () => {
     });
 
     it('returns runs in the contract shape, dates normalised', async () => {
-      const run = makeRun({ startDate: '2026-03-02T07:15:09.000+01:00', startDateLocal: '2026-03-02T07:15:09', averageHeartrate: undefined, summaryPolyline: null });
+      const run = makeRun({
+        startDate: '2026-03-02T07:15:09.000+01:00',
+        startDateLocal: '2026-03-02T07:15:09',
+        averageHeartrate: undefined,
+        summaryPolyline: null,
+      });
       await put([run]);
       const [stored] = (await h.call('GET', runsPath())).body.items;
       expect(stored).toEqual({
@@ -75,7 +83,10 @@ describe('data-service runs and stats', () => {
       const results = await Promise.all(batches.map((batch) => put(batch)));
       expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200]);
       expect(results.reduce((sum, result) => sum + result.body.inserted, 0)).toBe(40);
-      const [{ n } = { n: 0 }] = await h.sql<{ n: number }>('SELECT count(*)::int AS n FROM data.runs WHERE user_id = $1', [userId]);
+      const [{ n } = { n: 0 }] = await h.sql<{ n: number }>(
+        'SELECT count(*)::int AS n FROM data.runs WHERE user_id = $1',
+        [userId],
+      );
       expect(n).toBe(40);
     });
 
@@ -83,7 +94,10 @@ describe('data-service runs and stats', () => {
       const run = makeRun();
       await put([run]);
       const other = (await h.call('PUT', '/users', { body: { ...USER, stravaAthleteId: 99_999 } })).body.id;
-      expect((await h.call('PUT', `/users/${other}/runs`, { body: { runs: [run] } })).body).toEqual({ inserted: 1, updated: 0 });
+      expect((await h.call('PUT', `/users/${other}/runs`, { body: { runs: [run] } })).body).toEqual({
+        inserted: 1,
+        updated: 0,
+      });
     });
 
     it('404s an unknown user, with or without runs', async () => {
@@ -145,7 +159,9 @@ describe('data-service runs and stats', () => {
     });
 
     it('accepts every Strava sport type it knows', async () => {
-      const runs = (['TrailRun', 'VirtualRun', 'Ride', 'Walk', 'Hike', 'Swim'] as const).map((sportType) => makeRun({ sportType }));
+      const runs = (['TrailRun', 'VirtualRun', 'Ride', 'Walk', 'Hike', 'Swim'] as const).map((sportType) =>
+        makeRun({ sportType }),
+      );
       expect((await put(runs)).body.inserted).toBe(runs.length);
     });
   });
@@ -181,7 +197,11 @@ describe('data-service runs and stats', () => {
       const list = async (query: string) => ids((await h.call('GET', `${runsPath()}?${query}`)).body);
       expect(await list('after=2026-02-15T10:00:00Z')).toEqual([mar!.stravaId, feb!.stravaId]);
       expect(await list('before=2026-02-15T10:00:00Z')).toEqual([jan!.stravaId]);
-      expect(await list(`after=${Date.parse('2026-02-01T00:00:00Z') / 1000}&before=${Date.parse('2026-03-01T00:00:00Z') / 1000}`)).toEqual([feb!.stravaId]);
+      expect(
+        await list(
+          `after=${Date.parse('2026-02-01T00:00:00Z') / 1000}&before=${Date.parse('2026-03-01T00:00:00Z') / 1000}`,
+        ),
+      ).toEqual([feb!.stravaId]);
       expect(await list('after=2026-02-01T01:00:00%2B01:00&limit=1')).toEqual([mar!.stravaId]);
     });
 
@@ -229,12 +249,36 @@ describe('data-service runs and stats', () => {
     it('groups by the local calendar: weeks from Monday, months, years', async () => {
       await put([
         // Sunday evening in Los Angeles, already Monday in UTC: counts in the week of Monday 23 Feb.
-        makeRun({ startDate: '2026-03-02T05:30:00Z', startDateLocal: '2026-03-01T21:30:00', distance: 1000, movingTime: 100, totalElevationGain: 1 }),
+        makeRun({
+          startDate: '2026-03-02T05:30:00Z',
+          startDateLocal: '2026-03-01T21:30:00',
+          distance: 1000,
+          movingTime: 100,
+          totalElevationGain: 1,
+        }),
         // Monday morning in Auckland, still Sunday in UTC: counts in the week of Monday 2 March.
-        makeRun({ startDate: '2026-03-01T19:10:00Z', startDateLocal: '2026-03-02T08:10:00', distance: 2000, movingTime: 200, totalElevationGain: 2 }),
-        makeRun({ startDate: '2026-03-08T09:00:00Z', startDateLocal: '2026-03-08T10:00:00', distance: 4000, movingTime: 400, totalElevationGain: 4 }),
+        makeRun({
+          startDate: '2026-03-01T19:10:00Z',
+          startDateLocal: '2026-03-02T08:10:00',
+          distance: 2000,
+          movingTime: 200,
+          totalElevationGain: 2,
+        }),
+        makeRun({
+          startDate: '2026-03-08T09:00:00Z',
+          startDateLocal: '2026-03-08T10:00:00',
+          distance: 4000,
+          movingTime: 400,
+          totalElevationGain: 4,
+        }),
         // New Year's Eve locally, New Year's Day in UTC: counts in 2025.
-        makeRun({ startDate: '2026-01-01T04:30:00Z', startDateLocal: '2025-12-31T23:30:00', distance: 8000, movingTime: 800, totalElevationGain: 8 }),
+        makeRun({
+          startDate: '2026-01-01T04:30:00Z',
+          startDateLocal: '2025-12-31T23:30:00',
+          distance: 8000,
+          movingTime: 800,
+          totalElevationGain: 8,
+        }),
       ]);
       expect(await stats('period=week')).toEqual({
         period: 'week',
@@ -248,7 +292,12 @@ describe('data-service runs and stats', () => {
         { periodStart: '2025-12-01', count: 1, distance: 8000, movingTime: 800, elevationGain: 8 },
         { periodStart: '2026-03-01', count: 3, distance: 7000, movingTime: 700, elevationGain: 7 },
       ]);
-      expect((await stats('period=year')).items.map((item: { periodStart: string; count: number }) => [item.periodStart, item.count])).toEqual([
+      expect(
+        (await stats('period=year')).items.map((item: { periodStart: string; count: number }) => [
+          item.periodStart,
+          item.count,
+        ]),
+      ).toEqual([
         ['2025-01-01', 1],
         ['2026-01-01', 3],
       ]);
@@ -281,7 +330,8 @@ describe('data-service runs and stats', () => {
       const requests = Array.from({ length: 6 * size }, (_, index) => {
         if (index % 3 === 0) return put([makeRun()]);
         // PUT /users with tokens: a transaction.
-        if (index % 3 === 1) return h.call('PUT', '/users', { body: { ...USER, stravaAthleteId: (athlete += 1), strava } });
+        if (index % 3 === 1)
+          return h.call('PUT', '/users', { body: { ...USER, stravaAthleteId: (athlete += 1), strava } });
         return h.call('GET', '/health/ready', { token: null, operator: true });
       });
       for (const response of await Promise.all(requests)) expect(response.status).toBe(200);

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, makeRun, startService, testKey, USER } from './harness.js';
 
-const STRAVA = { accessToken: 'strava-access-SECRET-1', refreshToken: 'strava-refresh-SECRET-1', expiresAt: 1_800_000_000, scope: 'read,activity:read_all' };
+const STRAVA = {
+  accessToken: 'strava-access-SECRET-1',
+  refreshToken: 'strava-refresh-SECRET-1',
+  expiresAt: 1_800_000_000,
+  scope: 'read,activity:read_all',
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('data-service users and Strava tokens', () => {
@@ -21,7 +26,14 @@ describe('data-service users and Strava tokens', () => {
       const openapi = await h.call('GET', '/openapi.json', { token: null, operator: true });
       expect(openapi.body.info.title).toBe('Runnerly data-service');
       expect(Object.keys(openapi.body.paths)).toEqual(
-        expect.arrayContaining(['/users', '/users/{id}', '/users/{id}/strava-token', '/users/{id}/runs', '/users/{id}/runs/{stravaId}', '/users/{id}/stats']),
+        expect.arrayContaining([
+          '/users',
+          '/users/{id}',
+          '/users/{id}/strava-token',
+          '/users/{id}/runs',
+          '/users/{id}/runs/{stravaId}',
+          '/users/{id}/stats',
+        ]),
       );
       // Schemas come from @runnerly/data-client's zod schemas.
       const runSchema = openapi.body.paths['/users/{id}/runs'].put.requestBody.content['application/json'].schema;
@@ -39,7 +51,9 @@ describe('data-service users and Strava tokens', () => {
 
   describe('PUT /users', () => {
     it('creates a user with a generated id, then updates the same athlete in place', async () => {
-      const created = await h.call('PUT', '/users', { body: { ...USER, stravaAthleteId: 1001, email: 'ada@example.org' } });
+      const created = await h.call('PUT', '/users', {
+        body: { ...USER, stravaAthleteId: 1001, email: 'ada@example.org' },
+      });
       expect(created.status).toBe(200);
       expect(created.body).toMatchObject({
         stravaAthleteId: 1001,
@@ -53,10 +67,17 @@ describe('data-service users and Strava tokens', () => {
       });
       expect(created.body.id).toMatch(UUID);
 
-      const updated = await h.call('PUT', '/users', { body: { stravaAthleteId: 1001, firstname: 'Ada', lastname: 'Lovelace', city: null } });
+      const updated = await h.call('PUT', '/users', {
+        body: { stravaAthleteId: 1001, firstname: 'Ada', lastname: 'Lovelace', city: null },
+      });
       expect(updated.body.id).toBe(created.body.id);
       // Left out: kept; null: cleared.
-      expect(updated.body).toMatchObject({ lastname: 'Lovelace', email: 'ada@example.org', city: null, country: 'France' });
+      expect(updated.body).toMatchObject({
+        lastname: 'Lovelace',
+        email: 'ada@example.org',
+        city: null,
+        country: 'France',
+      });
     });
 
     it('stores the Strava tokens encrypted and never returns them', async () => {
@@ -84,8 +105,16 @@ describe('data-service users and Strava tokens', () => {
       ['a non-http image url', { ...USER, profileImageUrl: 'javascript:alert(1)' }, 'profileImageUrl'],
       ['an unknown field', { ...USER, password: 'x' }, ''],
       ['a NUL character', { ...USER, city: 'Par\u0000is' }, 'city'],
-      ['a token expiring after the year 9999', { ...USER, strava: { accessToken: 'a', refreshToken: 'r', expiresAt: 1e15, scope: 'read' } }, 'strava.expiresAt'],
-      ['a token without its refresh token', { ...USER, strava: { accessToken: 'a', expiresAt: 1, scope: 'read' } }, 'strava.refreshToken'],
+      [
+        'a token expiring after the year 9999',
+        { ...USER, strava: { accessToken: 'a', refreshToken: 'r', expiresAt: 1e15, scope: 'read' } },
+        'strava.expiresAt',
+      ],
+      [
+        'a token without its refresh token',
+        { ...USER, strava: { accessToken: 'a', expiresAt: 1, scope: 'read' } },
+        'strava.refreshToken',
+      ],
     ])('refuses %s with a 400 naming the field', async (_case, body, field) => {
       const response = await h.call('PUT', '/users', { body });
       expect(response.status).toBe(400);
@@ -95,7 +124,10 @@ describe('data-service users and Strava tokens', () => {
 
     it('does not echo a token that failed validation', async () => {
       const response = await h.call('PUT', '/users', {
-        body: { ...USER, strava: { accessToken: `SECRET-${'x'.repeat(5000)}`, refreshToken: 'SECRET-r', expiresAt: 1, scope: 'read' } },
+        body: {
+          ...USER,
+          strava: { accessToken: `SECRET-${'x'.repeat(5000)}`, refreshToken: 'SECRET-r', expiresAt: 1, scope: 'read' },
+        },
       });
       expect(response.status).toBe(400);
       expect(JSON.stringify(response.body)).not.toContain('SECRET');
@@ -163,10 +195,16 @@ describe('data-service users and Strava tokens', () => {
     });
 
     it('filters connected (what the scheduler syncs) and not connected users', async () => {
-      const connected = (await h.call('GET', '/users?connected=true&limit=500')).body.items as Array<{ id: string; connected: boolean }>;
+      const connected = (await h.call('GET', '/users?connected=true&limit=500')).body.items as Array<{
+        id: string;
+        connected: boolean;
+      }>;
       expect(connected.every((user) => user.connected)).toBe(true);
       expect(connected.map((user) => user.id)).toEqual(expect.arrayContaining([ids[0], ids[2], ids[4]]));
-      const others = (await h.call('GET', '/users?connected=false&limit=500')).body.items as Array<{ id: string; connected: boolean }>;
+      const others = (await h.call('GET', '/users?connected=false&limit=500')).body.items as Array<{
+        id: string;
+        connected: boolean;
+      }>;
       expect(others.every((user) => !user.connected)).toBe(true);
       expect(others.map((user) => user.id)).toEqual(expect.arrayContaining([ids[1], ids[3]]));
     });
@@ -214,7 +252,9 @@ describe('data-service users and Strava tokens', () => {
     it('404s an unknown user and 400s a malformed pair', async () => {
       const unknown = '00000000-0000-4000-8000-000000000001';
       expect((await h.call('GET', `/users/${unknown}/strava-token`)).body.error).toBe('user_not_found');
-      expect((await h.call('PUT', `/users/${unknown}/strava-token`, { body: STRAVA })).body.error).toBe('user_not_found');
+      expect((await h.call('PUT', `/users/${unknown}/strava-token`, { body: STRAVA })).body.error).toBe(
+        'user_not_found',
+      );
       expect((await h.call('DELETE', `/users/${unknown}/strava-token`)).body.error).toBe('user_not_found');
       const bad = await h.call('PUT', `/users/${id}/strava-token`, { body: { ...STRAVA, expiresAt: 'soon' } });
       expect(bad.status).toBe(400);
@@ -222,7 +262,9 @@ describe('data-service users and Strava tokens', () => {
     });
 
     it('decrypts with an older key after rotation, and re-encrypts under the new one', async () => {
-      const [{ key_id: before } = { key_id: '' }] = await h.sql<{ key_id: string }>('SELECT key_id FROM data.strava_tokens LIMIT 1');
+      const [{ key_id: before } = { key_id: '' }] = await h.sql<{ key_id: string }>(
+        'SELECT key_id FROM data.strava_tokens LIMIT 1',
+      );
       expect(before).toBe('k1');
       const rotated = await startService(
         { STRAVA_TOKEN_ENCRYPTION_KEYS: `k2:${testKey()},${h.config.STRAVA_TOKEN_ENCRYPTION_KEYS}` },
@@ -231,7 +273,9 @@ describe('data-service users and Strava tokens', () => {
       try {
         const user = (await rotated.call('GET', '/users?stravaAthleteId=1002')).body.items[0];
         expect((await rotated.call('GET', `/users/${user.id}/strava-token`)).body).toEqual(STRAVA);
-        const [row] = await h.sql<{ key_id: string }>('SELECT key_id FROM data.strava_tokens WHERE user_id = $1', [user.id]);
+        const [row] = await h.sql<{ key_id: string }>('SELECT key_id FROM data.strava_tokens WHERE user_id = $1', [
+          user.id,
+        ]);
         expect(row!.key_id).toBe('k2');
         expect((await rotated.call('GET', `/users/${user.id}/strava-token`)).body).toEqual(STRAVA);
       } finally {
@@ -243,7 +287,9 @@ describe('data-service users and Strava tokens', () => {
   describe('DELETE /users/{id}', () => {
     it('removes the user, its tokens and its runs; a second delete is a 404', async () => {
       const id = (await h.call('PUT', '/users', { body: { ...USER, stravaAthleteId: 4000, strava: STRAVA } })).body.id;
-      expect((await h.call('PUT', `/users/${id}/runs`, { body: { runs: [makeRun(), makeRun()] } })).body.inserted).toBe(2);
+      expect((await h.call('PUT', `/users/${id}/runs`, { body: { runs: [makeRun(), makeRun()] } })).body.inserted).toBe(
+        2,
+      );
       expect((await h.call('DELETE', `/users/${id}`)).status).toBe(204);
       expect((await h.call('GET', `/users/${id}`)).status).toBe(404);
       const counts = await h.sql<{ tokens: number; runs: number }>(
@@ -271,28 +317,37 @@ describe('data-service users and Strava tokens', () => {
       ['GET', `/users/${someId}/stats?period=week`, 'runs:read'],
     ];
     const allOthers = (scope: string) =>
-      ['users:read', 'users:write', 'users:delete', 'strava-tokens:read', 'strava-tokens:write', 'runs:read', 'runs:write'].filter(
-        (s) => s !== scope,
-      );
+      [
+        'users:read',
+        'users:write',
+        'users:delete',
+        'strava-tokens:read',
+        'strava-tokens:write',
+        'runs:read',
+        'runs:write',
+      ].filter((s) => s !== scope);
 
-    it.each(endpoints)('%s %s: 401 without a valid token, 403 without %s, through with it', async (method, path, scope, body) => {
-      const missing = await h.call(method, path, { body, token: null });
-      expect(missing.status).toBe(401);
-      expect(missing.body.error).toBeTruthy();
-      const garbage = await h.call(method, path, { body, token: 'not.a.jwt' });
-      expect(garbage.status).toBe(401);
-      const expired = await h.call(method, path, { body, token: h.issuer.sign({ scope }, { expiresIn: -60 }) });
-      expect(expired.status).toBe(401);
-      const otherAudience = await h.call(method, path, { body, token: h.issuer.sign({ scope, aud: 'dashboard' }) });
-      expect(otherAudience.status).toBe(401);
+    it.each(endpoints)(
+      '%s %s: 401 without a valid token, 403 without %s, through with it',
+      async (method, path, scope, body) => {
+        const missing = await h.call(method, path, { body, token: null });
+        expect(missing.status).toBe(401);
+        expect(missing.body.error).toBeTruthy();
+        const garbage = await h.call(method, path, { body, token: 'not.a.jwt' });
+        expect(garbage.status).toBe(401);
+        const expired = await h.call(method, path, { body, token: h.issuer.sign({ scope }, { expiresIn: -60 }) });
+        expect(expired.status).toBe(401);
+        const otherAudience = await h.call(method, path, { body, token: h.issuer.sign({ scope, aud: 'dashboard' }) });
+        expect(otherAudience.status).toBe(401);
 
-      const forbidden = await h.call(method, path, { body, scopes: allOthers(scope) });
-      expect(forbidden.status).toBe(403);
-      expect(JSON.stringify(forbidden.body)).toContain(scope);
+        const forbidden = await h.call(method, path, { body, scopes: allOthers(scope) });
+        expect(forbidden.status).toBe(403);
+        expect(JSON.stringify(forbidden.body)).toContain(scope);
 
-      const allowed = await h.call(method, path, { body, scopes: [scope] });
-      expect([200, 204, 404]).toContain(allowed.status);
-    });
+        const allowed = await h.call(method, path, { body, scopes: [scope] });
+        expect([200, 204, 404]).toContain(allowed.status);
+      },
+    );
 
     it('counts refused tokens by reason in /metrics', async () => {
       const metrics = await h.call('GET', '/metrics', { token: null, operator: true });

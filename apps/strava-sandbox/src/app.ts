@@ -7,7 +7,8 @@ import type { StravaSandboxConfig } from './config.js';
 export async function createApp(config: StravaSandboxConfig) {
   const app = await createFastifyService(AppModule.forRoot(config), {
     title: 'Strava sandbox',
-    description: 'A local, in-memory Strava (OAuth, athlete, activities, push subscriptions) plus its admin API under /_sandbox.',
+    description:
+      'A local, in-memory Strava (OAuth, athlete, activities, push subscriptions) plus its admin API under /_sandbox.',
     // A development stand-in on one listener: its metrics and docs stay where they are.
     operatorRoutes: [],
   });

@@ -14,7 +14,15 @@ import {
 } from '@runnerly/strava';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertValid, modelValidator, responseValidator } from './strava-schemas.js';
-import { CLIENT_ID, CLIENT_SECRET, collect, eventually, type Receiver, startReceiver, startSandbox } from './support.js';
+import {
+  CLIENT_ID,
+  CLIENT_SECRET,
+  collect,
+  eventually,
+  type Receiver,
+  startReceiver,
+  startSandbox,
+} from './support.js';
 
 // The real client against the sandbox, for every behaviour in STRAVA.md; every body the sandbox
 // sends is checked against Strava's schemas.
@@ -48,11 +56,21 @@ describe('Strava client against the sandbox', () => {
   afterAll(() => sandbox.close());
   beforeEach(async () => {
     await sandbox.admin('POST', '/reset');
-    client = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, timeoutMs: 5000 });
+    client = new StravaClient({
+      baseUrl: sandbox.baseUrl,
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      timeoutMs: 5000,
+    });
   });
 
   /** Follows the authorize URL with the sandbox's documented pre-approval; returns the redirect. */
-  async function consent(athleteId: number, decision: 'approve' | 'deny', scope: string[], granted?: string[]): Promise<URL> {
+  async function consent(
+    athleteId: number,
+    decision: 'approve' | 'deny',
+    scope: string[],
+    granted?: string[],
+  ): Promise<URL> {
     const url = new URL(client.authorizeUrl({ redirectUri, scope, state: 'st-1', approvalPrompt: 'force' }));
     url.searchParams.set('sandbox_athlete_id', String(athleteId));
     url.searchParams.set('sandbox_decision', decision);
@@ -69,7 +87,11 @@ describe('Strava client against the sandbox', () => {
 
   describe('OAuth', () => {
     it('renders an accessible consent page and honours unticked scopes', async () => {
-      const authorize = client.authorizeUrl({ redirectUri, scope: ['read', 'activity:read_all', 'profile:read_all'], state: 's&1' });
+      const authorize = client.authorizeUrl({
+        redirectUri,
+        scope: ['read', 'activity:read_all', 'profile:read_all'],
+        state: 's&1',
+      });
       const page = await fetch(authorize);
       expect(page.headers.get('content-type')).toMatch(/^text\/html/);
       const html = await page.text();
@@ -91,7 +113,11 @@ describe('Strava client against the sandbox', () => {
         decision: 'authorize',
       });
       form.append('scope', 'activity:read_all');
-      const submitted = await fetch(`${sandbox.baseUrl}/oauth/authorize`, { method: 'POST', body: form, redirect: 'manual' });
+      const submitted = await fetch(`${sandbox.baseUrl}/oauth/authorize`, {
+        method: 'POST',
+        body: form,
+        redirect: 'manual',
+      });
       expect(submitted.status).toBe(302);
       const location = submitted.headers.get('location')!;
       expect(location).toContain('scope=read,activity:read_all');
@@ -116,39 +142,65 @@ describe('Strava client against the sandbox', () => {
       const cancel = await fetch(`${sandbox.baseUrl}/oauth/authorize`, {
         method: 'POST',
         redirect: 'manual',
-        body: new URLSearchParams({ client_id: CLIENT_ID, redirect_uri: redirectUri, response_type: 'code', requested_scope: 'read', state: 'x', athlete_id: String(athletes[0]!.id), decision: 'cancel' }),
+        body: new URLSearchParams({
+          client_id: CLIENT_ID,
+          redirect_uri: redirectUri,
+          response_type: 'code',
+          requested_scope: 'read',
+          state: 'x',
+          athlete_id: String(athletes[0]!.id),
+          decision: 'cancel',
+        }),
       });
       expect(new URL(cancel.headers.get('location')!).searchParams.get('error')).toBe('access_denied');
     });
 
     it('rejects a space-separated scope list and an unknown client', async () => {
-      const spaced = client.authorizeUrl({ redirectUri, scope: ['read'], state: 's' }).replace('scope=read', 'scope=read%20activity:read');
+      const spaced = client
+        .authorizeUrl({ redirectUri, scope: ['read'], state: 's' })
+        .replace('scope=read', 'scope=read%20activity:read');
       const response = await fetch(spaced, { redirect: 'manual' });
       expect(response.status).toBe(400);
       const body = await response.json();
       assertValid(validFault, body, 'invalid scope fault');
       expect(body.errors[0]).toMatchObject({ field: 'scope', code: 'invalid' });
       const unknown = await fetch(spaced.replace(`client_id=${CLIENT_ID}`, 'client_id=1'), { redirect: 'manual' });
-      expect((await unknown.json()).errors[0]).toEqual({ resource: 'Application', field: 'client_id', code: 'invalid' });
+      expect((await unknown.json()).errors[0]).toEqual({
+        resource: 'Application',
+        field: 'client_id',
+        code: 'invalid',
+      });
     });
 
     it('accepts a code once only', async () => {
-      const { code } = client.parseCallback((await consent(athletes[0]!.id, 'approve', ['read', 'activity:read'])).searchParams);
+      const { code } = client.parseCallback(
+        (await consent(athletes[0]!.id, 'approve', ['read', 'activity:read'])).searchParams,
+      );
       await client.exchangeCode(code);
       const error = await client.exchangeCode(code).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StravaInvalidGrantError);
       expect((error as StravaInvalidGrantError).grant).toBe('authorization_code');
       assertValid(validFault, faultOf(error), 'bad code fault');
-      expect(faultOf(error)).toEqual({ message: 'Bad Request', errors: [{ resource: 'AuthorizationCode', field: 'code', code: 'invalid' }] });
+      expect(faultOf(error)).toEqual({
+        message: 'Bad Request',
+        errors: [{ resource: 'AuthorizationCode', field: 'code', code: 'invalid' }],
+      });
     });
 
     it('rejects a wrong client secret (401) and a wrong client id (400) as operator problems', async () => {
       const { code } = client.parseCallback((await consent(athletes[0]!.id, 'approve', ['read'])).searchParams);
-      const badSecret = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: CLIENT_ID, clientSecret: 'wrong-secret' });
+      const badSecret = new StravaClient({
+        baseUrl: sandbox.baseUrl,
+        clientId: CLIENT_ID,
+        clientSecret: 'wrong-secret',
+      });
       const error = await badSecret.exchangeCode(code).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StravaInvalidClientError);
       expect((error as StravaInvalidClientError).status).toBe(401);
-      expect(faultOf(error)).toEqual({ message: 'Authorization Error', errors: [{ resource: 'Application', field: '', code: 'invalid' }] });
+      expect(faultOf(error)).toEqual({
+        message: 'Authorization Error',
+        errors: [{ resource: 'Application', field: '', code: 'invalid' }],
+      });
       const badId = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: '999', clientSecret: CLIENT_SECRET });
       const idError = await badId.exchangeCode(code).catch((caught: unknown) => caught);
       expect(idError).toBeInstanceOf(StravaInvalidClientError);
@@ -157,18 +209,37 @@ describe('Strava client against the sandbox', () => {
 
     it('takes token parameters from the query string, an urlencoded body or multipart, on both paths', async () => {
       const codes = await Promise.all(
-        [0, 1, 2].map(async () => client.parseCallback((await consent(athletes[0]!.id, 'approve', ['read'])).searchParams).code),
+        [0, 1, 2].map(
+          async () => client.parseCallback((await consent(athletes[0]!.id, 'approve', ['read'])).searchParams).code,
+        ),
       );
-      const fields = (code: string) => ({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, code, grant_type: 'authorization_code' });
-      const viaQuery = await fetch(`${sandbox.baseUrl}/oauth/token?${new URLSearchParams(fields(codes[0]!))}`, { method: 'POST' });
-      const viaForm = await fetch(`${sandbox.baseUrl}/api/v3/oauth/token`, { method: 'POST', body: new URLSearchParams(fields(codes[1]!)) });
+      const fields = (code: string) => ({
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        code,
+        grant_type: 'authorization_code',
+      });
+      const viaQuery = await fetch(`${sandbox.baseUrl}/oauth/token?${new URLSearchParams(fields(codes[0]!))}`, {
+        method: 'POST',
+      });
+      const viaForm = await fetch(`${sandbox.baseUrl}/api/v3/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams(fields(codes[1]!)),
+      });
       const multipart = new FormData();
       for (const [key, value] of Object.entries(fields(codes[2]!))) multipart.append(key, value);
       const viaMultipart = await fetch(`${sandbox.baseUrl}/oauth/token`, { method: 'POST', body: multipart });
       for (const response of [viaQuery, viaForm, viaMultipart]) {
         expect(response.status).toBe(200);
         const body = await response.json();
-        expect(Object.keys(body).sort()).toEqual(['access_token', 'athlete', 'expires_at', 'expires_in', 'refresh_token', 'token_type']);
+        expect(Object.keys(body).sort()).toEqual([
+          'access_token',
+          'athlete',
+          'expires_at',
+          'expires_in',
+          'refresh_token',
+          'token_type',
+        ]);
       }
     });
   });
@@ -177,7 +248,11 @@ describe('Strava client against the sandbox', () => {
     it('returns the same token while more than an hour is left', async () => {
       const tokens = await connect();
       const again = await client.refresh(tokens.refreshToken);
-      expect(again).toEqual({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: tokens.expiresAt });
+      expect(again).toEqual({
+        accessToken: tokens.accessToken,
+        refreshToken: tokens.refreshToken,
+        expiresAt: tokens.expiresAt,
+      });
       const refreshed: StravaTokenSet[] = [];
       const fresh = await client.ensureFreshToken(tokens, (pair) => void refreshed.push(pair));
       expect(fresh).toBe(tokens);
@@ -189,10 +264,21 @@ describe('Strava client against the sandbox', () => {
       await sandbox.admin('POST', '/tokens/expire', { access_token: tokens.accessToken, expires_in: 1800 });
       const raw = await fetch(`${sandbox.baseUrl}/oauth/token`, {
         method: 'POST',
-        body: new URLSearchParams({ client_id: CLIENT_ID, client_secret: CLIENT_SECRET, grant_type: 'refresh_token', refresh_token: tokens.refreshToken }),
+        body: new URLSearchParams({
+          client_id: CLIENT_ID,
+          client_secret: CLIENT_SECRET,
+          grant_type: 'refresh_token',
+          refresh_token: tokens.refreshToken,
+        }),
       });
       const peek = await raw.json();
-      expect(Object.keys(peek).sort()).toEqual(['access_token', 'expires_at', 'expires_in', 'refresh_token', 'token_type']);
+      expect(Object.keys(peek).sort()).toEqual([
+        'access_token',
+        'expires_at',
+        'expires_in',
+        'refresh_token',
+        'token_type',
+      ]);
       // That refresh rotated the pair: go on from the new one, as a client that persisted it would.
       tokens.refreshToken = peek.refresh_token;
       tokens.accessToken = peek.access_token;
@@ -210,7 +296,10 @@ describe('Strava client against the sandbox', () => {
       const error = await client.refresh(tokens.refreshToken).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StravaInvalidGrantError);
       expect((error as StravaInvalidGrantError).grant).toBe('refresh_token');
-      expect(faultOf(error)).toEqual({ message: 'Bad Request', errors: [{ resource: 'RefreshToken', field: 'refresh_token', code: 'invalid' }] });
+      expect(faultOf(error)).toEqual({
+        message: 'Bad Request',
+        errors: [{ resource: 'RefreshToken', field: 'refresh_token', code: 'invalid' }],
+      });
     });
 
     it('refreshes once when several callers find the token expiring at the same time', async () => {
@@ -218,7 +307,9 @@ describe('Strava client against the sandbox', () => {
       await sandbox.admin('POST', '/tokens/expire', { access_token: tokens.accessToken, expires_in: 600 });
       const stale = { ...tokens, expiresAt: Math.floor(Date.now() / 1000) + 600 };
       const persisted: StravaTokenSet[] = [];
-      const results = await Promise.all([1, 2, 3].map(() => client.ensureFreshToken(stale, (pair) => void persisted.push(pair))));
+      const results = await Promise.all(
+        [1, 2, 3].map(() => client.ensureFreshToken(stale, (pair) => void persisted.push(pair))),
+      );
       expect(new Set(results.map((pair) => pair.refreshToken)).size).toBe(1);
       expect(results[0]!.refreshToken).not.toBe(tokens.refreshToken);
       expect(persisted.every((pair) => pair.refreshToken === results[0]!.refreshToken)).toBe(true);
@@ -231,12 +322,15 @@ describe('Strava client against the sandbox', () => {
       const error = await client.getAthlete(tokens.accessToken).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(StravaUnauthorizedError);
       assertValid(validFault, faultOf(error), '401 fault');
-      expect(faultOf(error)).toEqual({ message: 'Authorization Error', errors: [{ resource: 'Athlete', field: 'access_token', code: 'invalid' }] });
+      expect(faultOf(error)).toEqual({
+        message: 'Authorization Error',
+        errors: [{ resource: 'Athlete', field: 'access_token', code: 'invalid' }],
+      });
       const fresh = await client.refresh(tokens.refreshToken);
       expect((await client.getAthlete(fresh.accessToken)).id).toBe(athletes[0]!.id);
     });
 
-    it('revokes a pair through /oauth/revoke (2027), leaving the athlete\'s other pairs alone', async () => {
+    it("revokes a pair through /oauth/revoke (2027), leaving the athlete's other pairs alone", async () => {
       const first = await connect();
       const second = await connect();
       await client.revoke(first.refreshToken, 'refresh_token');
@@ -245,7 +339,11 @@ describe('Strava client against the sandbox', () => {
       expect((await client.getAthlete(second.accessToken)).id).toBe(athletes[0]!.id);
       await client.revoke(second.accessToken);
       await expect(client.refresh(second.refreshToken)).rejects.toBeInstanceOf(StravaInvalidGrantError);
-      const badClient = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: CLIENT_ID, clientSecret: 'nope-nope-nope' });
+      const badClient = new StravaClient({
+        baseUrl: sandbox.baseUrl,
+        clientId: CLIENT_ID,
+        clientSecret: 'nope-nope-nope',
+      });
       await expect(badClient.revoke('anything')).rejects.toBeInstanceOf(StravaInvalidClientError);
     });
 
@@ -263,7 +361,9 @@ describe('Strava client against the sandbox', () => {
       const summary = await client.getAthlete((await connect()).accessToken);
       assertValid(validAthlete, summary, '/athlete');
       expect(summary.resource_state).toBe(2);
-      const detailed = await client.getAthlete((await connect(athletes[0]!.id, ['read', 'profile:read_all'])).accessToken);
+      const detailed = await client.getAthlete(
+        (await connect(athletes[0]!.id, ['read', 'profile:read_all'])).accessToken,
+      );
       assertValid(validAthlete, detailed, '/athlete (detailed)');
       expect(detailed).toMatchObject({ resource_state: 3, measurement_preference: expect.any(String) });
     });
@@ -301,13 +401,18 @@ describe('Strava client against the sandbox', () => {
       const after = Date.parse('2026-06-01T00:00:00Z') / 1000;
       const before = Date.parse('2026-09-01T00:00:00Z') / 1000;
       const window: StravaSummaryActivity[] = [];
-      for await (const { activities } of client.listActivities(readAll.accessToken, { after, before, perPage: 50 })) window.push(...activities);
-      const expected = all.filter((a) => Date.parse(a.start_date) / 1000 > after && Date.parse(a.start_date) / 1000 < before);
+      for await (const { activities } of client.listActivities(readAll.accessToken, { after, before, perPage: 50 }))
+        window.push(...activities);
+      const expected = all.filter(
+        (a) => Date.parse(a.start_date) / 1000 > after && Date.parse(a.start_date) / 1000 < before,
+      );
       expect(window.map((a) => a.id).sort()).toEqual(expected.map((a) => a.id).sort());
       // Only `after`: oldest first, as Strava does.
       const firstPage = await client.listActivitiesPage(readAll.accessToken, { after, perPage: 5 });
       expect(Date.parse(firstPage[0]!.start_date)).toBeLessThan(Date.parse(firstPage[1]!.start_date));
-      const big = await fetch(`${sandbox.baseUrl}/api/v3/athlete/activities?per_page=500`, { headers: { authorization: `Bearer ${readAll.accessToken}` } });
+      const big = await fetch(`${sandbox.baseUrl}/api/v3/athlete/activities?per_page=500`, {
+        headers: { authorization: `Bearer ${readAll.accessToken}` },
+      });
       expect(((await big.json()) as unknown[]).length).toBe(200);
 
       const publicOnly = await connect(athletes[0]!.id, ['read', 'activity:read']);
@@ -327,7 +432,9 @@ describe('Strava client against the sandbox', () => {
       expect(error).toBeInstanceOf(StravaMissingScopeError);
       expect((error as StravaMissingScopeError).missing).toBe('activity:read_permission');
       assertValid(validFault, faultOf(error), 'missing scope fault');
-      expect(faultOf(error)).toMatchObject({ errors: [{ resource: 'AccessToken', field: 'activity:read_permission', code: 'missing' }] });
+      expect(faultOf(error)).toMatchObject({
+        errors: [{ resource: 'AccessToken', field: 'activity:read_permission', code: 'missing' }],
+      });
     });
 
     it("does not show another athlete's activity", async () => {
@@ -349,23 +456,32 @@ describe('Strava client against the sandbox', () => {
       await client.getAthlete(tokens.accessToken);
       // Usage is at the limit: the client refuses without calling.
       const before = await sandbox.admin<{ total: number }>('GET', '/requests');
-      const refused = (await client.getAthlete(tokens.accessToken).catch((caught: unknown) => caught)) as StravaRateLimitError;
+      const refused = (await client
+        .getAthlete(tokens.accessToken)
+        .catch((caught: unknown) => caught)) as StravaRateLimitError;
       expect(refused.name).toBe('StravaRateLimitError');
       expect(refused.sent).toBe(false);
       expect((await sandbox.admin<{ total: number }>('GET', '/requests')).total).toBe(before.total);
 
       // A client that did not know gets the 429 itself.
       const other = new StravaClient({ baseUrl: sandbox.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET });
-      const limited = (await other.getAthlete(tokens.accessToken).catch((caught: unknown) => caught)) as StravaRateLimitError;
+      const limited = (await other
+        .getAthlete(tokens.accessToken)
+        .catch((caught: unknown) => caught)) as StravaRateLimitError;
       expect(limited.name).toBe('StravaRateLimitError');
       expect(limited.sent).toBe(true);
       expect(limited.scope).toBe('15min');
       const quarter = 15 * 60 * 1000;
       expect(limited.resetAt.getTime()).toBe((Math.floor(Date.now() / quarter) + 1) * quarter);
-      expect(faultOf(limited)).toEqual({ message: 'Rate Limit Exceeded', errors: [{ resource: 'Application', field: 'rate limit', code: 'exceeded' }] });
+      expect(faultOf(limited)).toEqual({
+        message: 'Rate Limit Exceeded',
+        errors: [{ resource: 'Application', field: 'rate limit', code: 'exceeded' }],
+      });
       // Per application, not per athlete; and no Retry-After.
       const otherAthlete = await connect(athletes[1]!.id);
-      const response = await fetch(`${sandbox.baseUrl}/api/v3/athlete`, { headers: { authorization: `Bearer ${otherAthlete.accessToken}` } });
+      const response = await fetch(`${sandbox.baseUrl}/api/v3/athlete`, {
+        headers: { authorization: `Bearer ${otherAthlete.accessToken}` },
+      });
       expect(response.status).toBe(429);
       expect(response.headers.has('retry-after')).toBe(false);
       assertValid(validFault, await response.json(), '429 fault');
@@ -374,7 +490,9 @@ describe('Strava client against the sandbox', () => {
     it('uses midnight UTC when the daily limit is reached', async () => {
       const tokens = await connect();
       await sandbox.admin('PUT', '/settings', { rateLimits: { overallDaily: 50 }, usage: { daily: 50 } });
-      const error = (await client.getAthlete(tokens.accessToken).catch((caught: unknown) => caught)) as StravaRateLimitError;
+      const error = (await client
+        .getAthlete(tokens.accessToken)
+        .catch((caught: unknown) => caught)) as StravaRateLimitError;
       expect(error.scope).toBe('daily');
       const day = 86_400_000;
       expect(error.resetAt.getTime()).toBe((Math.floor(Date.now() / day) + 1) * day);
@@ -433,8 +551,13 @@ describe('Strava client against the sandbox', () => {
     it('fails when the callback does not echo the challenge', async () => {
       receiver.script.push('wrong-challenge');
       const error = await client.createPushSubscription(receiver.url, 'verify-me').catch((caught: unknown) => caught);
-      expect(faultOf(error)).toEqual({ message: 'Bad Request', errors: [{ resource: 'PushSubscription', field: 'callback url', code: 'not verifiable' }] });
-      await expect(client.createPushSubscription(`${receiver.url}?x=1`, 'wrong-token')).rejects.toMatchObject({ status: 400 });
+      expect(faultOf(error)).toEqual({
+        message: 'Bad Request',
+        errors: [{ resource: 'PushSubscription', field: 'callback url', code: 'not verifiable' }],
+      });
+      await expect(client.createPushSubscription(`${receiver.url}?x=1`, 'wrong-token')).rejects.toMatchObject({
+        status: 400,
+      });
       // Strava waits 2 s for the echo, no longer.
       receiver.script.push('slow');
       await expect(client.createPushSubscription(receiver.url, 'verify-me')).rejects.toMatchObject({ status: 400 });
@@ -449,10 +572,21 @@ describe('Strava client against the sandbox', () => {
       await sandbox.admin('POST', `/athletes/${athletes[1]!.id}/activities`, {});
       await connect(athleteId);
       receiver.script.push('fail', 'fail'); // the first two attempts fail, the third lands
-      const { activity } = await sandbox.admin<{ activity: { id: number } }>('POST', `/athletes/${athleteId}/activities`, { name: 'Sandbox run', distance: 10_000 });
+      const { activity } = await sandbox.admin<{ activity: { id: number } }>(
+        'POST',
+        `/athletes/${athleteId}/activities`,
+        { name: 'Sandbox run', distance: 10_000 },
+      );
       await eventually(() => receiver.events.length === 1);
       expect(receiver.posts).toBe(3);
-      expect(receiver.events[0]).toMatchObject({ object_type: 'activity', object_id: activity.id, aspect_type: 'create', owner_id: athleteId, subscription_id: 1, updates: {} });
+      expect(receiver.events[0]).toMatchObject({
+        object_type: 'activity',
+        object_id: activity.id,
+        aspect_type: 'create',
+        owner_id: athleteId,
+        subscription_id: 1,
+        updates: {},
+      });
       expect(receiver.events[0]!.event_time).toEqual(expect.any(Number));
 
       await sandbox.admin('PUT', `/activities/${activity.id}`, { name: 'Messy', private: true });
@@ -468,7 +602,10 @@ describe('Strava client against the sandbox', () => {
       receiver.script.push('fail', 'fail', 'fail');
       await connect(athleteId);
       await sandbox.admin('POST', `/athletes/${athleteId}/activities`, {});
-      await eventually(async () => (await sandbox.admin<Array<{ status: string }>>('GET', '/webhooks/deliveries')).at(-1)!.status === 'failed');
+      await eventually(
+        async () =>
+          (await sandbox.admin<Array<{ status: string }>>('GET', '/webhooks/deliveries')).at(-1)!.status === 'failed',
+      );
       const last = (await sandbox.admin<Array<{ attempts: number }>>('GET', '/webhooks/deliveries')).at(-1)!;
       expect(last.attempts).toBe(3);
       await receiver.close();

@@ -57,7 +57,13 @@ export async function startReceiver(verifyToken: string): Promise<Receiver> {
     const url = new URL(req.url ?? '/', 'http://receiver');
     if (req.method === 'GET') {
       if (mode === 'slow') {
-        setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ 'hub.challenge': url.searchParams.get('hub.challenge') })), 2500);
+        setTimeout(
+          () =>
+            res
+              .writeHead(200, { 'content-type': 'application/json' })
+              .end(JSON.stringify({ 'hub.challenge': url.searchParams.get('hub.challenge') })),
+          2500,
+        );
         return;
       }
       const ok = url.searchParams.get('hub.verify_token') === verifyToken && mode === 'ok';

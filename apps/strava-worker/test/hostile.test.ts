@@ -48,7 +48,8 @@ describe('strava-worker under hostile input', () => {
   /** Operator routes (metrics, docs, queues, Bull Board) go to the operator listener; the public one answers them 404 (checked below). */
   const onOperator = (path: string) =>
     OPERATOR.some((route) => path === route || path.startsWith(`${route}?`) || path.startsWith(`${route}/`));
-  const send = (request: HostileRequest) => sendHostile(onOperator(request.path) ? worker.operatorUrl : worker.url, request);
+  const send = (request: HostileRequest) =>
+    sendHostile(onOperator(request.path) ? worker.operatorUrl : worker.url, request);
   const json = (value: unknown): HostileBody => ({ raw: JSON.stringify(value), contentType: JSON_TYPE });
 
   /** Every job of every queue, by state: what a request queued shows. */

@@ -51,7 +51,10 @@ describe('Strava webhooks', () => {
   it("turns each event of the app's subscription into one hint job, absorbing redeliveries; refuses the others", async () => {
     const worker = await stack.startWorker({ STRAVA_WORKER_PROCESS_JOBS: 'false' });
     // Strava's one subscription for the app, pointing at this worker (it answers the handshake).
-    const { id: subscriptionId } = await stack.strava.createPushSubscription(`${worker.url}/strava/webhook`, VERIFY_TOKEN);
+    const { id: subscriptionId } = await stack.strava.createPushSubscription(
+      `${worker.url}/strava/webhook`,
+      VERIFY_TOKEN,
+    );
     const post = (event: Record<string, unknown>) =>
       fetch(`${worker.url}/strava/webhook`, {
         method: 'POST',
@@ -91,7 +94,12 @@ describe('Strava webhooks', () => {
     expect((await queue.getWaiting()).map((job) => `${job.name}:${job.id}`).sort()).toEqual(expected);
 
     // Without a subscription id, or with another one: a 403 JSON, nothing queued.
-    const { subscription_id: _, ...unsubscribed } = { ...deauthorization, owner_id: 8, object_id: 8, subscription_id: 0 };
+    const { subscription_id: _, ...unsubscribed } = {
+      ...deauthorization,
+      owner_id: 8,
+      object_id: 8,
+      subscription_id: 0,
+    };
     for (const event of [unsubscribed, { ...unsubscribed, subscription_id: subscriptionId + 1 }]) {
       const refused = await fetch(`${worker.url}/strava/webhook`, {
         method: 'POST',

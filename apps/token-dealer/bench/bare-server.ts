@@ -10,12 +10,19 @@ const pepper = randomBytes(32);
 const clientId = process.env.BENCH_CLIENT_ID ?? 'bench';
 const clientSecret = process.env.BENCH_CLIENT_SECRET ?? 'secret';
 const hash = (secret: string) => createHmac('sha256', pepper).update(secret).digest();
-const clients = new Map([[clientId, { hash: hash(clientSecret), scopes: ['runs:read', 'users:read', 'users:write'], audiences: ['data-service'] }]]);
+const clients = new Map([
+  [
+    clientId,
+    { hash: hash(clientSecret), scopes: ['runs:read', 'users:read', 'users:write'], audiences: ['data-service'] },
+  ],
+]);
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const issuer = 'http://127.0.0.1:5000';
 
 function fail(res: import('node:http').ServerResponse, status: number, error: string) {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify({ error }));
+  res
+    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    .end(JSON.stringify({ error }));
 }
 
 const server = createServer((req, res) => {
@@ -37,7 +44,16 @@ const server = createServer((req, res) => {
     const now = Math.floor(Date.now() / 1000);
     const scope = (scopes.length ? scopes : client.scopes).join(' ');
     const token = jwt.sign(
-      { iss: issuer, sub: clientId, client_id: clientId, aud: audience, scope, iat: now, exp: now + 900, jti: randomUUID() },
+      {
+        iss: issuer,
+        sub: clientId,
+        client_id: clientId,
+        aud: audience,
+        scope,
+        iat: now,
+        exp: now + 900,
+        jti: randomUUID(),
+      },
       privateKey,
       { algorithm: 'ES256', header: { alg: 'ES256', typ: 'at+jwt', kid: 'bare' } },
     );

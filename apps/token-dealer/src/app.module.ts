@@ -13,7 +13,11 @@ import { RedisModule } from './redis/redis.module.js';
 @Module({})
 class ConfigModule {
   static forRoot(config: TokenDealerConfig): DynamicModule {
-    return { module: ConfigModule, providers: [{ provide: TOKEN_DEALER_CONFIG, useValue: config }], exports: [TOKEN_DEALER_CONFIG] };
+    return {
+      module: ConfigModule,
+      providers: [{ provide: TOKEN_DEALER_CONFIG, useValue: config }],
+      exports: [TOKEN_DEALER_CONFIG],
+    };
   }
 }
 
@@ -24,7 +28,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         // RFC 6749 errors on /oauth/*, bodies refused before the controller runs included.
-        PlatformModule.forRoot({ service: 'token-dealer', logLevel: config.LOG_LEVEL, exceptionFilter: OAuthExceptionFilter }),
+        PlatformModule.forRoot({
+          service: 'token-dealer',
+          logLevel: config.LOG_LEVEL,
+          exceptionFilter: OAuthExceptionFilter,
+        }),
         ConfigModule.forRoot(config),
         DatabaseModule.forRoot(tokenDealerDatabase(config.DATABASE_URL)),
         RedisModule,

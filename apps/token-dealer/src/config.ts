@@ -22,7 +22,10 @@ export const trustProxy = () =>
         return z.NEVER;
       }
       if (/^\d+$/.test(text)) return Number(text);
-      const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+      const entries = text
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
       const bad = entries.find((entry) => {
         const [address = '', prefix] = entry.split('/');
         const family = isIP(address);
@@ -69,4 +72,3 @@ export const TokenDealerConfigSchema = TokenDealerCliConfigSchema.extend({
 export type TokenDealerCliConfig = z.output<typeof TokenDealerCliConfigSchema>;
 export type TokenDealerConfig = z.output<typeof TokenDealerConfigSchema>;
 export const TOKEN_DEALER_CONFIG = Symbol('TokenDealerConfig');
-

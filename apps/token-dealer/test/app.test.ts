@@ -15,16 +15,23 @@ describe('token-dealer', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ok' });
     const operatorReady = await fetch(`${dealer.operatorUrl}/health/ready`);
-    expect(await operatorReady.json()).toMatchObject({ checks: { postgres: { status: 'up' }, redis: { status: 'up' } } });
+    expect(await operatorReady.json()).toMatchObject({
+      checks: { postgres: { status: 'up' }, redis: { status: 'up' } },
+    });
   });
 
   it('serves Prometheus metrics and its OpenAPI document on the operator listener', async () => {
     const metrics = await fetch(`${dealer.operatorUrl}/metrics`);
     expect(metrics.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await metrics.text()).toContain('http_request_duration_seconds_bucket{');
-    const openapi = (await (await fetch(`${dealer.operatorUrl}/openapi.json`)).json()) as { info: { title: string }; paths: Record<string, unknown> };
+    const openapi = (await (await fetch(`${dealer.operatorUrl}/openapi.json`)).json()) as {
+      info: { title: string };
+      paths: Record<string, unknown>;
+    };
     expect(openapi.info.title).toBe('Runnerly token-dealer');
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/oauth/token', '/oauth/introspect', '/oauth/revoke', '/.well-known/jwks.json']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining(['/oauth/token', '/oauth/introspect', '/oauth/revoke', '/.well-known/jwks.json']),
+    );
   });
 
   it('answers an unknown route with a JSON 404 that carries the request id', async () => {
@@ -35,7 +42,10 @@ describe('token-dealer', () => {
   });
 
   it('publishes RFC 8414 metadata', async () => {
-    const metadata = (await (await fetch(`${dealer.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    const metadata = (await (await fetch(`${dealer.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(metadata).toMatchObject({
       issuer: 'http://token-dealer.test',
       token_endpoint: 'http://token-dealer.test/oauth/token',

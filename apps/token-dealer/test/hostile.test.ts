@@ -50,7 +50,8 @@ describe('token-dealer under hostile input', () => {
   let token: string;
 
   /** Operator routes go to the operator listener (the public one answers them 404, checked below). */
-  const isOperatorPath = (path: string) => OPERATOR.some((route) => path === route || path.startsWith(`${route}?`) || path.startsWith(`${route}/`));
+  const isOperatorPath = (path: string) =>
+    OPERATOR.some((route) => path === route || path.startsWith(`${route}?`) || path.startsWith(`${route}/`));
   const send = (request: HostileRequest) =>
     sendHostile(isOperatorPath(request.path) ? dealer.operatorUrl : dealer.url, request);
 
@@ -135,7 +136,13 @@ describe('token-dealer under hostile input', () => {
     path === '/oauth/token' ? tokenAccepted(body, authorization) : operationAccepted(path, body, authorization);
 
   const OPERATOR = ['/metrics', '/openapi.json', '/openapi.yaml', '/docs'];
-  const OPEN = ['/.well-known/jwks.json', '/.well-known/oauth-authorization-server', '/health/live', '/health/ready', ...OPERATOR];
+  const OPEN = [
+    '/.well-known/jwks.json',
+    '/.well-known/oauth-authorization-server',
+    '/health/live',
+    '/health/ready',
+    ...OPERATOR,
+  ];
 
   beforeAll(async () => {
     dealer = await startTokenDealer({
@@ -309,7 +316,11 @@ describe('token-dealer under hostile input', () => {
     await fc.assert(
       fc.asyncProperty(cases, async ({ path, method, key, value, header, headerValue }) => {
         const what = `${method} ${path}?${key}=${value} ${header}: ${headerValue}`;
-        const response = await sendHostile(dealer.url, { method, path: `${path}?${key}=${value}`, headers: { [header]: headerValue } });
+        const response = await sendHostile(dealer.url, {
+          method,
+          path: `${path}?${key}=${value}`,
+          headers: { [header]: headerValue },
+        });
         if (method === 'HEAD') {
           expect(response.status, what).toBe(404);
           return;

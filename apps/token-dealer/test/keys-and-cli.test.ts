@@ -24,7 +24,12 @@ describe('signing keys and the command line', () => {
   });
 
   const keys = (options: Partial<ConstructorParameters<typeof KeysService>[2]> = {}) =>
-    new KeysService(new KeysRepository(dataSource), new KeyCipher(kek), { tokenTtlSeconds: 900, rotationDays: 30, publishLeadSeconds: 60, ...options });
+    new KeysService(new KeysRepository(dataSource), new KeyCipher(kek), {
+      tokenTtlSeconds: 900,
+      rotationDays: 30,
+      publishLeadSeconds: 60,
+      ...options,
+    });
 
   it('creates one key on first start, encrypted at rest, and reuses it afterwards', async () => {
     const first = keys();
@@ -32,12 +37,20 @@ describe('signing keys and the command line', () => {
     const second = keys();
     await second.initialize();
     expect(second.signingKey().kid).toBe(first.signingKey().kid);
-    const rows = (await dataSource.query('SELECT private_key_encrypted FROM token_dealer.signing_keys')) as Array<{ private_key_encrypted: string }>;
+    const rows = (await dataSource.query('SELECT private_key_encrypted FROM token_dealer.signing_keys')) as Array<{
+      private_key_encrypted: string;
+    }>;
     expect(rows).toHaveLength(1);
     expect(rows[0]!.private_key_encrypted).toMatch(/^v1\./);
     expect(rows[0]!.private_key_encrypted).not.toContain('PRIVATE KEY');
     // The wrong key-encryption key cannot load it.
-    await expect(new KeysService(new KeysRepository(dataSource), new KeyCipher(randomBytes(32)), { tokenTtlSeconds: 900, rotationDays: 30, publishLeadSeconds: 60 }).reload()).rejects.toThrow(/cannot decrypt/);
+    await expect(
+      new KeysService(new KeysRepository(dataSource), new KeyCipher(randomBytes(32)), {
+        tokenTtlSeconds: 900,
+        rotationDays: 30,
+        publishLeadSeconds: 60,
+      }).reload(),
+    ).rejects.toThrow(/cannot decrypt/);
   });
 
   it('rotates with overlap: the new key is published before it signs, the old one stays published', async () => {
@@ -54,16 +67,32 @@ describe('signing keys and the command line', () => {
   });
 
   it('rotates on schedule when the newest key is older than the period', async () => {
-    await dataSource.query(`UPDATE token_dealer.signing_keys SET activates_at = activates_at - interval '40 days', retires_at = retires_at - interval '40 days'`);
+    await dataSource.query(
+      `UPDATE token_dealer.signing_keys SET activates_at = activates_at - interval '40 days', retires_at = retires_at - interval '40 days'`,
+    );
     expect(await keys().rotateIfDue()).toBe(true);
     expect(await keys().rotateIfDue()).toBe(false);
     expect(await keys({ rotationDays: 0 }).rotateIfDue()).toBe(false);
   });
 
   it('prints exactly one JSON object from `clients create` and refuses duplicates', () => {
-    const env = { ...process.env, DATABASE_URL: database.url, REDIS_URL: redis.url, TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex') };
+    const env = {
+      ...process.env,
+      DATABASE_URL: database.url,
+      REDIS_URL: redis.url,
+      TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex'),
+    };
     const cli = (...args: string[]) => runTokenDealerCli(args, env);
-    const created = cli('clients', 'create', '--id', 'cli-client', '--scope', 'runs:read users:read', '--audience', 'data-service');
+    const created = cli(
+      'clients',
+      'create',
+      '--id',
+      'cli-client',
+      '--scope',
+      'runs:read users:read',
+      '--audience',
+      'data-service',
+    );
     expect(created.status).toBe(0);
     const json = JSON.parse(created.stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ client_id: 'cli-client', scope: 'runs:read users:read', audience: ['data-service'] });

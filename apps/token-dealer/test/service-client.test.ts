@@ -69,12 +69,16 @@ describe('ServiceClient against the real token-dealer and a guarded callee', () 
     });
 
   it('calls a guarded endpoint with a token from the token-dealer and passes the request id', async () => {
-    const answer = await runWithRequestId('trace-1', () => client().request<{ client: string; requestId: string }>({ method: 'GET', path: '/runs' }));
+    const answer = await runWithRequestId('trace-1', () =>
+      client().request<{ client: string; requestId: string }>({ method: 'GET', path: '/runs' }),
+    );
     expect(answer).toMatchObject({ client: 'caller', requestId: 'trace-1' });
   });
 
   it('answers a missing scope with a typed 403 carrying the callee body', async () => {
-    const error = (await client().request({ method: 'GET', path: '/admin' }).catch((e: unknown) => e)) as ServiceClientError;
+    const error = (await client()
+      .request({ method: 'GET', path: '/admin' })
+      .catch((e: unknown) => e)) as ServiceClientError;
     expect(error).toBeInstanceOf(ServiceClientError);
     expect(error.status).toBe(403);
     expect(error.body).toMatchObject({ error: 'insufficient_scope' });
@@ -87,7 +91,10 @@ describe('ServiceClient against the real token-dealer and a guarded callee', () 
     const token = await (c as unknown as { tokens: { get(): Promise<string> } }).tokens.get();
     const revoked = await fetch(`${dealer.url}/oauth/revoke`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from(`caller:${secret}`).toString('base64')}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${Buffer.from(`caller:${secret}`).toString('base64')}`,
+      },
       body: new URLSearchParams({ token }).toString(),
     });
     expect(revoked.status).toBe(200);
@@ -100,7 +107,9 @@ describe('ServiceClient against the real token-dealer and a guarded callee', () 
     const c = client();
     await c.request({ method: 'GET', path: '/runs' });
     const rotated = await dealer.app.get(KeysService).rotate(true);
-    const jwks = (await (await fetch(`${dealer.url}/.well-known/jwks.json`)).json()) as { keys: Array<{ kid: string }> };
+    const jwks = (await (await fetch(`${dealer.url}/.well-known/jwks.json`)).json()) as {
+      keys: Array<{ kid: string }>;
+    };
     expect(jwks.keys.map((key) => key.kid)).toContain(rotated.kid);
     expect(jwks.keys.length).toBeGreaterThan(1);
     // A new client gets a token signed by the new key; the old client's token still verifies.
@@ -111,7 +120,9 @@ describe('ServiceClient against the real token-dealer and a guarded callee', () 
   it('reports a rotated secret as a token error', async () => {
     const stale = client();
     await dealer.clients.rotateSecret('caller');
-    const error = (await stale.request({ method: 'GET', path: '/runs' }).catch((e: unknown) => e)) as ServiceClientError;
+    const error = (await stale
+      .request({ method: 'GET', path: '/runs' })
+      .catch((e: unknown) => e)) as ServiceClientError;
     expect(error).toMatchObject({ kind: 'token', status: 401, code: 'invalid_client' });
   });
 });

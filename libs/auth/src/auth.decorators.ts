@@ -14,6 +14,8 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 export const AUTH_REQUEST_KEY = 'runnerlyAuth';
 
 /** The verified token of the current request (its claims and scopes). */
-export const CurrentToken = createParamDecorator((_data: unknown, context: ExecutionContext): VerifiedToken | undefined => {
-  return (context.switchToHttp().getRequest<Record<string, unknown>>()[AUTH_REQUEST_KEY] as VerifiedToken | undefined);
-});
+export const CurrentToken = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): VerifiedToken | undefined => {
+    return context.switchToHttp().getRequest<Record<string, unknown>>()[AUTH_REQUEST_KEY] as VerifiedToken | undefined;
+  },
+);

@@ -27,9 +27,15 @@ export class AuthException extends AppException<AuthErrorCode> {
 
   static insufficientScope(realm: string, required: string[]): AuthException {
     const scope = required.join(' ');
-    return new AuthException(AuthErrorCode.InsufficientScope, `the token lacks the scope: ${scope}`, 403, { required }, {
-      'WWW-Authenticate': `Bearer realm="${quote(realm)}", error="insufficient_scope", scope="${quote(scope)}"`,
-    });
+    return new AuthException(
+      AuthErrorCode.InsufficientScope,
+      `the token lacks the scope: ${scope}`,
+      403,
+      { required },
+      {
+        'WWW-Authenticate': `Bearer realm="${quote(realm)}", error="insufficient_scope", scope="${quote(scope)}"`,
+      },
+    );
   }
 
   static unavailable(reason: string): AuthException {

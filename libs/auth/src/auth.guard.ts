@@ -19,7 +19,9 @@ interface HttpRequest {
  * several peer variants of it in one workspace, and a foreign Reflector class cannot be injected.
  */
 function metadata<T>(key: string, handler: object, controller: object): T | undefined {
-  return (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
+  return (
+    (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined)
+  );
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -84,7 +86,10 @@ export class AuthGuard implements CanActivate {
     if (header === undefined || header === '') this.refuse('missing_token', AuthException.missingToken(this.realm));
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (match === null) {
-      this.refuse('malformed', AuthException.invalidToken(this.realm, 'malformed Authorization header (expected Bearer)'));
+      this.refuse(
+        'malformed',
+        AuthException.invalidToken(this.realm, 'malformed Authorization header (expected Bearer)'),
+      );
     }
 
     let verified;

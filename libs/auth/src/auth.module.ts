@@ -1,4 +1,12 @@
-import { type DynamicModule, Global, Inject, Module, type OnModuleDestroy, type OnModuleInit, Optional } from '@nestjs/common';
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Module,
+  type OnModuleDestroy,
+  type OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { HealthService } from '@runnerly/platform';
 import { AuthGuard } from './auth.guard.js';
 import { AUTH_OPTIONS, type AuthOptions, DEFAULT_JWKS_MAX_AGE_MS } from './auth.options.js';
@@ -33,7 +41,10 @@ export class AuthModule implements OnModuleInit, OnModuleDestroy {
       module: AuthModule,
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
-        { provide: REVOCATION_STORE, useFactory: () => (options.redisUrl ? RevocationStore.connect(options.redisUrl) : undefined) },
+        {
+          provide: REVOCATION_STORE,
+          useFactory: () => (options.redisUrl ? RevocationStore.connect(options.redisUrl) : undefined),
+        },
         {
           provide: TokenVerifier,
           useFactory: (revocations: RevocationStore | undefined) =>

@@ -56,7 +56,10 @@ export class RevocationStore {
   async revokeClient(clientId: string, ttlSeconds: number, at = Math.floor(Date.now() / 1000)): Promise<void> {
     const ttl = Math.max(1, ttlSeconds + 60);
     await this.redis.set(revokedClientKey(clientId), String(at), 'EX', ttl);
-    await this.redis.publish(REVOCATION_CHANNEL, JSON.stringify({ client: clientId, at, until: Date.now() + ttl * 1000 }));
+    await this.redis.publish(
+      REVOCATION_CHANNEL,
+      JSON.stringify({ client: clientId, at, until: Date.now() + ttl * 1000 }),
+    );
   }
 
   /** Revokes a signing key (leaked): every token it signed is refused, for `ttlSeconds` (its tokens' lifetime). */
@@ -104,7 +107,11 @@ export class RevocationStore {
   /** Starts mirroring revocations published by the token-dealer (does not wait for Redis). */
   watch(): void {
     if (this.subscriber !== undefined) return;
-    const subscriber = this.redis.duplicate({ autoResubscribe: false, enableAutoPipelining: false, maxRetriesPerRequest: null });
+    const subscriber = this.redis.duplicate({
+      autoResubscribe: false,
+      enableAutoPipelining: false,
+      maxRetriesPerRequest: null,
+    });
     this.subscriber = subscriber;
     subscriber.on('message', (_channel: string, message: string) => this.apply(message));
     subscriber.on('close', () => {

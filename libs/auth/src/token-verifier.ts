@@ -1,6 +1,11 @@
 import jwt from 'jsonwebtoken';
 import { InvalidTokenError } from './auth.exception.js';
-import { type AuthOptions, DEFAULT_JWKS_MAX_AGE_MS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type SigningAlgorithm } from './auth.options.js';
+import {
+  type AuthOptions,
+  DEFAULT_JWKS_MAX_AGE_MS,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
+  type SigningAlgorithm,
+} from './auth.options.js';
 import { JwksClient } from './jwks.client.js';
 import type { RevocableClaims, RevocationStore } from './revocation.store.js';
 
@@ -63,7 +68,9 @@ export class TokenVerifier {
     private readonly revocations?: RevocationStore,
   ) {
     if (revocations === undefined && options.introspection === undefined) {
-      throw new Error('a token verifier needs a revocation store (redisUrl) or introspection: revocation is never skipped');
+      throw new Error(
+        'a token verifier needs a revocation store (redisUrl) or introspection: revocation is never skipped',
+      );
     }
     this.algorithms = options.algorithms ?? ['ES256'];
     this.clockTolerance = options.clockToleranceSeconds ?? 5;
@@ -134,7 +141,9 @@ export class TokenVerifier {
     try {
       key = await this.jwks.getKey(header.kid);
     } catch (error) {
-      throw new Error(`cannot load the issuer keys: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      throw new Error(`cannot load the issuer keys: ${error instanceof Error ? error.message : String(error)}`, {
+        cause: error,
+      });
     }
     if (key === undefined) throw new InvalidTokenError('unknown signing key');
     let payload: jwt.JwtPayload;
@@ -162,7 +171,11 @@ export class TokenVerifier {
     const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
     const response = await fetch(url, {
       method: 'POST',
-      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      headers: {
+        authorization: `Basic ${basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
       body: new URLSearchParams({ token, token_type_hint: 'access_token' }).toString(),
       signal: AbortSignal.timeout(timeoutMs),
     });

@@ -43,7 +43,13 @@ describe('AuthModule guard', () => {
     @Module({
       imports: [
         PlatformModule.forRoot({ service: 'auth-test', logLevel: 'silent' }),
-        AuthModule.forRoot({ issuer: issuer.issuer, audience: 'data-service', jwksUrl: issuer.jwksUrl, redisUrl: redis.url, jwksCooldownMs: 200 }),
+        AuthModule.forRoot({
+          issuer: issuer.issuer,
+          audience: 'data-service',
+          jwksUrl: issuer.jwksUrl,
+          redisUrl: redis.url,
+          jwksCooldownMs: 200,
+        }),
       ],
       controllers: [ProbeController],
     })
@@ -127,7 +133,10 @@ describe('AuthModule guard', () => {
 
   it('refuses an unknown kid and a key the issuer never published', async () => {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    await expectInvalid(issuer.sign({ scope: 'runs:read' }, { privateKey, header: { kid: 'forged' } }), /unknown signing key/);
+    await expectInvalid(
+      issuer.sign({ scope: 'runs:read' }, { privateKey, header: { kid: 'forged' } }),
+      /unknown signing key/,
+    );
     await expectInvalid(issuer.sign({ scope: 'runs:read' }, { privateKey }), /signature/);
   });
 

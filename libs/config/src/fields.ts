@@ -17,7 +17,8 @@ function urlWithProtocols(protocols: string[]) {
   );
 }
 
-const weakSecretMessage = (reason: string) => `is a weak secret (${reason}); generate one, e.g. openssl rand -base64 32`;
+const weakSecretMessage = (reason: string) =>
+  `is a weak secret (${reason}); generate one, e.g. openssl rand -base64 32`;
 
 /** Adds an issue when `value` is an obviously weak secret (see weakSecretReason). */
 export function checkSecret(value: string, context: z.RefinementCtx, minLength = 16): void {
@@ -60,7 +61,9 @@ export const env = {
   /** A bind address. */
   host: (defaultHost = '127.0.0.1') => z.string().min(1).default(defaultHost),
   postgresUrl: () =>
-    withStrongPassword(urlWithProtocols(['postgres:', 'postgresql:'])).default('postgres://postgres@127.0.0.1:5432/runnerly'),
+    withStrongPassword(urlWithProtocols(['postgres:', 'postgresql:'])).default(
+      'postgres://postgres@127.0.0.1:5432/runnerly',
+    ),
   redisUrl: () => withStrongPassword(urlWithProtocols(['redis:', 'rediss:'])).default('redis://127.0.0.1:6379'),
   /** A password, client secret or token typed or generated as text: at least `minLength` characters, not obviously weak. */
   password: (minLength = 16) =>
@@ -89,5 +92,10 @@ export const env = {
     z
       .string()
       .default(defaultValue.join(','))
-      .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean)),
+      .transform((value) =>
+        value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean),
+      ),
 };

@@ -31,7 +31,9 @@ describe('parseConfig', () => {
   });
 
   it('names a missing variable', () => {
-    expect(() => parseConfig(schema, { PEPPER: valid.PEPPER })).toThrow('invalid configuration: TOKEN_DEALER_URL is required');
+    expect(() => parseConfig(schema, { PEPPER: valid.PEPPER })).toThrow(
+      'invalid configuration: TOKEN_DEALER_URL is required',
+    );
   });
 
   it('treats an empty value as unset', () => {
@@ -46,7 +48,11 @@ describe('parseConfig', () => {
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
     ['PEPPER', 'short', /PEPPER must be at least 32 bytes/],
     ['PEPPER', 'a'.repeat(64), /PEPPER is a weak secret \(a repeated pattern\)/],
-    ['PEPPER', Buffer.from('password12345678password12345678').toString('base64'), /PEPPER is a weak secret \(holds the common word "password"\)/],
+    [
+      'PEPPER',
+      Buffer.from('password12345678password12345678').toString('base64'),
+      /PEPPER is a weak secret \(holds the common word "password"\)/,
+    ],
     ['PEPPER', Buffer.from(Array.from({ length: 32 }, (_, i) => i)).toString('hex'), /PEPPER is a weak secret/],
     ['DATABASE_URL', 'postgres://runnerly:changeme@db:5432/runnerly', /DATABASE_URL holds a weak password/],
     ['ENABLED', 'maybe', /ENABLED/],

@@ -53,11 +53,19 @@ export class DataServiceClient {
 
   /** Removes the user, its Strava tokens and all its runs (scope `users:delete`). */
   async deleteUser(id: string): Promise<void> {
-    await this.client.request<unknown>({ method: 'DELETE', path: `/users/${encodeURIComponent(id)}`, idempotent: true });
+    await this.client.request<unknown>({
+      method: 'DELETE',
+      path: `/users/${encodeURIComponent(id)}`,
+      idempotent: true,
+    });
   }
 
   getStravaToken(userId: string): Promise<StravaToken> {
-    return this.client.request<StravaToken>({ method: 'GET', path: `${userPath(userId)}/strava-token`, idempotent: true });
+    return this.client.request<StravaToken>({
+      method: 'GET',
+      path: `${userPath(userId)}/strava-token`,
+      idempotent: true,
+    });
   }
 
   /** Stores a (refreshed) token pair, encrypted. */
@@ -72,7 +80,11 @@ export class DataServiceClient {
 
   /** Forgets the athlete's Strava tokens: the user stays, marked as not connected. */
   async deleteStravaToken(userId: string): Promise<void> {
-    await this.client.request<unknown>({ method: 'DELETE', path: `${userPath(userId)}/strava-token`, idempotent: true });
+    await this.client.request<unknown>({
+      method: 'DELETE',
+      path: `${userPath(userId)}/strava-token`,
+      idempotent: true,
+    });
   }
 
   /** Batch upsert by `stravaId` (idempotent): sending the same runs twice changes nothing. */
@@ -86,15 +98,29 @@ export class DataServiceClient {
   }
 
   listRuns(userId: string, query: ListRunsQuery = {}): Promise<RunPage> {
-    return this.client.request<RunPage>({ method: 'GET', path: `${userPath(userId)}/runs`, query: query as Query, idempotent: true });
+    return this.client.request<RunPage>({
+      method: 'GET',
+      path: `${userPath(userId)}/runs`,
+      query: query as Query,
+      idempotent: true,
+    });
   }
 
   async deleteRun(userId: string, stravaId: number): Promise<void> {
-    await this.client.request<unknown>({ method: 'DELETE', path: `${userPath(userId)}/runs/${stravaId}`, idempotent: true });
+    await this.client.request<unknown>({
+      method: 'DELETE',
+      path: `${userPath(userId)}/runs/${stravaId}`,
+      idempotent: true,
+    });
   }
 
   getStats(userId: string, query: StatsQuery): Promise<Stats> {
-    return this.client.request<Stats>({ method: 'GET', path: `${userPath(userId)}/stats`, query: query as Query, idempotent: true });
+    return this.client.request<Stats>({
+      method: 'GET',
+      path: `${userPath(userId)}/stats`,
+      query: query as Query,
+      idempotent: true,
+    });
   }
 }
 

@@ -24,7 +24,11 @@ const meters = z.number().nonnegative().finite();
 /** PostgreSQL integer range: a bigger duration is a mistake, not a run. */
 const seconds = z.number().int().nonnegative().max(2_147_483_647);
 /** Text PostgreSQL can store (no NUL character). */
-const text = (max: number) => z.string().max(max).refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+const text = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
 /** PostgreSQL has no year 0. */
 const storableYear = (value: string) => Number(value.slice(0, 4)) >= 1;
 /** Years PostgreSQL and Strava both make sense of. */
@@ -52,8 +56,13 @@ const localDateTime = z.iso
 // ---------------------------------------------------------------------------------------------
 
 /** An opaque keyset cursor, as returned in `nextCursor`. */
-export const Cursor = z.string().min(1).max(512).regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
-export const Limit = (defaultLimit: number, max: number) => z.coerce.number().int().min(1).max(max).default(defaultLimit);
+export const Cursor = z
+  .string()
+  .min(1)
+  .max(512)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a cursor returned by a previous page');
+export const Limit = (defaultLimit: number, max: number) =>
+  z.coerce.number().int().min(1).max(max).default(defaultLimit);
 
 export function Page<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
@@ -86,7 +95,10 @@ export const UpsertUser = z
     email: z.email().max(320).nullish(),
     city: optionalText(255),
     country: optionalText(255),
-    profileImageUrl: z.url({ protocol: /^https?$/ }).max(2048).nullish(),
+    profileImageUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .nullish(),
     strava: StravaToken.optional(),
   })
   .strict();

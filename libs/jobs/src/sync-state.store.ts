@@ -138,7 +138,8 @@ export class SyncStateStore {
    * invalid_grant), which a later deauthorization event may rely on once the tokens are gone.
    */
   async setDisconnected(userId: string, disconnected: boolean, revoked = false): Promise<void> {
-    if (disconnected) await this.redis.hset(this.key(userId), { disconnected: '1', ...(revoked ? { revoked: '1' } : {}) });
+    if (disconnected)
+      await this.redis.hset(this.key(userId), { disconnected: '1', ...(revoked ? { revoked: '1' } : {}) });
     else await this.redis.hdel(this.key(userId), 'disconnected', 'revoked');
   }
 

@@ -89,7 +89,16 @@ describe('SyncQueue and SyncStateStore', () => {
     const quick = new SyncQueue(connection, {}, { manualCooldownMs: 150 });
     await quick.requestManualSync('m3');
     await expect(quick.requestManualSync('m3')).rejects.toBeInstanceOf(SyncCooldownError);
-    await expect.poll(() => quick.requestManualSync('m3').then(() => true, () => false), { timeout: 5_000 }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          quick.requestManualSync('m3').then(
+            () => true,
+            () => false,
+          ),
+        { timeout: 5_000 },
+      )
+      .toBe(true);
     await Promise.all([other.close(), quick.close()]);
   });
 

@@ -69,8 +69,12 @@ export async function createFastifyService(
     // checked, so no spelling the router would still match gets through.
     fastify.addHook('onRequest', async (request, reply) => {
       if (isOperatorRequest(request.raw)) return;
-      if (!isOperatorPath(request.routeOptions.url, operatorRoutes) && !isOperatorPath(request.url, operatorRoutes)) return;
-      errors.filter?.catch(operatorRouteNotFound(request.method, request.url), new ExecutionContextHost([request, reply]));
+      if (!isOperatorPath(request.routeOptions.url, operatorRoutes) && !isOperatorPath(request.url, operatorRoutes))
+        return;
+      errors.filter?.catch(
+        operatorRouteNotFound(request.method, request.url),
+        new ExecutionContextHost([request, reply]),
+      );
       return reply;
     });
   }

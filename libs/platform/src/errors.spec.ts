@@ -21,7 +21,10 @@ describe('toErrorResponse', () => {
   });
 
   it('keeps the 4xx of body-parser and fastify errors', () => {
-    const tooLarge = Object.assign(new Error('Request body is too large'), { statusCode: 413, code: 'FST_ERR_CTP_BODY_TOO_LARGE' });
+    const tooLarge = Object.assign(new Error('Request body is too large'), {
+      statusCode: 413,
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+    });
     expect(toErrorResponse(tooLarge)).toMatchObject({ status: 413, body: { error: 'payload_too_large' } });
     const badJson = Object.assign(new Error('Unexpected token'), { status: 400, type: 'entity.parse.failed' });
     expect(toErrorResponse(badJson)).toMatchObject({ status: 400, body: { error: 'bad_request' } });

@@ -1,11 +1,4 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-  HttpStatus,
-  Logger,
-} from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 
 /** The JSON body of every error answer, in every service. */
@@ -57,7 +50,8 @@ const STATUS_CODES: Record<number, string> = {
 /** What the framework or body parser threw for a bad request: fastify's FST_ERR_*, body-parser's. */
 function clientErrorStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const status = (error as { statusCode?: unknown; status?: unknown }).statusCode ?? (error as { status?: unknown }).status;
+  const status =
+    (error as { statusCode?: unknown; status?: unknown }).statusCode ?? (error as { status?: unknown }).status;
   return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }
 
@@ -74,7 +68,7 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
       typeof response === 'string'
         ? response
         : Array.isArray((response as { message?: unknown }).message)
-          ? ((response as { message: string[] }).message).join('; ')
+          ? (response as { message: string[] }).message.join('; ')
           : String((response as { message?: unknown }).message ?? error.message);
     return { status, body: { error: STATUS_CODES[status] ?? snakeCase(error.name), message }, headers: {} };
   }

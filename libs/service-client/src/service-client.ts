@@ -97,7 +97,12 @@ export class ServiceClient {
       try {
         return await fn();
       } catch (error) {
-        if (attempt >= attempts || !(error instanceof ServiceClientError) || !(error.status === 0 || error.status >= 500)) throw error;
+        if (
+          attempt >= attempts ||
+          !(error instanceof ServiceClientError) ||
+          !(error.status === 0 || error.status >= 500)
+        )
+          throw error;
         await sleep(this.backoff(attempt));
       }
     }
@@ -110,7 +115,11 @@ export class ServiceClient {
 
   private async send<T>(request: ServiceRequest, token: string): Promise<T> {
     const url = this.url(request);
-    const headers: Record<string, string> = { accept: 'application/json', ...request.headers, authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...request.headers,
+      authorization: `Bearer ${token}`,
+    };
     const requestId = currentRequestId();
     if (requestId !== undefined) headers[REQUEST_ID_HEADER] = requestId;
     let body: string | undefined;
@@ -121,17 +130,33 @@ export class ServiceClient {
     const label = `${request.method} ${request.path}`;
     let response: Response;
     try {
-      response = await fetch(url, { method: request.method, headers, body, signal: AbortSignal.timeout(this.timeoutMs) });
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
     } catch (error) {
       const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new ServiceClientError(0, undefined, timedOut ? 'timeout' : 'network', `${label}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : 'connection failed'}`, {
-        cause: error,
-      });
+      throw new ServiceClientError(
+        0,
+        undefined,
+        timedOut ? 'timeout' : 'network',
+        `${label}: ${timedOut ? `no answer within ${this.timeoutMs} ms` : 'connection failed'}`,
+        {
+          cause: error,
+        },
+      );
     }
     const payload = await readBody(response);
     if (!response.ok) {
       const code = (payload as { error?: unknown } | undefined)?.error;
-      throw new ServiceClientError(response.status, payload, 'http', `${label} answered ${response.status}${typeof code === 'string' ? ` ${code}` : ''}`);
+      throw new ServiceClientError(
+        response.status,
+        payload,
+        'http',
+        `${label} answered ${response.status}${typeof code === 'string' ? ` ${code}` : ''}`,
+      );
     }
     return payload as T;
   }

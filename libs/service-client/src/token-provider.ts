@@ -51,18 +51,26 @@ export class TokenProvider {
     try {
       response = await fetch(`${tokenDealerUrl}/oauth/token`, {
         method: 'POST',
-        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: {
+          authorization: `Basic ${basic}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+        },
         body: form.toString(),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new ServiceClientError(0, undefined, 'token', `token-dealer unreachable: ${describe(error)}`, { cause: error });
+      throw new ServiceClientError(0, undefined, 'token', `token-dealer unreachable: ${describe(error)}`, {
+        cause: error,
+      });
     }
     const body = (await response.json().catch(() => undefined)) as
-      | { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown }
-      | undefined;
+      { access_token?: unknown; expires_in?: unknown; error?: unknown; error_description?: unknown } | undefined;
     if (!response.ok || typeof body?.access_token !== 'string') {
-      const reason = typeof body?.error === 'string' ? `${body.error}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}` : `status ${response.status}`;
+      const reason =
+        typeof body?.error === 'string'
+          ? `${body.error}${typeof body.error_description === 'string' ? `: ${body.error_description}` : ''}`
+          : `status ${response.status}`;
       throw new ServiceClientError(response.status, body, 'token', `token-dealer refused a token (${reason})`);
     }
     const expiresIn = typeof body.expires_in === 'number' ? body.expires_in : 60;

@@ -9,7 +9,9 @@ import { leaseTestRedis, type TestRedis } from '@runnerly/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ServiceClient, ServiceClientError } from '../src/index.js';
 
-async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ server: Server; url: string }> {
+async function listen(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ server: Server; url: string }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
@@ -43,7 +45,11 @@ describe('ServiceClient', () => {
   beforeAll(async () => {
     [issuer, redis] = await Promise.all([createTestIssuer(), leaseTestRedis()]);
     revocations = RevocationStore.connect(redis.url);
-    const verifier = new TokenVerifier({ issuer: issuer.issuer, audience: 'data-service', jwksUrl: issuer.jwksUrl }, undefined, revocations);
+    const verifier = new TokenVerifier(
+      { issuer: issuer.issuer, audience: 'data-service', jwksUrl: issuer.jwksUrl },
+      undefined,
+      revocations,
+    );
     dealer = await listen((req, res) => {
       void (async () => {
         const form = new URLSearchParams(await readBody(req));
@@ -56,7 +62,10 @@ describe('ServiceClient', () => {
         await new Promise((resolve) => setTimeout(resolve, tokenDelayMs));
         const scope = form.get('scope') ?? 'runs:read';
         json(res, 200, {
-          access_token: issuer.sign({ scope, client_id: 'caller', aud: form.get('audience') ?? '' }, { expiresIn: tokenExpiresIn }),
+          access_token: issuer.sign(
+            { scope, client_id: 'caller', aud: form.get('audience') ?? '' },
+            { expiresIn: tokenExpiresIn },
+          ),
           token_type: 'Bearer',
           expires_in: tokenExpiresIn,
           scope,
@@ -79,8 +88,15 @@ describe('ServiceClient', () => {
         const path = (req.url ?? '').split('?')[0]!;
         hits.set(path, (hits.get(path) ?? 0) + 1);
         const body = await readBody(req);
-        if (path === '/echo') json(res, 200, { method: req.method, url: req.url, requestId: req.headers['x-request-id'], body: body ? JSON.parse(body) : null });
-        else if (path === '/flaky' && hits.get(path)! <= 2) json(res, 503, { error: 'unavailable', message: 'try later' });
+        if (path === '/echo')
+          json(res, 200, {
+            method: req.method,
+            url: req.url,
+            requestId: req.headers['x-request-id'],
+            body: body ? JSON.parse(body) : null,
+          });
+        else if (path === '/flaky' && hits.get(path)! <= 2)
+          json(res, 503, { error: 'unavailable', message: 'try later' });
         else if (path === '/flaky') json(res, 200, { ok: true });
         else if (path === '/always-500') json(res, 500, { error: 'internal_error', message: 'boom' });
         else if (path === '/slow') setTimeout(() => json(res, 200, { late: true }), 1000);
@@ -93,7 +109,12 @@ describe('ServiceClient', () => {
     dealer.server.closeAllConnections();
     callee.server.closeAllConnections();
     revocations.close();
-    await Promise.all([issuer.close(), redis.release(), new Promise((r) => dealer.server.close(r)), new Promise((r) => callee.server.close(r))]);
+    await Promise.all([
+      issuer.close(),
+      redis.release(),
+      new Promise((r) => dealer.server.close(r)),
+      new Promise((r) => callee.server.close(r)),
+    ]);
   });
   beforeEach(() => {
     tokenRequests = 0;
@@ -116,7 +137,12 @@ describe('ServiceClient', () => {
   it('sends JSON, query and the current request id, and reuses one token', async () => {
     const c = client();
     const answer = await runWithRequestId('req-42', () =>
-      c.request<{ method: string; url: string; requestId: string; body: unknown }>({ method: 'PUT', path: '/echo', query: { a: 1, b: ['x', 'y'], c: undefined }, body: { n: 1 } }),
+      c.request<{ method: string; url: string; requestId: string; body: unknown }>({
+        method: 'PUT',
+        path: '/echo',
+        query: { a: 1, b: ['x', 'y'], c: undefined },
+        body: { n: 1 },
+      }),
     );
     expect(answer).toEqual({ method: 'PUT', url: '/echo?a=1&b=x&b=y', requestId: 'req-42', body: { n: 1 } });
     await c.request({ method: 'GET', path: '/echo' });
@@ -148,7 +174,10 @@ describe('ServiceClient', () => {
     const stale = issuer.sign({ scope: 'runs:read', client_id: 'caller' });
     refusedTokens.add(stale);
     const refusing = client();
-    (refusing as unknown as { tokens: { cached: unknown } }).tokens.cached = { value: stale, renewAt: Date.now() + 60_000 };
+    (refusing as unknown as { tokens: { cached: unknown } }).tokens.cached = {
+      value: stale,
+      renewAt: Date.now() + 60_000,
+    };
     await refusing.request({ method: 'POST', path: '/echo', body: {} });
     expect(refusedTokens.size).toBe(0);
 
@@ -162,30 +191,42 @@ describe('ServiceClient', () => {
   it('retries idempotent requests on 5xx with backoff, never non-idempotent ones', async () => {
     expect(await client().request({ method: 'GET', path: '/flaky' })).toEqual({ ok: true });
     expect(hits.get('/flaky')).toBe(3);
-    const error = await client().request({ method: 'POST', path: '/always-500', body: {} }).catch((e: unknown) => e);
+    const error = await client()
+      .request({ method: 'POST', path: '/always-500', body: {} })
+      .catch((e: unknown) => e);
     expect((error as ServiceClientError).status).toBe(500);
     expect(hits.get('/always-500')).toBe(1);
-    await client().request({ method: 'POST', path: '/always-500', body: {}, idempotent: true }).catch(() => undefined);
+    await client()
+      .request({ method: 'POST', path: '/always-500', body: {}, idempotent: true })
+      .catch(() => undefined);
     expect(hits.get('/always-500')).toBe(4);
   });
 
   it('throws typed errors with the callee body, on timeouts and on connection errors', async () => {
-    const notFound = (await client().request({ method: 'GET', path: '/nope' }).catch((e: unknown) => e)) as ServiceClientError;
+    const notFound = (await client()
+      .request({ method: 'GET', path: '/nope' })
+      .catch((e: unknown) => e)) as ServiceClientError;
     expect(notFound).toBeInstanceOf(ServiceClientError);
     expect(notFound.status).toBe(404);
     expect(notFound.code).toBe('not_found');
     expect(notFound.body).toEqual({ error: 'not_found', message: 'no such thing', details: { path: '/nope' } });
     expect(hits.get('/nope')).toBe(1);
 
-    const slow = (await client({ timeoutMs: 200, retries: 0 }).request({ method: 'GET', path: '/slow' }).catch((e: unknown) => e)) as ServiceClientError;
+    const slow = (await client({ timeoutMs: 200, retries: 0 })
+      .request({ method: 'GET', path: '/slow' })
+      .catch((e: unknown) => e)) as ServiceClientError;
     expect(slow.kind).toBe('timeout');
 
-    const down = (await client({ baseUrl: 'http://127.0.0.1:1' }).request({ method: 'GET', path: '/x' }).catch((e: unknown) => e)) as ServiceClientError;
+    const down = (await client({ baseUrl: 'http://127.0.0.1:1' })
+      .request({ method: 'GET', path: '/x' })
+      .catch((e: unknown) => e)) as ServiceClientError;
     expect(down).toMatchObject({ status: 0, kind: 'network' });
   });
 
   it('reports a refused client as a token error', async () => {
-    const error = (await client({ clientSecret: 'wrong' }).request({ method: 'GET', path: '/echo' }).catch((e: unknown) => e)) as ServiceClientError;
+    const error = (await client({ clientSecret: 'wrong' })
+      .request({ method: 'GET', path: '/echo' })
+      .catch((e: unknown) => e)) as ServiceClientError;
     expect(error).toMatchObject({ status: 401, kind: 'token', code: 'invalid_client' });
     expect(tokenRequests).toBe(1);
   });
@@ -200,10 +241,14 @@ describe('@runnerly/service-client, loaded alone', () => {
       registerHooks({ resolve: (specifier, context, next) => { const result = next(specifier, context); resolved.push(result.url); return result; } });
       await import(${JSON.stringify(fileURLToPath(new URL('../src/index.ts', import.meta.url)))});
       console.log(JSON.stringify(resolved));`;
-    const child = spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', '--input-type=module', '-e', probe], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      encoding: 'utf8',
-    });
+    const child = spawnSync(
+      process.execPath,
+      ['--import', '@swc-node/register/esm-register', '--input-type=module', '-e', probe],
+      {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        encoding: 'utf8',
+      },
+    );
     expect(child.stderr).toBe('');
     const resolved = JSON.parse(child.stdout) as string[];
     expect(resolved.some((url) => url.endsWith('/libs/platform/src/request-context.ts'))).toBe(true);

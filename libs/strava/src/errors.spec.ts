@@ -22,7 +22,12 @@ describe('toStravaError', () => {
   const now = new Date('2026-11-23T10:07:00Z');
 
   it('turns a 429 into a rate-limit error that resets at the next quarter hour', () => {
-    const error = toStravaError(429, fault('Rate Limit Exceeded', 'Application', 'rate limit', 'exceeded'), undefined, now);
+    const error = toStravaError(
+      429,
+      fault('Rate Limit Exceeded', 'Application', 'rate limit', 'exceeded'),
+      undefined,
+      now,
+    );
     expect(error).toBeInstanceOf(StravaRateLimitError);
     expect((error as StravaRateLimitError).resetAt.toISOString()).toBe('2026-11-23T10:15:00.000Z');
     expect((error as StravaRateLimitError).scope).toBe('15min');
@@ -36,7 +41,11 @@ describe('toStravaError', () => {
   });
 
   it('tells a missing scope from an invalid token', () => {
-    const missing = toStravaError(401, fault('Authorization Error', 'AccessToken', 'activity:read_permission', 'missing'), undefined);
+    const missing = toStravaError(
+      401,
+      fault('Authorization Error', 'AccessToken', 'activity:read_permission', 'missing'),
+      undefined,
+    );
     expect(missing).toBeInstanceOf(StravaMissingScopeError);
     expect((missing as StravaMissingScopeError).missing).toBe('activity:read_permission');
     const invalid = toStravaError(401, fault('Authorization Error', 'Athlete', 'access_token', 'invalid'), undefined);
@@ -66,16 +75,26 @@ describe('toStravaError', () => {
     expect(inactive).toBeInstanceOf(StravaAppInactiveError);
     expect((inactive as StravaAppInactiveError).reason).toBe('app_inactive');
     expect(inactive.operatorProblem).toBe(true);
-    const limit = toStravaError(403, fault('limit of connected athletes exceeded', 'Application', 'athletes', 'limit exceeded'), undefined);
+    const limit = toStravaError(
+      403,
+      fault('limit of connected athletes exceeded', 'Application', 'athletes', 'limit exceeded'),
+      undefined,
+    );
     expect((limit as StravaAppInactiveError).reason).toBe('athlete_limit');
-    expect(toStravaError(403, fault('Forbidden', 'Activity', 'id', 'forbidden'), undefined)).toBeInstanceOf(StravaForbiddenError);
+    expect(toStravaError(403, fault('Forbidden', 'Activity', 'id', 'forbidden'), undefined)).toBeInstanceOf(
+      StravaForbiddenError,
+    );
   });
 
   it('maps 404, 5xx and the rest', () => {
-    expect(toStravaError(404, fault('Record Not Found', 'Activity', 'id', 'invalid'), undefined)).toBeInstanceOf(StravaNotFoundError);
+    expect(toStravaError(404, fault('Record Not Found', 'Activity', 'id', 'invalid'), undefined)).toBeInstanceOf(
+      StravaNotFoundError,
+    );
     const server = toStravaError(502, '<html>bad gateway</html>', undefined);
     expect(server).toBeInstanceOf(StravaServerError);
     expect(server.retryable).toBe(true);
-    expect(toStravaError(400, fault('Bad Request', 'Activity', 'per_page', 'invalid'), undefined)).toBeInstanceOf(StravaApiError);
+    expect(toStravaError(400, fault('Bad Request', 'Activity', 'per_page', 'invalid'), undefined)).toBeInstanceOf(
+      StravaApiError,
+    );
   });
 });

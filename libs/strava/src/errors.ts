@@ -63,7 +63,11 @@ export class StravaInvalidGrantError extends StravaError {
     status?: number,
     fault?: StravaFault,
   ) {
-    super(`Strava rejected the ${grant === 'authorization_code' ? 'authorization code' : 'refresh token'}`, status, fault);
+    super(
+      `Strava rejected the ${grant === 'authorization_code' ? 'authorization code' : 'refresh token'}`,
+      status,
+      fault,
+    );
   }
 }
 
@@ -141,23 +145,27 @@ export function toStravaError(
     if (first?.code === 'missing' || first?.field.endsWith('_permission')) {
       return new StravaMissingScopeError(first?.field ?? 'unknown', status, fault);
     }
-    if (first?.resource === 'Application') return new StravaInvalidClientError(`Strava rejected the client secret (${detail})`, status, fault);
+    if (first?.resource === 'Application')
+      return new StravaInvalidClientError(`Strava rejected the client secret (${detail})`, status, fault);
     return new StravaUnauthorizedError(`Strava rejected the access token (${detail})`, status, fault);
   }
   if (status === 403) {
-    const inactive = fault?.errors.some((e) => e.resource === 'Application' && e.field === 'Status' && e.code === 'Inactive');
+    const inactive = fault?.errors.some(
+      (e) => e.resource === 'Application' && e.field === 'Status' && e.code === 'Inactive',
+    );
     if (inactive) return new StravaAppInactiveError('app_inactive', status, fault);
     const text = `${message} ${JSON.stringify(fault?.errors ?? [])}`.toLowerCase();
     if (text.includes('limit of connected athletes')) return new StravaAppInactiveError('athlete_limit', status, fault);
     return new StravaForbiddenError(`Strava refused access (${detail})`, status, fault);
   }
   if (status === 400) {
-    if (first?.resource === 'AuthorizationCode') return new StravaInvalidGrantError('authorization_code', status, fault);
+    if (first?.resource === 'AuthorizationCode')
+      return new StravaInvalidGrantError('authorization_code', status, fault);
     if (first?.resource === 'RefreshToken') return new StravaInvalidGrantError('refresh_token', status, fault);
-    if (first?.resource === 'Application') return new StravaInvalidClientError(`Strava rejected the client id (${detail})`, status, fault);
+    if (first?.resource === 'Application')
+      return new StravaInvalidClientError(`Strava rejected the client id (${detail})`, status, fault);
   }
   if (status === 404) return new StravaNotFoundError(`Strava resource not found (${detail})`, status, fault);
   if (status >= 500) return new StravaServerError(`Strava server error ${status}`, status, fault);
   return new StravaApiError(`Strava answered ${status} (${detail})`, status, fault);
 }
-

@@ -45,7 +45,9 @@ describe('stravaWindow', () => {
   });
 
   it('puts the daily reset at the next midnight UTC', () => {
-    expect(stravaWindow('daily', new Date('2026-12-31T13:00:00Z')).resetAt.toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    expect(stravaWindow('daily', new Date('2026-12-31T13:00:00Z')).resetAt.toISOString()).toBe(
+      '2027-01-01T00:00:00.000Z',
+    );
   });
 
   it('starts where the one before resets, numbered from the epoch', () => {
@@ -60,7 +62,11 @@ describe('stravaWindow', () => {
   });
 
   it('takes a shorter window for tests', () => {
-    expect(stravaWindow('15min', 12_345, 1000)).toEqual({ index: 12, start: new Date(12_000), resetAt: new Date(13_000) });
+    expect(stravaWindow('15min', 12_345, 1000)).toEqual({
+      index: 12,
+      start: new Date(12_000),
+      resetAt: new Date(13_000),
+    });
   });
 });
 
@@ -68,7 +74,9 @@ describe('exhaustedWindow', () => {
   const observedAt = new Date('2026-11-23T10:01:00Z');
   const limits = (overall: [number, number], read?: [number, number]) => ({
     overall: { fifteenMinute: { limit: 200, usage: overall[0] }, daily: { limit: 2000, usage: overall[1] } },
-    ...(read ? { read: { fifteenMinute: { limit: 100, usage: read[0] }, daily: { limit: 1000, usage: read[1] } } } : {}),
+    ...(read
+      ? { read: { fifteenMinute: { limit: 100, usage: read[0] }, daily: { limit: 1000, usage: read[1] } } }
+      : {}),
     observedAt,
   });
 

@@ -60,7 +60,10 @@ export function parseRateLimitHeaders(headers: HeaderSource, now = new Date()): 
 }
 
 /** The length of Strava's windows: a quarter of an hour, a day. */
-const STRAVA_WINDOW_MS: Readonly<Record<RateLimitScope, number>> = { '15min': 15 * 60 * 1000, daily: 24 * 60 * 60 * 1000 };
+const STRAVA_WINDOW_MS: Readonly<Record<RateLimitScope, number>> = {
+  '15min': 15 * 60 * 1000,
+  daily: 24 * 60 * 60 * 1000,
+};
 
 /** One of Strava's rate-limit windows: the `index`-th since the epoch, from `start` until `resetAt`. */
 export interface StravaWindow {
@@ -74,7 +77,11 @@ export interface StravaWindow {
  * at :00/:15/:30/:45 UTC and the daily one at midnight UTC. `sizeMs` other than Strava's is for
  * tests that need short windows.
  */
-export function stravaWindow(scope: RateLimitScope, at: Date | number = Date.now(), sizeMs = STRAVA_WINDOW_MS[scope]): StravaWindow {
+export function stravaWindow(
+  scope: RateLimitScope,
+  at: Date | number = Date.now(),
+  sizeMs = STRAVA_WINDOW_MS[scope],
+): StravaWindow {
   const index = Math.floor(new Date(at).getTime() / sizeMs);
   return { index, start: new Date(index * sizeMs), resetAt: new Date((index + 1) * sizeMs) };
 }
@@ -92,7 +99,8 @@ export function exhaustedWindow(
   if (!limits) return undefined;
   const pairs = [limits.overall, ...(readRequest && limits.read ? [limits.read] : [])];
   const full = (window: RateLimitWindow) => window.limit > 0 && window.usage >= window.limit;
-  const current = (scope: RateLimitScope) => stravaWindow(scope, limits.observedAt).index === stravaWindow(scope, now).index;
+  const current = (scope: RateLimitScope) =>
+    stravaWindow(scope, limits.observedAt).index === stravaWindow(scope, now).index;
   if (current('daily') && pairs.some((p) => full(p.daily))) return 'daily';
   if (current('15min') && pairs.some((p) => full(p.fifteenMinute))) return '15min';
   return undefined;

@@ -1,7 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StravaAccessDeniedError, StravaNetworkError, StravaRateLimitError, StravaServerError, StravaTimeoutError } from './errors.js';
+import {
+  StravaAccessDeniedError,
+  StravaNetworkError,
+  StravaRateLimitError,
+  StravaServerError,
+  StravaTimeoutError,
+} from './errors.js';
 import { StravaClient } from './strava.client.js';
 
 const options = { baseUrl: 'https://www.strava.com/', clientId: '1234', clientSecret: 'secret' };
@@ -54,7 +60,8 @@ describe('StravaClient against a misbehaving server', () => {
   beforeAll(async () => {
     server = createServer((request, response) => {
       // /api/v3/athlete never answers; the activities list comes back as an HTML page
-      if (request.url?.startsWith('/api/v3/athlete/activities')) response.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy</html>');
+      if (request.url?.startsWith('/api/v3/athlete/activities'))
+        response.writeHead(200, { 'content-type': 'text/html' }).end('<html>proxy</html>');
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -218,7 +218,8 @@ export class StravaClient {
       query: { after, before, page, per_page: Math.min(Math.max(1, perPage), MAX_PER_PAGE) },
     });
     // A page that is not a list would otherwise end (or break) an iteration silently.
-    if (!Array.isArray(activities)) throw new StravaApiError('Strava answered /athlete/activities with something other than a list', 200);
+    if (!Array.isArray(activities))
+      throw new StravaApiError('Strava answered /athlete/activities with something other than a list', 200);
     return activities as StravaSummaryActivity[];
   }
 
@@ -264,7 +265,14 @@ export class StravaClient {
       const now = this.now();
       // Strava's "read" limits cover every request but uploads, and this client uploads nothing.
       const scope = exhaustedWindow(this.latestRateLimits, true, now);
-      if (scope) throw new StravaRateLimitError(stravaWindow(scope, now).resetAt, scope, this.latestRateLimits, undefined, false);
+      if (scope)
+        throw new StravaRateLimitError(
+          stravaWindow(scope, now).resetAt,
+          scope,
+          this.latestRateLimits,
+          undefined,
+          false,
+        );
     }
     const target = new URL(url);
     for (const [key, value] of Object.entries(options.query ?? {})) {
@@ -287,9 +295,16 @@ export class StravaClient {
       });
     } catch (error) {
       if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-        throw new StravaTimeoutError(`Strava did not answer within ${this.timeoutMs} ms (${method} ${target.pathname})`, undefined, undefined, { cause: error });
+        throw new StravaTimeoutError(
+          `Strava did not answer within ${this.timeoutMs} ms (${method} ${target.pathname})`,
+          undefined,
+          undefined,
+          { cause: error },
+        );
       }
-      throw new StravaNetworkError(`Strava is unreachable (${method} ${target.pathname})`, undefined, undefined, { cause: error });
+      throw new StravaNetworkError(`Strava is unreachable (${method} ${target.pathname})`, undefined, undefined, {
+        cause: error,
+      });
     }
     const now = this.now();
     const observed = parseRateLimitHeaders(response.headers, now);
@@ -307,7 +322,10 @@ export class StravaClient {
     }
     if (response.ok && !json) {
       // e.g. an HTML page from a proxy in front of Strava: nothing a caller can use, maybe transient.
-      throw new StravaServerError(`Strava answered ${response.status} without JSON (${method} ${target.pathname})`, response.status);
+      throw new StravaServerError(
+        `Strava answered ${response.status} without JSON (${method} ${target.pathname})`,
+        response.status,
+      );
     }
     if (!response.ok) {
       // A 429 names no window: the daily one when its usage is at the limit, else the 15-minute one.
@@ -323,9 +341,16 @@ async function readBody(response: Response, timeoutMs: number, method: string, p
     return await response.text();
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      throw new StravaTimeoutError(`Strava did not answer within ${timeoutMs} ms (${method} ${path})`, undefined, undefined, { cause: error });
+      throw new StravaTimeoutError(
+        `Strava did not answer within ${timeoutMs} ms (${method} ${path})`,
+        undefined,
+        undefined,
+        { cause: error },
+      );
     }
-    throw new StravaNetworkError(`Strava's answer broke off (${method} ${path})`, undefined, undefined, { cause: error });
+    throw new StravaNetworkError(`Strava's answer broke off (${method} ${path})`, undefined, undefined, {
+      cause: error,
+    });
   }
 }
 

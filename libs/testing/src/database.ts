@@ -36,7 +36,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     name,
     url: url.toString(),
-    drop: () => withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
 
@@ -47,7 +48,9 @@ export async function dropStaleTestDatabases(olderThanSeconds = 3 * 3600): Promi
       `${TEST_DATABASE_PREFIX}%`,
     ]);
     const cutoff = Date.now() / 1000 - olderThanSeconds;
-    const stale = rows.filter(({ datname }) => Number(datname.slice(TEST_DATABASE_PREFIX.length).split('_')[0]) < cutoff);
+    const stale = rows.filter(
+      ({ datname }) => Number(datname.slice(TEST_DATABASE_PREFIX.length).split('_')[0]) < cutoff,
+    );
     for (const { datname } of stale) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     return stale.length;
   });

@@ -38,7 +38,10 @@ export async function leaseTestRedis(timeoutMs = 120_000): Promise<TestRedis> {
         url.pathname = `/${db}`;
         const client = new Redis(url.toString(), { maxRetriesPerRequest: 2 });
         await client.flushdb();
-        const renew = setInterval(() => void admin.pexpire(`${LEASE_KEY}${db}`, LEASE_MS).catch(() => undefined), LEASE_MS / 3);
+        const renew = setInterval(
+          () => void admin.pexpire(`${LEASE_KEY}${db}`, LEASE_MS).catch(() => undefined),
+          LEASE_MS / 3,
+        );
         renew.unref();
         return {
           url: url.toString(),

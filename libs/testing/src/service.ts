@@ -43,11 +43,15 @@ const POLL_MS = 50;
  */
 export async function startService(options: StartServiceOptions): Promise<ServiceProcess> {
   const { cwd, args = ['src/main.ts'], env = {}, timeoutMs = 60_000, killAfterMs = 5_000 } = options;
-  const child = spawn(process.execPath, [...(options.nodeOptions ?? []), '--import', '@swc-node/register/esm-register', ...args], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...(options.nodeOptions ?? []), '--import', '@swc-node/register/esm-register', ...args],
+    {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: options.ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const name = `${args.join(' ').slice(0, 100)} in ${cwd}`;
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -61,7 +65,8 @@ export async function startService(options: StartServiceOptions): Promise<Servic
     while (Date.now() < deadline) {
       const value = await check();
       if (value !== undefined) return value;
-      if (!running()) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${what}: ${output}`);
+      if (!running())
+        throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before ${what}: ${output}`);
       await sleep(POLL_MS);
     }
     throw new Error(`${name}: no ${what} within ${timeoutMs} ms: ${output}`);

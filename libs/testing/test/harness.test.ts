@@ -15,7 +15,9 @@ describe('test harness', () => {
     expect(a.name).not.toBe(b.name);
     const client = new pg.Client({ connectionString: a.url });
     await client.connect();
-    const { rows } = await client.query("SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'");
+    const { rows } = await client.query(
+      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'",
+    );
     expect(rows[0].n).toBe(0);
     await client.end();
     await a.drop();

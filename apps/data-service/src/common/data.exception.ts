@@ -37,8 +37,13 @@ export class DataException extends AppException<DataErrorCode> {
   }
 
   static invalidCursor(): DataException {
-    return new DataException(DataErrorCode.InvalidCursor, 'cursor: not a cursor returned by this endpoint', HttpStatus.BAD_REQUEST, {
-      issues: [{ path: 'cursor', message: 'not a cursor returned by this endpoint' }],
-    });
+    return new DataException(
+      DataErrorCode.InvalidCursor,
+      'cursor: not a cursor returned by this endpoint',
+      HttpStatus.BAD_REQUEST,
+      {
+        issues: [{ path: 'cursor', message: 'not a cursor returned by this endpoint' }],
+      },
+    );
   }
 }

@@ -5,7 +5,10 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
 /** What a repository sends SQL through: the pool, or one connection inside a transaction. */
 export interface Queryable {
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
 }
 
 export const FOREIGN_KEY_VIOLATION = '23503';
@@ -28,7 +31,10 @@ export class Db implements Queryable {
     this.pool = (dataSource.driver as PostgresDriver).master as pg.Pool;
   }
 
-  query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
+    text: string,
+    values?: unknown[],
+  ): Promise<pg.QueryResult<R>> {
     return this.pool.query<R>(text, values);
   }
 

@@ -12,7 +12,11 @@ export class StravaTokensModule {
       module: StravaTokensModule,
       global: true,
       controllers: [StravaTokensController],
-      providers: [{ provide: TokenCipher, useValue: new TokenCipher(keys) }, StravaTokensRepository, StravaTokensService],
+      providers: [
+        { provide: TokenCipher, useValue: new TokenCipher(keys) },
+        StravaTokensRepository,
+        StravaTokensService,
+      ],
       exports: [StravaTokensService],
     };
   }

@@ -25,7 +25,12 @@ export class StravaTokensService {
     if (stored === undefined) throw DataException.userNotFound(userId);
     if (stored === null) throw DataException.stravaTokenNotFound(userId);
     const pair = JSON.parse(this.cipher.decrypt(stored, userId)) as SecretPair;
-    const token = { accessToken: pair.accessToken, refreshToken: pair.refreshToken, expiresAt: stored.expiresAt, scope: stored.scope };
+    const token = {
+      accessToken: pair.accessToken,
+      refreshToken: pair.refreshToken,
+      expiresAt: stored.expiresAt,
+      scope: stored.scope,
+    };
     if (stored.keyId !== this.cipher.currentKeyId) {
       // Key rotation: re-encrypt under the current key as tokens are read.
       await this.repository.save(userId, this.seal(userId, token));

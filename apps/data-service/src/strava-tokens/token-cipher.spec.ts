@@ -25,7 +25,8 @@ describe('parseEncryptionKeys', () => {
     try {
       parseEncryptionKeys(value);
     } catch (error) {
-      for (const part of value.split(/[,:]/).filter((p) => p.length > 20)) expect((error as Error).message).not.toContain(part);
+      for (const part of value.split(/[,:]/).filter((p) => p.length > 20))
+        expect((error as Error).message).not.toContain(part);
     }
   });
 });
@@ -59,7 +60,15 @@ describe('TokenCipher', () => {
 
   it('still decrypts what was stored before the cipher moved to @runnerly/config (the format is iv ‖ tag ‖ ciphertext)', () => {
     const key = Buffer.from('9f1c2e7a4b8d03f6a5e1c7b92d4f8a60e3b7c15d9a2f6e08b4c1d7a3e5f92b6c', 'hex');
-    const stored = { keyId: 'k1', ciphertext: Buffer.from('DAik9Btow0n7QwyblRwSrNsm3y+YaTm0Kod9v4H7TndNWU5xqMzF17/n5xNgKzlPioEWYPPm8/WIG+HWlB9YbOye', 'base64') };
-    expect(new TokenCipher([{ id: 'k1', key }]).decrypt(stored, 'user-1')).toBe('{"accessToken":"a","refreshToken":"r"}');
+    const stored = {
+      keyId: 'k1',
+      ciphertext: Buffer.from(
+        'DAik9Btow0n7QwyblRwSrNsm3y+YaTm0Kod9v4H7TndNWU5xqMzF17/n5xNgKzlPioEWYPPm8/WIG+HWlB9YbOye',
+        'base64',
+      ),
+    };
+    expect(new TokenCipher([{ id: 'k1', key }]).decrypt(stored, 'user-1')).toBe(
+      '{"accessToken":"a","refreshToken":"r"}',
+    );
   });
 });

@@ -12,7 +12,10 @@ const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/;
  * one. A single bare key is accepted too and gets the id `default`. Messages never echo a key.
  */
 export function parseEncryptionKeys(value: string): EncryptionKey[] {
-  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new Error('must hold at least one key');
   const keys = entries.map((entry, index) => {
     const separator = entry.indexOf(':');

@@ -32,10 +32,20 @@ export async function startDataService(env: Record<string, string>, port = 0): P
 }
 
 /** The data-service's real process (`src/main.ts`) on 127.0.0.1:`port`, once it is ready: to be killed. */
-export function spawnDataService(env: Record<string, string>, port: number, timeoutMs?: number): Promise<ServiceProcess> {
+export function spawnDataService(
+  env: Record<string, string>,
+  port: number,
+  timeoutMs?: number,
+): Promise<ServiceProcess> {
   return startService({
     cwd: join(import.meta.dirname, '../..'),
-    env: { LOG_LEVEL: 'silent', ...env, DATA_SERVICE_PORT: String(port), DATA_SERVICE_OPERATOR_PORT: '0', HOST: '127.0.0.1' },
+    env: {
+      LOG_LEVEL: 'silent',
+      ...env,
+      DATA_SERVICE_PORT: String(port),
+      DATA_SERVICE_OPERATOR_PORT: '0',
+      HOST: '127.0.0.1',
+    },
     readyUrl: `http://127.0.0.1:${port}/health/ready`,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });

@@ -53,7 +53,12 @@ export class UsersRepository {
   /** Inserts or updates the user with this Strava athlete id; returns its id. */
   async upsert(tx: Queryable, user: UpsertUser): Promise<string> {
     const optional = Object.entries(OPTIONAL_COLUMNS) as Array<[keyof typeof OPTIONAL_COLUMNS, string]>;
-    const values: unknown[] = [user.stravaAthleteId, user.firstname, user.lastname, ...optional.map(([field]) => user[field] ?? null)];
+    const values: unknown[] = [
+      user.stravaAthleteId,
+      user.firstname,
+      user.lastname,
+      ...optional.map(([field]) => user[field] ?? null),
+    ];
     const updates = [
       'firstname = EXCLUDED.firstname',
       'lastname = EXCLUDED.lastname',
@@ -88,7 +93,9 @@ export class UsersRepository {
       conditions.push(`u.strava_athlete_id = $${values.length}`);
     }
     if (filter.connected !== undefined) {
-      conditions.push(`${filter.connected ? '' : 'NOT '}EXISTS (SELECT 1 FROM data.strava_tokens t WHERE t.user_id = u.id)`);
+      conditions.push(
+        `${filter.connected ? '' : 'NOT '}EXISTS (SELECT 1 FROM data.strava_tokens t WHERE t.user_id = u.id)`,
+      );
     }
     if (filter.afterId !== undefined) {
       values.push(filter.afterId);

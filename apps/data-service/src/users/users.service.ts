@@ -10,7 +10,8 @@ import { type UserRow, UsersRepository } from './users.repository.js';
 type ParsedListUsersQuery = z.output<typeof ListUsersQuery>;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const isUserCursor = (key: readonly unknown[]): key is [string] => key.length === 1 && typeof key[0] === 'string' && UUID.test(key[0]);
+const isUserCursor = (key: readonly unknown[]): key is [string] =>
+  key.length === 1 && typeof key[0] === 'string' && UUID.test(key[0]);
 
 export function toUser(row: UserRow): User {
   return { ...row, stravaAthleteId: Number(row.stravaAthleteId) };

@@ -25,13 +25,19 @@ export class AdminController {
 
   @Post('athletes/:id/activities')
   @ApiZodBody(NewActivitySchema)
-  addActivity(@Param('id', ParseIntPipe) id: number, @Body(new ZodPipe(NewActivitySchema)) body: z.output<typeof NewActivitySchema>) {
+  addActivity(
+    @Param('id', ParseIntPipe) id: number,
+    @Body(new ZodPipe(NewActivitySchema)) body: z.output<typeof NewActivitySchema>,
+  ) {
     return this.admin.addActivity(id, body);
   }
 
   @Put('activities/:id')
   @ApiZodBody(ActivityPatchSchema)
-  updateActivity(@Param('id', ParseIntPipe) id: number, @Body(new ZodPipe(ActivityPatchSchema)) body: z.output<typeof ActivityPatchSchema>) {
+  updateActivity(
+    @Param('id', ParseIntPipe) id: number,
+    @Body(new ZodPipe(ActivityPatchSchema)) body: z.output<typeof ActivityPatchSchema>,
+  ) {
     return this.admin.updateActivity(id, body);
   }
 
@@ -43,7 +49,10 @@ export class AdminController {
   /** A token pair without the consent page. */
   @Post('athletes/:id/tokens')
   @ApiZodBody(MintTokensSchema)
-  mintTokens(@Param('id', ParseIntPipe) id: number, @Body(new ZodPipe(MintTokensSchema)) body: z.output<typeof MintTokensSchema>) {
+  mintTokens(
+    @Param('id', ParseIntPipe) id: number,
+    @Body(new ZodPipe(MintTokensSchema)) body: z.output<typeof MintTokensSchema>,
+  ) {
     return this.admin.mintTokens(id, body.scope);
   }
 

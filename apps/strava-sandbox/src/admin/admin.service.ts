@@ -44,7 +44,13 @@ export class AdminService {
   addActivity(athleteId: number, input: NewActivity): { activity: StravaDetailedActivity; webhook?: Delivery } {
     this.requireAthlete(athleteId);
     const activity = this.athletes.addActivity(athleteId, input);
-    const webhook = this.notify({ object_type: 'activity', object_id: activity.id, aspect_type: 'create', updates: {}, owner_id: athleteId });
+    const webhook = this.notify({
+      object_type: 'activity',
+      object_id: activity.id,
+      aspect_type: 'create',
+      updates: {},
+      owner_id: athleteId,
+    });
     return { activity, webhook };
   }
 
@@ -64,7 +70,15 @@ export class AdminService {
   deleteActivity(id: number): { webhook?: Delivery } {
     const activity = this.athletes.deleteActivity(id);
     if (!activity) throw this.activityNotFound(id);
-    return { webhook: this.notify({ object_type: 'activity', object_id: id, aspect_type: 'delete', updates: {}, owner_id: activity.athlete.id }) };
+    return {
+      webhook: this.notify({
+        object_type: 'activity',
+        object_id: id,
+        aspect_type: 'delete',
+        updates: {},
+        owner_id: activity.athlete.id,
+      }),
+    };
   }
 
   mintTokens(athleteId: number, scopes: string[]) {
@@ -89,7 +103,11 @@ export class AdminService {
   }
 
   state() {
-    return { settings: this.settings.get(), rateLimits: this.rateLimits.snapshot(), now: this.clock.now().toISOString() };
+    return {
+      settings: this.settings.get(),
+      rateLimits: this.rateLimits.snapshot(),
+      now: this.clock.now().toISOString(),
+    };
   }
 
   requestCounts() {

@@ -37,10 +37,30 @@ export class AthletesController {
       ftp: null,
       weight: athlete.weight,
       clubs: [],
-      bikes: [{ id: `b${athlete.profile.id % 100_000}1`, primary: true, name: 'Road bike', resource_state: 2, distance: 4_210_000 }],
+      bikes: [
+        {
+          id: `b${athlete.profile.id % 100_000}1`,
+          primary: true,
+          name: 'Road bike',
+          resource_state: 2,
+          distance: 4_210_000,
+        },
+      ],
       shoes: [
-        { id: `g${athlete.profile.id % 100_000}1`, primary: true, name: 'Daily trainers', resource_state: 2, distance: 812_000 },
-        { id: `g${athlete.profile.id % 100_000}2`, primary: false, name: 'Race flats', resource_state: 2, distance: 204_000 },
+        {
+          id: `g${athlete.profile.id % 100_000}1`,
+          primary: true,
+          name: 'Daily trainers',
+          resource_state: 2,
+          distance: 812_000,
+        },
+        {
+          id: `g${athlete.profile.id % 100_000}2`,
+          primary: false,
+          name: 'Race flats',
+          resource_state: 2,
+          distance: 204_000,
+        },
       ],
     };
   }
@@ -51,7 +71,8 @@ export class AthletesController {
   activities(@Headers('authorization') authorization: string | undefined, @Query() query: Params): string {
     const grant = this.authenticate(authorization, query);
     const includePrivate = grant.scopes.includes('activity:read_all');
-    if (!includePrivate && !grant.scopes.includes('activity:read')) throw Faults.missingScope('activity:read_permission');
+    if (!includePrivate && !grant.scopes.includes('activity:read'))
+      throw Faults.missingScope('activity:read_permission');
     return this.athletes.listActivitiesJson(grant.athleteId, {
       before: integer(query, 'before', 0),
       after: integer(query, 'after', 0),
@@ -69,9 +90,11 @@ export class AthletesController {
   ): StravaDetailedActivity {
     const grant = this.authenticate(authorization, query);
     const includePrivate = grant.scopes.includes('activity:read_all');
-    if (!includePrivate && !grant.scopes.includes('activity:read')) throw Faults.missingScope('activity:read_permission');
+    if (!includePrivate && !grant.scopes.includes('activity:read'))
+      throw Faults.missingScope('activity:read_permission');
     const activity = this.athletes.findActivity(Number(id));
-    if (!activity || activity.athlete.id !== grant.athleteId || (activity.private && !includePrivate)) throw Faults.notFound('Activity');
+    if (!activity || activity.athlete.id !== grant.athleteId || (activity.private && !includePrivate))
+      throw Faults.notFound('Activity');
     return { ...activity, resource_state: 3 };
   }
 
@@ -80,4 +103,3 @@ export class AthletesController {
     return this.oauth.authenticate(bearer(authorization) ?? param(query, 'access_token'));
   }
 }
-

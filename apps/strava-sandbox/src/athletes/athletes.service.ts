@@ -81,7 +81,9 @@ export class AthletesService {
 
   /** Back to the seeded world. */
   reseed(): void {
-    const end = this.config.STRAVA_SANDBOX_HISTORY_END ? new Date(`${this.config.STRAVA_SANDBOX_HISTORY_END}T00:00:00Z`) : this.clock.now();
+    const end = this.config.STRAVA_SANDBOX_HISTORY_END
+      ? new Date(`${this.config.STRAVA_SANDBOX_HISTORY_END}T00:00:00Z`)
+      : this.clock.now();
     const world = seededWorld(this.config.STRAVA_SANDBOX_SEED, this.config.STRAVA_SANDBOX_ATHLETES, end);
     this.athletes = new Map(world.athletes.map((athlete) => [athlete.profile.id, athlete]));
     this.activities = new Map(world.activities.map((activity) => [activity.id, activity]));
@@ -118,7 +120,9 @@ export class AthletesService {
 
   /** The same page as JSON, from per-activity serialisations kept until the activity changes. */
   listActivitiesJson(athleteId: number, query: ActivityQuery): string {
-    return `[${this.page(athleteId, query).map((activity) => this.summaryJson(activity)).join(',')}]`;
+    return `[${this.page(athleteId, query)
+      .map((activity) => this.summaryJson(activity))
+      .join(',')}]`;
   }
 
   private page(athleteId: number, query: ActivityQuery): StravaDetailedActivity[] {
@@ -134,7 +138,8 @@ export class AthletesService {
       : timeline.slice();
     if (!(query.after !== undefined && query.before === undefined)) list = list.reverse();
     const { every, fraction } = this.settings.get().shortPages;
-    const size = (page: number) => (every > 0 && page % every === 0 ? Math.max(1, Math.floor(query.perPage * fraction)) : query.perPage);
+    const size = (page: number) =>
+      every > 0 && page % every === 0 ? Math.max(1, Math.floor(query.perPage * fraction)) : query.perPage;
     let start = 0;
     for (let page = 1; page < query.page && start < list.length; page += 1) start += size(page);
     return list.slice(start, start + size(query.page));
@@ -176,7 +181,10 @@ export class AthletesService {
   }
 
   /** Applies a patch; returns the activity and Strava's `updates` for the webhook. */
-  updateActivity(id: number, patch: ActivityPatch): { activity: StravaDetailedActivity; updates: Record<string, string> } | undefined {
+  updateActivity(
+    id: number,
+    patch: ActivityPatch,
+  ): { activity: StravaDetailedActivity; updates: Record<string, string> } | undefined {
     const activity = this.activities.get(id);
     if (!activity) return undefined;
     this.serialised.delete(id);

@@ -100,7 +100,11 @@ export class OAuthController {
 
   @Post('oauth/deauthorize')
   @HttpCode(200)
-  deauthorize(@Headers('authorization') authorization: string | undefined, @Query() query: unknown, @Body() body: unknown) {
+  deauthorize(
+    @Headers('authorization') authorization: string | undefined,
+    @Query() query: unknown,
+    @Body() body: unknown,
+  ) {
     return this.oauth.deauthorize(bearer(authorization) ?? param(mergeParams(query, body), 'access_token'));
   }
 }

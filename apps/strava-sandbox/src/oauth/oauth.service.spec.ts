@@ -10,11 +10,20 @@ import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { OAuthService } from './oauth.service.js';
 
 function setup() {
-  const config = parseConfig(StravaSandboxConfigSchema, { STRAVA_SANDBOX_HISTORY_END: '2026-11-01', STRAVA_SANDBOX_ATHLETES: '2' });
+  const config = parseConfig(StravaSandboxConfigSchema, {
+    STRAVA_SANDBOX_HISTORY_END: '2026-11-01',
+    STRAVA_SANDBOX_ATHLETES: '2',
+  });
   const clock = new ClockService();
   const settings = new SettingsService(config);
   const athletes = new AthletesService(config, settings, clock);
-  const oauth = new OAuthService(config, athletes, settings, clock, new WebhooksService(settings, clock, new MetricsService()));
+  const oauth = new OAuthService(
+    config,
+    athletes,
+    settings,
+    clock,
+    new WebhooksService(settings, clock, new MetricsService()),
+  );
   const athleteId = athletes.list()[0]!.profile.id;
   const request = oauth.parseAuthorizeRequest({
     clientId: config.STRAVA_CLIENT_ID,
@@ -31,7 +40,8 @@ const faultCode = (fn: () => unknown) => {
   try {
     fn();
   } catch (error) {
-    if (error instanceof StravaFaultException) return `${error.status} ${error.body.errors[0]?.resource}.${error.body.errors[0]?.code}`;
+    if (error instanceof StravaFaultException)
+      return `${error.status} ${error.body.errors[0]?.resource}.${error.body.errors[0]?.code}`;
     throw error;
   }
   return 'no fault';
@@ -42,7 +52,9 @@ describe('OAuthService', () => {
     const { oauth, request, athleteId } = setup();
     const location = oauth.decide(request, { approve: true, athleteId, granted: ['read'] });
     expect(location).toMatch(/^http:\/\/localhost:3000\/cb\?from=app&state=s&code=[0-9a-f]{40}&scope=read$/);
-    expect(oauth.decide(request, { approve: false })).toBe('http://localhost:3000/cb?from=app&state=s&error=access_denied');
+    expect(oauth.decide(request, { approve: false })).toBe(
+      'http://localhost:3000/cb?from=app&state=s&error=access_denied',
+    );
   });
 
   it('rejects unknown scopes and space-separated lists', () => {
@@ -67,7 +79,11 @@ describe('OAuthService', () => {
     expect(first.expires_in).toBe(21_600);
     clock.advance(4 * 3600);
     const same = oauth.refresh(first.refresh_token);
-    expect([same.access_token, same.refresh_token, same.expires_in]).toEqual([first.access_token, first.refresh_token, 7200]);
+    expect([same.access_token, same.refresh_token, same.expires_in]).toEqual([
+      first.access_token,
+      first.refresh_token,
+      7200,
+    ]);
     clock.advance(3600 + 1);
     const rotated = oauth.refresh(first.refresh_token);
     expect(rotated.access_token).not.toBe(first.access_token);

@@ -97,12 +97,15 @@ export class OAuthService {
     } catch {
       throw Faults.invalidParameter('Application', 'redirect_uri');
     }
-    if (redirect.protocol !== 'http:' && redirect.protocol !== 'https:') throw Faults.invalidParameter('Application', 'redirect_uri');
+    if (redirect.protocol !== 'http:' && redirect.protocol !== 'https:')
+      throw Faults.invalidParameter('Application', 'redirect_uri');
     if (input.responseType !== 'code') throw Faults.invalidParameter('Application', 'response_type');
     const approvalPrompt = input.approvalPrompt ?? 'auto';
-    if (approvalPrompt !== 'auto' && approvalPrompt !== 'force') throw Faults.invalidParameter('Application', 'approval_prompt');
+    if (approvalPrompt !== 'auto' && approvalPrompt !== 'force')
+      throw Faults.invalidParameter('Application', 'approval_prompt');
     const scopes = (input.scope ?? 'read').split(',');
-    if (scopes.some((scope) => !(STRAVA_OAUTH_SCOPES as readonly string[]).includes(scope))) throw Faults.invalidParameter('Authorize', 'scope');
+    if (scopes.some((scope) => !(STRAVA_OAUTH_SCOPES as readonly string[]).includes(scope)))
+      throw Faults.invalidParameter('Authorize', 'scope');
     return { redirectUri: input.redirectUri, scopes: [...new Set(scopes)], state: input.state, approvalPrompt };
   }
 
@@ -121,7 +124,11 @@ export class OAuthService {
     const ticked = decision.granted ?? request.scopes;
     const scopes = ['read', ...request.scopes.filter((scope) => scope !== 'read' && ticked.includes(scope))];
     const code = newToken();
-    this.codes.set(code, { athleteId: athlete.profile.id, scopes, expiresAt: this.clock.nowSeconds() + CODE_TTL_SECONDS });
+    this.codes.set(code, {
+      athleteId: athlete.profile.id,
+      scopes,
+      expiresAt: this.clock.nowSeconds() + CODE_TTL_SECONDS,
+    });
     target.searchParams.set('code', code);
     // Strava writes the scope list with literal commas (and colons).
     target.search = `${target.search}&scope=${scopes.map((scope) => encodeURIComponent(scope).replace(/%3A/gi, ':')).join(',')}`;
@@ -136,10 +143,17 @@ export class OAuthService {
     if (grant.expiresAt < this.clock.nowSeconds()) throw Faults.invalidCode();
     const { athleteLimit } = this.settings.get().program;
     const connected = this.connectedAthletes();
-    if (athleteLimit !== null && !connected.has(grant.athleteId) && connected.size >= athleteLimit) throw Faults.athleteLimit();
+    if (athleteLimit !== null && !connected.has(grant.athleteId) && connected.size >= athleteLimit)
+      throw Faults.athleteLimit();
     const pairId = this.nextPairId++;
     const access = this.issueAccess(grant.athleteId, grant.scopes, pairId);
-    const refresh: RefreshGrant = { token: newToken(), pairId, athleteId: grant.athleteId, scopes: grant.scopes, accessToken: access.token };
+    const refresh: RefreshGrant = {
+      token: newToken(),
+      pairId,
+      athleteId: grant.athleteId,
+      scopes: grant.scopes,
+      accessToken: access.token,
+    };
     this.refreshGrants.set(refresh.token, refresh);
     const athlete = this.athletes.find(grant.athleteId)!;
     return { ...this.tokenBody(access, refresh.token), athlete: { ...athlete.profile } };
@@ -186,7 +200,8 @@ export class OAuthService {
    * revokes both (and the older access tokens of the same pair). Unknown tokens are ignored.
    */
   revoke(token: string | undefined): void {
-    const pairId = (token && (this.accessGrants.get(token)?.pairId ?? this.refreshGrants.get(token)?.pairId)) || undefined;
+    const pairId =
+      (token && (this.accessGrants.get(token)?.pairId ?? this.refreshGrants.get(token)?.pairId)) || undefined;
     if (pairId === undefined) return;
     let athleteId: number | undefined;
     for (const [key, grant] of this.accessGrants) {
@@ -199,7 +214,13 @@ export class OAuthService {
       if (grant.pairId === pairId) this.refreshGrants.delete(key);
     }
     if (athleteId !== undefined && !this.connectedAthletes().has(athleteId)) {
-      this.webhooks.publish({ object_type: 'athlete', object_id: athleteId, aspect_type: 'update', updates: { authorized: 'false' }, owner_id: athleteId });
+      this.webhooks.publish({
+        object_type: 'athlete',
+        object_id: athleteId,
+        aspect_type: 'update',
+        updates: { authorized: 'false' },
+        owner_id: athleteId,
+      });
     }
   }
 
@@ -217,7 +238,13 @@ export class OAuthService {
       if (grant.athleteId === athleteId) this.refreshGrants.delete(token);
     }
     if (wasConnected) {
-      this.webhooks.publish({ object_type: 'athlete', object_id: athleteId, aspect_type: 'update', updates: { authorized: 'false' }, owner_id: athleteId });
+      this.webhooks.publish({
+        object_type: 'athlete',
+        object_id: athleteId,
+        aspect_type: 'update',
+        updates: { authorized: 'false' },
+        owner_id: athleteId,
+      });
     }
     return revoked;
   }
@@ -248,7 +275,13 @@ export class OAuthService {
   }
 
   private issueAccess(athleteId: number, scopes: string[], pairId: number): AccessGrant {
-    const grant: AccessGrant = { token: newToken(), pairId, athleteId, scopes, expiresAt: this.clock.nowSeconds() + ACCESS_TOKEN_TTL_SECONDS };
+    const grant: AccessGrant = {
+      token: newToken(),
+      pairId,
+      athleteId,
+      scopes,
+      expiresAt: this.clock.nowSeconds() + ACCESS_TOKEN_TTL_SECONDS,
+    };
     this.accessGrants.set(grant.token, grant);
     return grant;
   }

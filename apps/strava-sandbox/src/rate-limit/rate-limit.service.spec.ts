@@ -8,7 +8,9 @@ import { RateLimitService } from './rate-limit.service.js';
 function setup(now: string) {
   vi.useFakeTimers({ now: new Date(now), toFake: ['Date'] });
   const clock = new ClockService();
-  const settings = new SettingsService(parseConfig(StravaSandboxConfigSchema, { STRAVA_SANDBOX_RATE_LIMIT_15MIN: '2' }));
+  const settings = new SettingsService(
+    parseConfig(StravaSandboxConfigSchema, { STRAVA_SANDBOX_RATE_LIMIT_15MIN: '2' }),
+  );
   return { clock, settings, limits: new RateLimitService(settings, clock) };
 }
 

@@ -58,7 +58,10 @@ export class RateLimitService {
     if (daily !== undefined) usage.overallDaily = usage.readDaily = daily;
   }
 
-  snapshot(): { limits: ReturnType<SettingsService['get']>['rateLimits']; usage: Omit<Usage, 'windowStart' | 'dayStart'> } {
+  snapshot(): {
+    limits: ReturnType<SettingsService['get']>['rateLimits'];
+    usage: Omit<Usage, 'windowStart' | 'dayStart'>;
+  } {
     const { windowStart: _w, dayStart: _d, ...usage } = this.current();
     return { limits: this.settings.get().rateLimits, usage };
   }

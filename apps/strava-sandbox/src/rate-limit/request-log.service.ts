@@ -14,7 +14,11 @@ export class RequestLogService {
 
   snapshot(): { total: number; byRoute: Record<string, number>; accessTokenInQuery: number } {
     const byRoute = Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b)));
-    return { total: [...this.counts.values()].reduce((sum, n) => sum + n, 0), byRoute, accessTokenInQuery: this.queryTokens };
+    return {
+      total: [...this.counts.values()].reduce((sum, n) => sum + n, 0),
+      byRoute,
+      accessTokenInQuery: this.queryTokens,
+    };
   }
 
   reset(): void {

@@ -41,11 +41,81 @@ interface Template {
 }
 
 const TEMPLATES: Template[] = [
-  { firstname: 'Maya', lastname: 'Okafor', city: 'San Francisco', state: 'CA', country: 'United States', sex: 'F', zone: 'America/Los_Angeles', home: [37.7694, -122.4862], basePace: 320, hilliness: 14, runsPerWeek: 4.5, trailAffinity: 0.15, measurementPreference: 'feet' },
-  { firstname: 'Lukas', lastname: 'Brandt', city: 'Berlin', state: 'Berlin', country: 'Germany', sex: 'M', zone: 'Europe/Berlin', home: [52.5145, 13.3501], basePace: 290, hilliness: 3, runsPerWeek: 5, trailAffinity: 0.05, measurementPreference: 'meters' },
-  { firstname: 'Aiko', lastname: 'Tanaka', city: 'Tokyo', state: 'Tokyo', country: 'Japan', sex: 'F', zone: 'Asia/Tokyo', home: [35.6717, 139.6949], basePace: 345, hilliness: 6, runsPerWeek: 3.5, trailAffinity: 0.08, measurementPreference: 'meters' },
-  { firstname: 'Sam', lastname: 'Whitaker', city: 'Sydney', state: 'NSW', country: 'Australia', sex: 'M', zone: 'Australia/Sydney', home: [-33.8915, 151.2767], basePace: 305, hilliness: 11, runsPerWeek: 4, trailAffinity: 0.3, measurementPreference: 'meters' },
-  { firstname: 'Jordan', lastname: 'Rivera', city: 'New York', state: 'NY', country: 'United States', sex: 'M', zone: 'America/New_York', home: [40.7812, -73.9665], basePace: 365, hilliness: 5, runsPerWeek: 3, trailAffinity: 0.05, measurementPreference: 'feet' },
+  {
+    firstname: 'Maya',
+    lastname: 'Okafor',
+    city: 'San Francisco',
+    state: 'CA',
+    country: 'United States',
+    sex: 'F',
+    zone: 'America/Los_Angeles',
+    home: [37.7694, -122.4862],
+    basePace: 320,
+    hilliness: 14,
+    runsPerWeek: 4.5,
+    trailAffinity: 0.15,
+    measurementPreference: 'feet',
+  },
+  {
+    firstname: 'Lukas',
+    lastname: 'Brandt',
+    city: 'Berlin',
+    state: 'Berlin',
+    country: 'Germany',
+    sex: 'M',
+    zone: 'Europe/Berlin',
+    home: [52.5145, 13.3501],
+    basePace: 290,
+    hilliness: 3,
+    runsPerWeek: 5,
+    trailAffinity: 0.05,
+    measurementPreference: 'meters',
+  },
+  {
+    firstname: 'Aiko',
+    lastname: 'Tanaka',
+    city: 'Tokyo',
+    state: 'Tokyo',
+    country: 'Japan',
+    sex: 'F',
+    zone: 'Asia/Tokyo',
+    home: [35.6717, 139.6949],
+    basePace: 345,
+    hilliness: 6,
+    runsPerWeek: 3.5,
+    trailAffinity: 0.08,
+    measurementPreference: 'meters',
+  },
+  {
+    firstname: 'Sam',
+    lastname: 'Whitaker',
+    city: 'Sydney',
+    state: 'NSW',
+    country: 'Australia',
+    sex: 'M',
+    zone: 'Australia/Sydney',
+    home: [-33.8915, 151.2767],
+    basePace: 305,
+    hilliness: 11,
+    runsPerWeek: 4,
+    trailAffinity: 0.3,
+    measurementPreference: 'meters',
+  },
+  {
+    firstname: 'Jordan',
+    lastname: 'Rivera',
+    city: 'New York',
+    state: 'NY',
+    country: 'United States',
+    sex: 'M',
+    zone: 'America/New_York',
+    home: [40.7812, -73.9665],
+    basePace: 365,
+    hilliness: 5,
+    runsPerWeek: 3,
+    trailAffinity: 0.05,
+    measurementPreference: 'feet',
+  },
 ];
 
 const DAY_MS = 86_400_000;
@@ -84,7 +154,10 @@ function route(prng: Prng, home: [number, number], distance: number, outAndBack:
   for (let i = 0; i <= steps; i += 1) {
     const angle = heading + Math.PI + (2 * Math.PI * i) / steps;
     const r = radius * (1 + prng.between(-0.08, 0.08));
-    points.push([centre[0] + (Math.cos(angle) * r) / metresPerDegLat, centre[1] + (Math.sin(angle) * r) / metresPerDegLng]);
+    points.push([
+      centre[0] + (Math.cos(angle) * r) / metresPerDegLat,
+      centre[1] + (Math.sin(angle) * r) / metresPerDegLng,
+    ]);
   }
   points[points.length - 1] = points[0]!;
   return points;
@@ -93,11 +166,26 @@ function route(prng: Prng, home: [number, number], distance: number, outAndBack:
 function defaultName(localHour: number, sport: string): string {
   const label = sport === 'TrailRun' || sport === 'VirtualRun' ? 'Run' : sport;
   const part =
-    localHour < 5 ? 'Night' : localHour < 11 ? 'Morning' : localHour < 13 ? 'Lunch' : localHour < 17 ? 'Afternoon' : localHour < 21 ? 'Evening' : 'Night';
+    localHour < 5
+      ? 'Night'
+      : localHour < 11
+        ? 'Morning'
+        : localHour < 13
+          ? 'Lunch'
+          : localHour < 17
+            ? 'Afternoon'
+            : localHour < 21
+              ? 'Evening'
+              : 'Night';
   return `${part} ${label}`;
 }
 
-const LEGACY_TYPE: Record<string, string> = { TrailRun: 'Run', MountainBikeRide: 'Ride', GravelRide: 'Ride', EMountainBikeRide: 'EBikeRide' };
+const LEGACY_TYPE: Record<string, string> = {
+  TrailRun: 'Run',
+  MountainBikeRide: 'Ride',
+  GravelRide: 'Ride',
+  EMountainBikeRide: 'EBikeRide',
+};
 
 /** The deprecated `type` Strava still sends next to `sport_type`. */
 export function legacyType(sportType: string): string {
@@ -132,7 +220,8 @@ export function buildActivity(prng: Prng, id: number, athleteId: number, draft: 
   const elapsed = Math.round(draft.movingTime * prng.between(1, draft.sportType === 'Hike' ? 1.25 : 1.08));
   const averageSpeed = draft.movingTime > 0 ? round(draft.distance / draft.movingTime, 3) : 0;
   const points = draft.gps ? route(prng, draft.home, draft.distance, prng.chance(0.3)) : [];
-  const latlng = (point: [number, number] | undefined): [number, number] | [] => (point ? [round(point[0], 6), round(point[1], 6)] : []);
+  const latlng = (point: [number, number] | undefined): [number, number] | [] =>
+    point ? [round(point[0], 6), round(point[1], 6)] : [];
   const isPrivate = draft.private ?? false;
   const elevLow = round(prng.between(2, 60));
   return {
@@ -173,7 +262,9 @@ export function buildActivity(prng: Prng, id: number, athleteId: number, draft: 
     max_speed: round(averageSpeed * prng.between(1.2, 1.6), 3),
     ...(draft.cadence ? { average_cadence: round(draft.cadence) } : {}),
     has_heartrate: draft.heartrate !== undefined,
-    ...(draft.heartrate ? { average_heartrate: round(draft.heartrate.average), max_heartrate: Math.round(draft.heartrate.max) } : {}),
+    ...(draft.heartrate
+      ? { average_heartrate: round(draft.heartrate.average), max_heartrate: Math.round(draft.heartrate.max) }
+      : {}),
     elev_high: round(elevLow + draft.elevationGain * prng.between(0.3, 0.6)),
     elev_low: elevLow,
     pr_count: prng.chance(0.1) ? prng.int(1, 3) : 0,
@@ -190,7 +281,14 @@ interface Planned {
   draft: Omit<ActivityDraft, 'startMs'>;
 }
 
-function planDay(prng: Prng, athlete: SandboxAthlete, dayStartUtcMs: number, progress: number, hrFrom: number, dayIndex: number): Planned[] {
+function planDay(
+  prng: Prng,
+  athlete: SandboxAthlete,
+  dayStartUtcMs: number,
+  progress: number,
+  hrFrom: number,
+  dayIndex: number,
+): Planned[] {
   const planned: Planned[] = [];
   const localDay = new Date(dayStartUtcMs);
   const weekday = localDay.getUTCDay(); // 0 Sunday
@@ -205,7 +303,8 @@ function planDay(prng: Prng, athlete: SandboxAthlete, dayStartUtcMs: number, pro
   const home = travel?.home ?? athlete.home;
   const pace = athlete.basePace * (1.05 - 0.07 * progress); // slowly getting faster
   const hasHr = dayIndex >= hrFrom && prng.chance(0.93);
-  const hr = (base: number) => (hasHr ? { average: base + prng.gaussian() * 3, max: base + prng.between(9, 22) } : undefined);
+  const hr = (base: number) =>
+    hasHr ? { average: base + prng.gaussian() * 3, max: base + prng.between(9, 22) } : undefined;
   const runChance = athlete.runsPerWeek / 7 + (weekend ? 0.1 : -0.03);
   if (prng.chance(runChance)) {
     const long = weekday === 0 && prng.chance(0.7);
@@ -218,19 +317,30 @@ function planDay(prng: Prng, athlete: SandboxAthlete, dayStartUtcMs: number, pro
       : long
         ? prng.between(15000, 24000 + 8000 * progress)
         : prng.between(5500, 11500);
-    const runPace = pace * (race ? 0.86 : tempo ? 0.9 : long ? 1.07 : 1.02) * (trail ? 1.25 : 1) * prng.between(0.96, 1.05);
+    const runPace =
+      pace * (race ? 0.86 : tempo ? 0.9 : long ? 1.07 : 1.02) * (trail ? 1.25 : 1) * prng.between(0.96, 1.05);
     const sportType = treadmill ? 'VirtualRun' : trail ? 'TrailRun' : 'Run';
     planned.push({
       startMs: at(race ? 8 : weekend ? prng.int(7, 10) : prng.pick([6, 7, 12, 17, 18, 19])),
       athlete,
       draft: {
         sportType,
-        name: race ? `${distance > 20000 ? 'Half Marathon' : distance > 9000 ? '10K' : 'Parkrun 5K'} race` : long ? (prng.chance(0.5) ? 'Long Run' : undefined) : tempo ? 'Tempo' : undefined,
+        name: race
+          ? `${distance > 20000 ? 'Half Marathon' : distance > 9000 ? '10K' : 'Parkrun 5K'} race`
+          : long
+            ? prng.chance(0.5)
+              ? 'Long Run'
+              : undefined
+            : tempo
+              ? 'Tempo'
+              : undefined,
         zone,
         home,
         distance,
         movingTime: (distance / 1000) * runPace,
-        elevationGain: treadmill ? 0 : (distance / 1000) * athlete.hilliness * (trail ? 3.5 : 1) * prng.between(0.6, 1.4),
+        elevationGain: treadmill
+          ? 0
+          : (distance / 1000) * athlete.hilliness * (trail ? 3.5 : 1) * prng.between(0.6, 1.4),
         gps: !treadmill,
         heartrate: hr(race ? 172 : tempo ? 163 : 146),
         cadence: prng.between(82, 90),
@@ -283,42 +393,44 @@ export function generateWorld(seed: number, athleteCount: number, endDate: Date)
   const prng = new Prng(seed);
   const endDay = Math.floor(endDate.getTime() / DAY_MS) * DAY_MS;
   const firstDay = endDay - HISTORY_DAYS * DAY_MS;
-  const athletes: SandboxAthlete[] = TEMPLATES.slice(0, Math.max(1, Math.min(athleteCount, TEMPLATES.length))).map((t, index) => {
-    const id = 10_000_000 + index * 17_000_000 + prng.int(0, 9_999_999);
-    const created = firstDay - prng.int(30, 900) * DAY_MS;
-    return {
-      profile: {
-        id,
-        username: `${t.firstname}${t.lastname}`.toLowerCase(),
-        resource_state: 2,
-        firstname: t.firstname,
-        lastname: t.lastname,
-        bio: null,
-        city: t.city,
-        state: t.state,
-        country: t.country,
-        sex: t.sex,
-        premium: index % 2 === 0,
-        summit: index % 2 === 0,
-        created_at: stravaDateTime(created),
-        updated_at: stravaDateTime(endDay - prng.int(1, 60) * DAY_MS),
-        badge_type_id: index % 2 === 0 ? 1 : 0,
-        weight: round(t.sex === 'F' ? prng.between(52, 66) : prng.between(64, 82)),
-        profile_medium: `https://sandbox.strava.invalid/pictures/athletes/${id}/medium.jpg`,
-        profile: `https://sandbox.strava.invalid/pictures/athletes/${id}/large.jpg`,
-        friend: null,
-        follower: null,
-      },
-      zone: t.zone,
-      home: t.home,
-      basePace: t.basePace,
-      hilliness: t.hilliness,
-      runsPerWeek: t.runsPerWeek,
-      trailAffinity: t.trailAffinity,
-      measurementPreference: t.measurementPreference,
-      weight: 0,
-    };
-  });
+  const athletes: SandboxAthlete[] = TEMPLATES.slice(0, Math.max(1, Math.min(athleteCount, TEMPLATES.length))).map(
+    (t, index) => {
+      const id = 10_000_000 + index * 17_000_000 + prng.int(0, 9_999_999);
+      const created = firstDay - prng.int(30, 900) * DAY_MS;
+      return {
+        profile: {
+          id,
+          username: `${t.firstname}${t.lastname}`.toLowerCase(),
+          resource_state: 2,
+          firstname: t.firstname,
+          lastname: t.lastname,
+          bio: null,
+          city: t.city,
+          state: t.state,
+          country: t.country,
+          sex: t.sex,
+          premium: index % 2 === 0,
+          summit: index % 2 === 0,
+          created_at: stravaDateTime(created),
+          updated_at: stravaDateTime(endDay - prng.int(1, 60) * DAY_MS),
+          badge_type_id: index % 2 === 0 ? 1 : 0,
+          weight: round(t.sex === 'F' ? prng.between(52, 66) : prng.between(64, 82)),
+          profile_medium: `https://sandbox.strava.invalid/pictures/athletes/${id}/medium.jpg`,
+          profile: `https://sandbox.strava.invalid/pictures/athletes/${id}/large.jpg`,
+          friend: null,
+          follower: null,
+        },
+        zone: t.zone,
+        home: t.home,
+        basePace: t.basePace,
+        hilliness: t.hilliness,
+        runsPerWeek: t.runsPerWeek,
+        trailAffinity: t.trailAffinity,
+        measurementPreference: t.measurementPreference,
+        weight: 0,
+      };
+    },
+  );
   const planned: Planned[] = [];
   for (const athlete of athletes) {
     athlete.weight = athlete.profile.weight ?? 0;

@@ -81,13 +81,19 @@ export class WebhooksService implements OnModuleDestroy {
     try {
       const response = await fetch(target, { signal: AbortSignal.timeout(CALLBACK_TIMEOUT_MS) });
       const body = (await response.json()) as Record<string, unknown>;
-      if (response.status !== 200 || body['hub.challenge'] !== challenge) throw new Error(`answered ${response.status}`);
+      if (response.status !== 200 || body['hub.challenge'] !== challenge)
+        throw new Error(`answered ${response.status}`);
     } catch (error) {
-      this.logger.warn(`push subscription callback not verifiable: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `push subscription callback not verifiable: ${error instanceof Error ? error.message : String(error)}`,
+      );
       throw Faults.subscriptionNotVerifiable();
     }
     if (this.subscription) throw Faults.subscriptionExists();
-    const now = this.clock.now().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = this.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
     this.subscription = { id: this.nextId++, callbackUrl, verifyToken, createdAt: now, updatedAt: now };
     return { id: this.subscription.id };
   }
@@ -95,7 +101,16 @@ export class WebhooksService implements OnModuleDestroy {
   view(applicationId: number): StravaPushSubscription[] {
     if (!this.subscription) return [];
     const { id, callbackUrl, createdAt, updatedAt } = this.subscription;
-    return [{ id, resource_state: 2, application_id: applicationId, callback_url: callbackUrl, created_at: createdAt, updated_at: updatedAt }];
+    return [
+      {
+        id,
+        resource_state: 2,
+        application_id: applicationId,
+        callback_url: callbackUrl,
+        created_at: createdAt,
+        updated_at: updatedAt,
+      },
+    ];
   }
 
   delete(id: number): void {

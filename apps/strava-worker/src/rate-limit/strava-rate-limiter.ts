@@ -141,7 +141,11 @@ export class StravaRateLimiter {
   }
 
   private window(scope: RateLimitScope, at: number): { key: string; resetAt: Date; ttlMs: number } {
-    const { index, start, resetAt } = stravaWindow(scope, at, scope === '15min' ? this.options.shortWindowMs : this.options.longWindowMs);
+    const { index, start, resetAt } = stravaWindow(
+      scope,
+      at,
+      scope === '15min' ? this.options.shortWindowMs : this.options.longWindowMs,
+    );
     const size = resetAt.getTime() - start.getTime();
     // Kept a little past the window's end so a late reader still sees it; then Redis drops it.
     return { key: `${this.prefix}${scope}:${index}`, resetAt, ttlMs: resetAt.getTime() - at + size };

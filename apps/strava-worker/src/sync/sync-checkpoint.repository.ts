@@ -39,7 +39,12 @@ if admitted == cap + 1 then
   return 2
 end
 return 3`;
-const RECHECK_OUTCOMES = [RecheckOutcome.Duplicate, RecheckOutcome.Added, RecheckOutcome.Overflow, RecheckOutcome.Dropped];
+const RECHECK_OUTCOMES = [
+  RecheckOutcome.Duplicate,
+  RecheckOutcome.Added,
+  RecheckOutcome.Overflow,
+  RecheckOutcome.Dropped,
+];
 
 /**
  * Checkpoints outlive the job (a sync that failed for good and is requested again later still

@@ -36,7 +36,8 @@ export class PushSubscriptionService {
   ) {
     // Without its subscription the worker would miss Strava's events: not ready until it exists.
     health.register('strava-push-subscription', async () => {
-      if (this.config.STRAVA_WEBHOOK_CALLBACK_URL && !this.ensured) throw new Error('push subscription not ensured yet');
+      if (this.config.STRAVA_WEBHOOK_CALLBACK_URL && !this.ensured)
+        throw new Error('push subscription not ensured yet');
     });
   }
 

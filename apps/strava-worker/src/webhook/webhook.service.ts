@@ -90,11 +90,7 @@ export class WebhookService {
   private async checkSubscription(subscriptionId: number | undefined): Promise<void> {
     if (subscriptionId === undefined) {
       this.refused.inc({ reason: 'missing_subscription' });
-      throw new WebhookException(
-        WebhookErrorCode.UnknownSubscription,
-        'the event names no push subscription',
-        403,
-      );
+      throw new WebhookException(WebhookErrorCode.UnknownSubscription, 'the event names no push subscription', 403);
     }
     if (!(await this.subscriptions.isCurrent(subscriptionId))) {
       this.refused.inc({ reason: 'unknown_subscription' });
@@ -108,7 +104,9 @@ export class WebhookService {
 
   private actionFor(event: WebhookEvent): WebhookAction {
     if (event.object_type === 'athlete') {
-      return String(event.updates.authorized) === 'false' ? WebhookAction.ConfirmDeauthorization : WebhookAction.Ignored;
+      return String(event.updates.authorized) === 'false'
+        ? WebhookAction.ConfirmDeauthorization
+        : WebhookAction.Ignored;
     }
     return WebhookAction.RecheckActivity;
   }

@@ -9,7 +9,11 @@ export function readEnvFile(file: string): Record<string, string> {
 
 /** Sets `name=value` in an env file (created 0600 when missing), keeping its other lines. */
 export function writeEnvValue(file: string, name: string, value: string): void {
-  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line !== '' && !line.startsWith(`${name}=`)) : [];
+  const lines = existsSync(file)
+    ? readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((line) => line !== '' && !line.startsWith(`${name}=`))
+    : [];
   writeFileSync(file, `${[...lines, `${name}=${value}`].join('\n')}\n`, { mode: 0o600 });
   chmodSync(file, 0o600);
 }

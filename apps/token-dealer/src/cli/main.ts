@@ -61,41 +61,58 @@ async function main(argv: string[]): Promise<unknown> {
   if (values.help || group === undefined) throw new UsageError('');
 
   if (group === 'keys' && command === 'rotate') {
-    const config = loadConfig(TokenDealerConfigSchema.pick({
-      DATABASE_URL: true,
-      TOKEN_DEALER_KEY_ENCRYPTION_KEY: true,
-      TOKEN_DEALER_TOKEN_TTL_SECONDS: true,
-      TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS: true,
-    }));
+    const config = loadConfig(
+      TokenDealerConfigSchema.pick({
+        DATABASE_URL: true,
+        TOKEN_DEALER_KEY_ENCRYPTION_KEY: true,
+        TOKEN_DEALER_TOKEN_TTL_SECONDS: true,
+        TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS: true,
+      }),
+    );
     return withDataSource(config.DATABASE_URL, async (dataSource) => {
-      const keys = new KeysService(new KeysRepository(dataSource), new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)), {
-        tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
-        rotationDays: 0,
-        publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
-      });
+      const keys = new KeysService(
+        new KeysRepository(dataSource),
+        new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)),
+        {
+          tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
+          rotationDays: 0,
+          publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
+        },
+      );
       const { kid, activatesAt } = await keys.rotate(values.now === true);
       return { kid, published: true, signs_from: activatesAt.toISOString() };
     });
   }
   if (group === 'keys' && command === 'revoke') {
     const kid = required(values.kid, 'kid');
-    const config = loadConfig(TokenDealerConfigSchema.pick({
-      DATABASE_URL: true,
-      REDIS_URL: true,
-      TOKEN_DEALER_KEY_ENCRYPTION_KEY: true,
-      TOKEN_DEALER_TOKEN_TTL_SECONDS: true,
-      TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS: true,
-    }));
-    const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+    const config = loadConfig(
+      TokenDealerConfigSchema.pick({
+        DATABASE_URL: true,
+        REDIS_URL: true,
+        TOKEN_DEALER_KEY_ENCRYPTION_KEY: true,
+        TOKEN_DEALER_TOKEN_TTL_SECONDS: true,
+        TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS: true,
+      }),
+    );
+    const redis = new Redis(config.REDIS_URL, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 3000,
+      retryStrategy: () => null,
+    });
     try {
       // Redis first: a key revoked in the database but not announced would stay trusted by verifiers' caches.
       await redis.connect();
       return await withDataSource(config.DATABASE_URL, async (dataSource) => {
-        const keys = new KeysService(new KeysRepository(dataSource), new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)), {
-          tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
-          rotationDays: 0,
-          publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
-        });
+        const keys = new KeysService(
+          new KeysRepository(dataSource),
+          new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)),
+          {
+            tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
+            rotationDays: 0,
+            publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
+          },
+        );
         // Announced before the row goes: tokens it signed are refused from now on, whatever happens next.
         await new RevocationStore(redis).revokeKey(kid, config.TOKEN_DEALER_TOKEN_TTL_SECONDS + 120);
         const result = await keys.revoke(kid);
@@ -111,7 +128,12 @@ async function main(argv: string[]): Promise<unknown> {
   if (group !== 'clients') throw new UsageError(`unknown command: ${positionals.join(' ')}`);
 
   const config = loadConfig(TokenDealerCliConfigSchema);
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 3000, retryStrategy: () => null });
+  const redis = new Redis(config.REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 1,
+    connectTimeout: 3000,
+    retryStrategy: () => null,
+  });
   try {
     return await withDataSource(config.DATABASE_URL, async (dataSource) => {
       // Both revoke tokens: without Redis they must fail rather than leave the old tokens valid.
@@ -131,11 +153,20 @@ async function main(argv: string[]): Promise<unknown> {
       const audience = values.audience ?? [];
       switch (command) {
         case 'create':
-          return clients.create(required(values.id, 'id'), scope, required(audience.join(' ') || undefined, 'audience'));
+          return clients.create(
+            required(values.id, 'id'),
+            scope,
+            required(audience.join(' ') || undefined, 'audience'),
+          );
         case 'ensure': {
           const envName = values['known-secret-env'];
           const known = envName === undefined ? undefined : (process.env[envName] ?? '');
-          return clients.ensure(required(values.id, 'id'), scope, required(audience.join(' ') || undefined, 'audience'), known);
+          return clients.ensure(
+            required(values.id, 'id'),
+            scope,
+            required(audience.join(' ') || undefined, 'audience'),
+            known,
+          );
         }
         case 'list':
           return { clients: await clients.list() };
@@ -149,7 +180,12 @@ async function main(argv: string[]): Promise<unknown> {
             const file = pattern.replaceAll('{client}', client.defaultId);
             const known = readEnvFile(file);
             const id = process.env[client.idVariable] || client.defaultId;
-            const result = await clients.ensure(id, client.scopes.join(' '), client.audience, known[client.secretVariable] ?? '');
+            const result = await clients.ensure(
+              id,
+              client.scopes.join(' '),
+              client.audience,
+              known[client.secretVariable] ?? '',
+            );
             if (result.client_secret !== undefined) writeEnvValue(file, client.secretVariable, result.client_secret);
             const { client_secret: _secret, ...shown } = result;
             provisioned.push(shown);
@@ -194,7 +230,9 @@ try {
     process.stderr.write(`${JSON.stringify({ error: error.code, message: error.message })}\n`);
     process.exitCode = 1;
   } else {
-    process.stderr.write(`${JSON.stringify({ error: 'failed', message: error instanceof Error ? error.message : String(error) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ error: 'failed', message: error instanceof Error ? error.message : String(error) })}\n`,
+    );
     process.exitCode = 1;
   }
 }

@@ -22,7 +22,8 @@ export class ClientSecretHasher {
   /** Constant-time comparison of `secret` with a stored hash; for unknown clients pass undefined to spend the same work. */
   verify(secret: string, storedHash: string | undefined): boolean {
     const actual = createHmac('sha256', this.pepper).update(secret, 'utf8').digest();
-    const expected = storedHash !== undefined && storedHash.length === 64 ? Buffer.from(storedHash, 'hex') : this.dummyHash;
+    const expected =
+      storedHash !== undefined && storedHash.length === 64 ? Buffer.from(storedHash, 'hex') : this.dummyHash;
     const equal = timingSafeEqual(actual, expected);
     return equal && storedHash !== undefined;
   }

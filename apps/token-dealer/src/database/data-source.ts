@@ -9,7 +9,12 @@ export const TOKEN_DEALER_SCHEMA = 'token_dealer';
 
 /** The token-dealer's database: its schema, tables and migrations, for the server and the command line. */
 export function tokenDealerDatabase(url: string): DatabaseOptions {
-  return { url, schema: TOKEN_DEALER_SCHEMA, entities: [ClientEntity, SigningKeyEntity], migrations: [CreateClientsAndKeys1763900000000] };
+  return {
+    url,
+    schema: TOKEN_DEALER_SCHEMA,
+    entities: [ClientEntity, SigningKeyEntity],
+    migrations: [CreateClientsAndKeys1763900000000],
+  };
 }
 
 /** The token-dealer's database outside Nest (the command line), migrated as the server migrates it. */

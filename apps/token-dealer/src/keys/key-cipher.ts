@@ -18,13 +18,18 @@ export class KeyCipher {
   encrypt(plaintext: Buffer, kid: string): string {
     const { ciphertext } = this.box.seal(plaintext, kid);
     const tagEnd = SEALED_IV_BYTES + SEALED_TAG_BYTES;
-    const parts = [ciphertext.subarray(0, SEALED_IV_BYTES), ciphertext.subarray(SEALED_IV_BYTES, tagEnd), ciphertext.subarray(tagEnd)];
+    const parts = [
+      ciphertext.subarray(0, SEALED_IV_BYTES),
+      ciphertext.subarray(SEALED_IV_BYTES, tagEnd),
+      ciphertext.subarray(tagEnd),
+    ];
     return [VERSION, ...parts.map((part) => part.toString('base64url'))].join('.');
   }
 
   decrypt(sealed: string, kid: string): Buffer {
     const [version, iv, tag, ciphertext] = sealed.split('.');
-    if (version !== VERSION || !iv || !tag || ciphertext === undefined) throw new Error(`signing key ${kid}: unknown encryption format`);
+    if (version !== VERSION || !iv || !tag || ciphertext === undefined)
+      throw new Error(`signing key ${kid}: unknown encryption format`);
     const parts = [iv, tag, ciphertext].map((part) => Buffer.from(part, 'base64url'));
     try {
       if (parts[0]!.length !== SEALED_IV_BYTES || parts[1]!.length !== SEALED_TAG_BYTES) throw new Error('malformed');

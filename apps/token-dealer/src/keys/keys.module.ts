@@ -20,11 +20,15 @@ const KEY_REFRESH_MS = 30_000;
       provide: KeysService,
       inject: [TOKEN_DEALER_DATA_SOURCE, TOKEN_DEALER_CONFIG],
       useFactory: (dataSource: DataSource, config: TokenDealerConfig) =>
-        new KeysService(new KeysRepository(dataSource), new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)), {
-          tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
-          rotationDays: config.TOKEN_DEALER_KEY_ROTATION_DAYS,
-          publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
-        }),
+        new KeysService(
+          new KeysRepository(dataSource),
+          new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)),
+          {
+            tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
+            rotationDays: config.TOKEN_DEALER_KEY_ROTATION_DAYS,
+            publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
+          },
+        ),
     },
   ],
   exports: [KeysService],

@@ -56,7 +56,9 @@ export class KeysService {
     await this.repository.withLock(async (tx) => {
       const all = await tx.findAll();
       const now = Date.now();
-      const signing = all.filter((key) => key.activatesAt.getTime() <= now && (key.retiresAt === null || key.retiresAt.getTime() > now));
+      const signing = all.filter(
+        (key) => key.activatesAt.getTime() <= now && (key.retiresAt === null || key.retiresAt.getTime() > now),
+      );
       if (signing.length === 0) await this.insertKey(tx, new Date(now));
     });
     await this.rotateIfDue();
@@ -98,17 +100,19 @@ export class KeysService {
   async rotateIfDue(): Promise<boolean> {
     if (this.options.rotationDays <= 0) return false;
     const periodMs = this.options.rotationDays * 86_400_000;
-    return this.repository.withLock(async (tx) => {
-      const newest = (await tx.findAll()).at(-1);
-      if (newest !== undefined && Date.now() - newest.activatesAt.getTime() < periodMs) return false;
-      const activatesAt = new Date(Date.now() + this.options.publishLeadSeconds * 1000);
-      await tx.retireSigningKeys(activatesAt);
-      await this.insertKey(tx, activatesAt);
-      return true;
-    }).then(async (rotated) => {
-      if (rotated) await this.reload();
-      return rotated;
-    });
+    return this.repository
+      .withLock(async (tx) => {
+        const newest = (await tx.findAll()).at(-1);
+        if (newest !== undefined && Date.now() - newest.activatesAt.getTime() < periodMs) return false;
+        const activatesAt = new Date(Date.now() + this.options.publishLeadSeconds * 1000);
+        await tx.retireSigningKeys(activatesAt);
+        await this.insertKey(tx, activatesAt);
+        return true;
+      })
+      .then(async (rotated) => {
+        if (rotated) await this.reload();
+        return rotated;
+      });
   }
 
   /** Reads the keys again (other instances and the command line may have rotated). */
@@ -126,7 +130,11 @@ export class KeysService {
       };
       const mayStillSign = key.retiresAt === null || key.retiresAt > now;
       if (mayStillSign && this.cipher !== undefined) {
-        key.privateKey = createPrivateKey({ key: this.cipher.decrypt(row.privateKeyEncrypted, row.kid), format: 'der', type: 'pkcs8' });
+        key.privateKey = createPrivateKey({
+          key: this.cipher.decrypt(row.privateKeyEncrypted, row.kid),
+          format: 'der',
+          type: 'pkcs8',
+        });
       }
       loaded.push(key);
     }
@@ -139,7 +147,8 @@ export class KeysService {
     const now = Date.now();
     let chosen: LoadedKey | undefined;
     for (const key of this.keys) {
-      if (key.privateKey === undefined || key.activatesAt > now || (key.retiresAt !== null && key.retiresAt <= now)) continue;
+      if (key.privateKey === undefined || key.activatesAt > now || (key.retiresAt !== null && key.retiresAt <= now))
+        continue;
       if (chosen === undefined || key.activatesAt > chosen.activatesAt) chosen = key;
     }
     if (chosen === undefined) throw new Error('no signing key is active');
@@ -155,7 +164,11 @@ export class KeysService {
   jwks(): { keys: PublicJwk[] } {
     const now = Date.now();
     if (this.jwksCache !== undefined && this.jwksCache.until > now) return this.jwksCache.body;
-    const body = { keys: this.keys.filter((key) => key.retiresAt === null || this.publishedUntil(key.retiresAt) > now).map((key) => key.jwk) };
+    const body = {
+      keys: this.keys
+        .filter((key) => key.retiresAt === null || this.publishedUntil(key.retiresAt) > now)
+        .map((key) => key.jwk),
+    };
     this.jwksCache = { body, until: now + 5000 };
     return body;
   }
@@ -168,12 +181,24 @@ export class KeysService {
     return retiresAt + (this.options.tokenTtlSeconds + PUBLICATION_MARGIN_SECONDS) * 1000;
   }
 
-  private async insertKey(tx: { insert(key: Omit<SigningKeyEntity, 'createdAt'>): Promise<void> }, activatesAt: Date): Promise<string> {
-    if (this.cipher === undefined) throw new Error('TOKEN_DEALER_KEY_ENCRYPTION_KEY is required to create signing keys');
+  private async insertKey(
+    tx: { insert(key: Omit<SigningKeyEntity, 'createdAt'>): Promise<void> },
+    activatesAt: Date,
+  ): Promise<string> {
+    if (this.cipher === undefined)
+      throw new Error('TOKEN_DEALER_KEY_ENCRYPTION_KEY is required to create signing keys');
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const exported = publicKey.export({ format: 'jwk' }) as { kty: string; crv: string; x: string; y: string };
     const kid = jwkThumbprint(exported);
-    const jwk: PublicJwk = { kty: exported.kty, crv: exported.crv, x: exported.x, y: exported.y, kid, alg: SIGNING_ALGORITHM, use: 'sig' };
+    const jwk: PublicJwk = {
+      kty: exported.kty,
+      crv: exported.crv,
+      x: exported.x,
+      y: exported.y,
+      kid,
+      alg: SIGNING_ALGORITHM,
+      use: 'sig',
+    };
     const der = privateKey.export({ format: 'der', type: 'pkcs8' });
     await tx.insert({
       kid,

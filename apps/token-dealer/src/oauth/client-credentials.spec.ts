@@ -6,11 +6,17 @@ const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:
 
 describe('client credentials', () => {
   it('reads client_secret_basic with form-encoded user and password (RFC 6749 §2.3.1)', () => {
-    expect(clientCredentials(basic('my%20client', 'a%3Ab+c'), {})).toEqual({ clientId: 'my client', clientSecret: 'a:b c' });
+    expect(clientCredentials(basic('my%20client', 'a%3Ab+c'), {})).toEqual({
+      clientId: 'my client',
+      clientSecret: 'a:b c',
+    });
   });
 
   it('reads client_secret_post', () => {
-    expect(clientCredentials(undefined, { client_id: 'x', client_secret: 's' })).toEqual({ clientId: 'x', clientSecret: 's' });
+    expect(clientCredentials(undefined, { client_id: 'x', client_secret: 's' })).toEqual({
+      clientId: 'x',
+      clientSecret: 's',
+    });
     expect(clientCredentials(undefined, { client_id: 'x' })).toBeUndefined();
   });
 

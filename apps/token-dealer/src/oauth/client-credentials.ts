@@ -9,7 +9,8 @@ function formDecode(value: string): string {
 /** Form parameters as single strings; a repeated parameter is an invalid request (RFC 6749 §3.2). */
 export function formParams(body: unknown): Record<string, string | undefined> {
   if (body === undefined || body === null) return {};
-  if (typeof body !== 'object') throw OAuthException.invalidRequest('expected an application/x-www-form-urlencoded body');
+  if (typeof body !== 'object')
+    throw OAuthException.invalidRequest('expected an application/x-www-form-urlencoded body');
   const params: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(body as Record<string, unknown>)) {
     if (Array.isArray(value)) throw OAuthException.invalidRequest(`parameter repeated: ${name}`);
@@ -20,13 +21,17 @@ export function formParams(body: unknown): Record<string, string | undefined> {
 }
 
 /** The client's credentials from HTTP Basic (client_secret_basic) or the body (client_secret_post), never both. */
-export function clientCredentials(authorization: string | undefined, params: Record<string, string | undefined>): ClientCredentials | undefined {
+export function clientCredentials(
+  authorization: string | undefined,
+  params: Record<string, string | undefined>,
+): ClientCredentials | undefined {
   const basic = authorization === undefined ? null : /^Basic +([A-Za-z0-9+/=]+)$/i.exec(authorization.trim());
   if (authorization !== undefined && authorization !== '' && basic === null) {
     throw OAuthException.invalidClient('unsupported client authentication scheme');
   }
   if (basic !== null) {
-    if (params.client_secret !== undefined) throw OAuthException.invalidRequest('use one client authentication method, not two');
+    if (params.client_secret !== undefined)
+      throw OAuthException.invalidRequest('use one client authentication method, not two');
     const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) throw OAuthException.invalidClient('malformed Basic credentials');
@@ -38,7 +43,8 @@ export function clientCredentials(authorization: string | undefined, params: Rec
     } catch {
       throw OAuthException.invalidClient('malformed Basic credentials');
     }
-    if (params.client_id !== undefined && params.client_id !== clientId) throw OAuthException.invalidRequest('client_id does not match the credentials');
+    if (params.client_id !== undefined && params.client_id !== clientId)
+      throw OAuthException.invalidRequest('client_id does not match the credentials');
     return { clientId, clientSecret };
   }
   if (params.client_id !== undefined && params.client_secret !== undefined) {

@@ -55,7 +55,10 @@ export class OAuthController {
     @Res({ passthrough: true }) reply: OAuthReply,
   ): Promise<TokenResponse> {
     const params = formParams(body);
-    const client = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), callerAddress(request));
+    const client = await this.oauth.authenticate(
+      clientCredentials(authorizationHeader(request), params),
+      callerAddress(request),
+    );
     const response = this.oauth.issue(client, {
       grantType: params.grant_type,
       scope: params.scope,
@@ -75,7 +78,10 @@ export class OAuthController {
     @Res({ passthrough: true }) reply: OAuthReply,
   ): Promise<IntrospectionResponse> {
     const params = formParams(body);
-    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), callerAddress(request));
+    const caller = await this.oauth.authenticate(
+      clientCredentials(authorizationHeader(request), params),
+      callerAddress(request),
+    );
     noStore(reply);
     return this.oauth.introspect(caller, params.token);
   }
@@ -85,7 +91,10 @@ export class OAuthController {
   @ApiZodBody(TokenOperationSchema)
   async revoke(@Req() request: OAuthRequest, @Body() body: unknown): Promise<Record<string, never>> {
     const params = formParams(body);
-    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), callerAddress(request));
+    const caller = await this.oauth.authenticate(
+      clientCredentials(authorizationHeader(request), params),
+      callerAddress(request),
+    );
     await this.oauth.revoke(caller, params.token, params.token_type_hint);
     return {};
   }

@@ -71,7 +71,9 @@ export class OAuthService {
     const { client, known } = await this.clients.authenticate(credentials.clientId, credentials.clientSecret);
     if (client !== null) return client;
     // Without Redis a wrong secret is still a plain 401, not a 500 (and /health/ready says Redis is down).
-    const retryAfter = await this.throttle.recordFailure(address, known ? credentials.clientId : undefined).catch(() => 0);
+    const retryAfter = await this.throttle
+      .recordFailure(address, known ? credentials.clientId : undefined)
+      .catch(() => 0);
     if (retryAfter > 0) {
       this.metrics.failures.inc({ reason: 'throttled' });
       throw OAuthException.tooManyAttempts(retryAfter);

@@ -12,7 +12,8 @@ export const REDIS = Symbol('Redis');
     {
       provide: REDIS,
       inject: [TOKEN_DEALER_CONFIG],
-      useFactory: (config: TokenDealerConfig) => new Redis(config.REDIS_URL, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }),
+      useFactory: (config: TokenDealerConfig) =>
+        new Redis(config.REDIS_URL, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }),
     },
   ],
   exports: [REDIS],

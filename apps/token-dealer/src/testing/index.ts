@@ -67,11 +67,19 @@ export async function startTokenDealer(
 }
 
 /** The token-dealer's command line (`clients …`, `keys …`) as an operator runs it from the repository's root. */
-export function runTokenDealerCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts', ...args], {
-    cwd: join(import.meta.dirname, '../../../..'),
-    env,
-    encoding: 'utf8',
-    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
-  });
+export function runTokenDealerCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs?: number,
+): SpawnSyncReturns<string> {
+  return spawnSync(
+    process.execPath,
+    ['--import', '@swc-node/register/esm-register', 'apps/token-dealer/src/cli/main.ts', ...args],
+    {
+      cwd: join(import.meta.dirname, '../../../..'),
+      env,
+      encoding: 'utf8',
+      ...(timeoutMs === undefined ? {} : { timeout: timeoutMs }),
+    },
+  );
 }

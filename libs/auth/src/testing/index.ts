@@ -58,7 +58,12 @@ export async function createTestIssuer(options: { audience?: string } = {}): Pro
     if (request.url === '/.well-known/jwks.json') {
       jwksFetches += 1;
       const body = {
-        keys: keys.map(({ kid, publicKey }) => ({ ...publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' })),
+        keys: keys.map(({ kid, publicKey }) => ({
+          ...publicKey.export({ format: 'jwk' }),
+          kid,
+          alg: 'ES256',
+          use: 'sig',
+        })),
       };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       return;

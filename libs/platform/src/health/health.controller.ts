@@ -26,7 +26,10 @@ export class HealthController {
    */
   @Get('ready')
   @ApiOperation({ summary: 'Ready when every dependency answers; details only on the operator listener' })
-  async ready(@Req() req: IncomingMessage | { raw: IncomingMessage }, @Res({ passthrough: true }) res: StatusSetter): Promise<Readiness | Pick<Readiness, 'status'>> {
+  async ready(
+    @Req() req: IncomingMessage | { raw: IncomingMessage },
+    @Res({ passthrough: true }) res: StatusSetter,
+  ): Promise<Readiness | Pick<Readiness, 'status'>> {
     const readiness = await this.health.readiness();
     if (!isOperatorRequest(req)) {
       if (readiness.status !== 'ok') res.status(HttpStatus.SERVICE_UNAVAILABLE);
@@ -34,7 +37,12 @@ export class HealthController {
     }
     if (readiness.status !== 'ok') {
       const down = Object.keys(readiness.checks).filter((name) => readiness.checks[name]?.status === 'down');
-      throw new AppException('not_ready', `not ready: ${down.join(', ')} down`, HttpStatus.SERVICE_UNAVAILABLE, readiness);
+      throw new AppException(
+        'not_ready',
+        `not ready: ${down.join(', ')} down`,
+        HttpStatus.SERVICE_UNAVAILABLE,
+        readiness,
+      );
     }
     return readiness;
   }

@@ -25,7 +25,10 @@ export class HealthService {
           await withTimeout(check(), CHECK_TIMEOUT_MS);
           return [name, { status: 'up' as const }] as const;
         } catch (error) {
-          return [name, { status: 'down' as const, error: error instanceof Error ? error.message : String(error) }] as const;
+          return [
+            name,
+            { status: 'down' as const, error: error instanceof Error ? error.message : String(error) },
+          ] as const;
         }
       }),
     );

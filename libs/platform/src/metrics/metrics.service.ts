@@ -39,10 +39,7 @@ export class MetricsService {
   }
 
   observeHttp(method: string, route: string | undefined, statusCode: number, seconds: number): void {
-    this.httpRequestDuration.observe(
-      { method, route: route ?? 'unmatched', status_code: String(statusCode) },
-      seconds,
-    );
+    this.httpRequestDuration.observe({ method, route: route ?? 'unmatched', status_code: String(statusCode) }, seconds);
   }
 
   private existing<T>(name: string): T | undefined {

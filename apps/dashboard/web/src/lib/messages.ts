@@ -74,5 +74,10 @@ const SYNC_PROBLEMS: Partial<Record<`${SyncErrorCode}`, Problem>> = {
 export function syncProblem(code: string, message: string): Problem {
   const operator = LOGIN_PROBLEMS[code];
   if (operator?.operator) return operator;
-  return SYNC_PROBLEMS[code as `${SyncErrorCode}`] ?? { title: 'The last sync failed', text: message || 'Please try again in a moment.' };
+  return (
+    SYNC_PROBLEMS[code as `${SyncErrorCode}`] ?? {
+      title: 'The last sync failed',
+      text: message || 'Please try again in a moment.',
+    }
+  );
 }
