@@ -1,9 +1,9 @@
 import { env } from '@runnerly/config';
-import { SPORT_TYPES, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
+import { RUN_SPORT_TYPES, SPORT_TYPES, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
 import { z } from 'zod';
 
 const sportTypes = env
-  .list(['Run', 'TrailRun', 'VirtualRun'])
+  .list([...RUN_SPORT_TYPES])
   .refine((types) => types.length > 0 && types.every((type) => (SPORT_TYPES as readonly string[]).includes(type)), {
     message: `must be a comma-separated list of Strava sport types (${SPORT_TYPES.slice(0, 4).join(', ')}, …)`,
   });
