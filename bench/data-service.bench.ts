@@ -95,16 +95,17 @@ export default async function main(): Promise<BenchResult[]> {
       DATABASE_POOL_SIZE: POOL_SIZE,
       TOKEN_DEALER_URL: issuer.issuer,
       STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-      // Per-request access logs off on both sides (the bare server has none); revocation lookups off.
+      // Per-request access logs off on both sides (the bare server has none). Revocation is checked,
+      // as it always is now (the machine's Redis, read only).
       LOG_LEVEL: 'warn',
-      REDIS_URL: '',
     });
     servers.push(service);
     const bare = await startBare(database.url);
     servers.push(bare);
 
-    // A token as a real caller holds it: fetched once, reused until it expires.
-    const authorization = `Bearer ${issuer.sign({ scope: 'users:write runs:read runs:write' }, { expiresIn: 3600 })}`;
+    // A token as a real caller holds it: fetched once, reused until it expires (the longest lifetime
+    // the data-service accepts, the token-dealer's 15 minutes).
+    const authorization = `Bearer ${issuer.sign({ scope: 'users:write runs:read runs:write' }, { expiresIn: 900 })}`;
     const json = { authorization, 'content-type': 'application/json' };
     const createUser = async (stravaAthleteId: number) => {
       const response = await fetch(`${service.url}/users`, {
