@@ -15,7 +15,7 @@ import { ClientSecretHasher } from '../clients/client-secret.js';
 import { ClientsException } from '../clients/clients.exception.js';
 import { ClientsRepository } from '../clients/clients.repository.js';
 import { ClientsService } from '../clients/clients.service.js';
-import { TokenDealerConfigSchema, TokenDealerCliConfigSchema } from '../config.js';
+import { type TokenDealerConfig, TokenDealerConfigSchema, TokenDealerCliConfigSchema } from '../config.js';
 import { openDataSource } from '../database/data-source.js';
 import { KeyCipher } from '../keys/key-cipher.js';
 import { KeysErrorCode, KeysException } from '../keys/keys.exception.js';
@@ -70,15 +70,7 @@ async function main(argv: string[]): Promise<unknown> {
       }),
     );
     return withDataSource(config.DATABASE_URL, async (dataSource) => {
-      const keys = new KeysService(
-        new KeysRepository(dataSource),
-        new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)),
-        {
-          tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
-          rotationDays: 0,
-          publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
-        },
-      );
+      const keys = keysOf(dataSource, config);
       const { kid, activatesAt } = await keys.rotate(values.now === true);
       return { kid, published: true, signs_from: activatesAt.toISOString() };
     });
@@ -104,15 +96,7 @@ async function main(argv: string[]): Promise<unknown> {
       // Redis first: a key revoked in the database but not announced would stay trusted by verifiers' caches.
       await redis.connect();
       return await withDataSource(config.DATABASE_URL, async (dataSource) => {
-        const keys = new KeysService(
-          new KeysRepository(dataSource),
-          new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)),
-          {
-            tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
-            rotationDays: 0,
-            publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
-          },
-        );
+        const keys = keysOf(dataSource, config);
         // Announced before the row goes: tokens it signed are refused from now on, whatever happens next.
         await new RevocationStore(redis).revokeKey(kid, config.TOKEN_DEALER_TOKEN_TTL_SECONDS + 120);
         const result = await keys.revoke(kid);
@@ -204,6 +188,25 @@ async function main(argv: string[]): Promise<unknown> {
   } finally {
     redis.disconnect();
   }
+}
+
+/** The keys service as the command line uses it: rotation only by command. */
+function keysOf(
+  dataSource: DataSource,
+  config: Pick<
+    TokenDealerConfig,
+    'TOKEN_DEALER_KEY_ENCRYPTION_KEY' | 'TOKEN_DEALER_TOKEN_TTL_SECONDS' | 'TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS'
+  >,
+): KeysService {
+  return new KeysService(
+    new KeysRepository(dataSource),
+    new KeyCipher(secretBytes(config.TOKEN_DEALER_KEY_ENCRYPTION_KEY)),
+    {
+      tokenTtlSeconds: config.TOKEN_DEALER_TOKEN_TTL_SECONDS,
+      rotationDays: 0,
+      publishLeadSeconds: config.TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS,
+    },
+  );
 }
 
 async function withDataSource<T>(url: string, fn: (dataSource: DataSource) => Promise<T>): Promise<T> {
