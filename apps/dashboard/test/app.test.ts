@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { DashboardConfigSchema } from '../src/config.js';
 import { CookieJar } from './cookie-jar.js';
+import { aloneEnv } from './stack.js';
 
 // The dashboard on its own (no data-service, no Strava): its surface, the start of a login and
 // every way a callback is refused before any code is exchanged.
@@ -21,15 +22,7 @@ describe('dashboard', () => {
     app = await createApp(
       parseConfig(DashboardConfigSchema, {
         LOG_LEVEL: 'silent',
-        REDIS_URL: redis.url,
-        DASHBOARD_URL: 'http://localhost:3999',
-        STRAVA_BASE_URL: 'http://strava.invalid',
-        STRAVA_CLIENT_ID: '1234',
-        STRAVA_CLIENT_SECRET: randomBytes(20).toString('hex'),
-        DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
-        SESSION_SECRET: randomBytes(32).toString('hex'),
-        DATA_SERVICE_URL: 'http://127.0.0.1:9',
-        TOKEN_DEALER_URL: 'http://127.0.0.1:9',
+        ...aloneEnv(redis.url),
       }),
     );
     await app.listen(0, '127.0.0.1');

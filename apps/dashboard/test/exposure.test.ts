@@ -1,27 +1,17 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { parseConfig } from '@runnerly/config';
 import { operatorUrl, startOperatorListener } from '@runnerly/platform';
 import { freePort, leaseTestRedis, pathSpellings, startService, type TestRedis } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { aloneEnv } from './stack.js';
 import { createApp } from '../src/app.js';
 import { DashboardConfigSchema } from '../src/config.js';
 
 const APP_DIR = join(import.meta.dirname, '..');
 const OPERATOR_ROUTES = ['/metrics', '/docs', '/openapi.json', '/openapi.yaml'];
 
-const env = (redisUrl: string): Record<string, string> => ({
-  REDIS_URL: redisUrl,
-  DASHBOARD_URL: 'http://localhost:3999',
-  STRAVA_BASE_URL: 'http://strava.invalid',
-  STRAVA_CLIENT_ID: '1234',
-  STRAVA_CLIENT_SECRET: randomBytes(20).toString('hex'),
-  DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
-  SESSION_SECRET: randomBytes(32).toString('hex'),
-  DATA_SERVICE_URL: 'http://127.0.0.1:9',
-  TOKEN_DEALER_URL: 'http://127.0.0.1:9',
-});
+const env = aloneEnv;
 
 /**
  * Item 7 of the security issue on the dashboard (Express): metrics and docs only on the operator

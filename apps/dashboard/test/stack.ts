@@ -100,3 +100,18 @@ export async function testRedis(cleanup: Cleanup): Promise<TestRedis> {
 export async function testDatabase(cleanup: Cleanup): Promise<TestDatabase> {
   return cleanup.add(await createTestDatabase(), (database) => database.drop());
 }
+
+/** The settings of a dashboard running alone: its Strava and services unreachable, secrets generated. */
+export function aloneEnv(redisUrl: string): Record<string, string> {
+  return {
+    REDIS_URL: redisUrl,
+    DASHBOARD_URL: 'http://localhost:3999',
+    STRAVA_BASE_URL: 'http://strava.invalid',
+    STRAVA_CLIENT_ID: '1234',
+    STRAVA_CLIENT_SECRET: randomBytes(20).toString('hex'),
+    DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    DATA_SERVICE_URL: 'http://127.0.0.1:9',
+    TOKEN_DEALER_URL: 'http://127.0.0.1:9',
+  };
+}
