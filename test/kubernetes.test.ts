@@ -443,6 +443,18 @@ const MUTATIONS: Mutation[] = [
     /data-service: needs a memory limit/,
   ],
   [
+    'the worker killed before its syncs hand their jobs back',
+    (objects) => (deployment(objects, 'strava-worker').spec!.template.spec!.terminationGracePeriodSeconds = 30),
+    (objects) => deploymentViolations(objects, WAIT_LISTS),
+    /strava-worker: terminationGracePeriodSeconds 30 < preStop 5 s \+ shutdown 60 s/,
+  ],
+  [
+    'two new data-service pods migrating at once',
+    (objects) => (deployment(objects, 'data-service').spec!.strategy!.rollingUpdate!.maxSurge = '50%'),
+    (objects) => deploymentViolations(objects, WAIT_LISTS),
+    /data-service: migrates at start, so it must roll one new pod at a time/,
+  ],
+  [
     'service links on',
     (objects) => delete deployment(objects, 'token-dealer').spec!.template.spec!.enableServiceLinks,
     (objects) => deploymentViolations(objects, WAIT_LISTS),

@@ -15,11 +15,20 @@ import { selects } from './network-policy.js';
 
 /** The services Runnerly deploys and how each scales. */
 export const APPS = {
-  'token-dealer': { scaling: 'replicas' },
-  'data-service': { scaling: 'hpa' },
-  'strava-worker': { scaling: 'keda' },
-  dashboard: { scaling: 'hpa' },
+  'token-dealer': { scaling: 'replicas', migratesAtStart: true },
+  'data-service': { scaling: 'hpa', migratesAtStart: true },
+  'strava-worker': { scaling: 'keda', migratesAtStart: false },
+  dashboard: { scaling: 'hpa', migratesAtStart: false },
 } as const;
+
+/** How long a service that migrates at start may take to start (its startup probe's budget). */
+const MIGRATION_BUDGET_SECONDS = 300;
+/**
+ * The worker's shutdown at worst: its running syncs hand their jobs back after the page in hand, a
+ * token refresh and a page from Strava (STRAVA_TIMEOUT_MS, 10 s each) and the data-service write
+ * (3 attempts of 5 s, after a token fetch of as many), about a minute.
+ */
+const WORKER_SHUTDOWN_SECONDS = 60;
 export type App = keyof typeof APPS;
 
 /** What a committed Secret template holds instead of a value. */
@@ -199,6 +208,23 @@ export function deploymentViolations(objects: K8sObject[], jobsWaitLists: string
     if (scaling !== 'replicas' && spec.replicas !== undefined)
       problems.push(`${name}: its autoscaler sets its replicas; the Deployment must not`);
     if (scaling === 'replicas' && (spec.replicas ?? 1) < 2) problems.push(`${name}: needs 2 replicas at least`);
+
+    // Migrations run at start: one new pod at a time, ready only once they are applied.
+    if (APPS[name as App]?.migratesAtStart) {
+      const rolling = spec.strategy?.rollingUpdate;
+      if (spec.strategy?.type !== 'RollingUpdate' || rolling?.maxSurge !== 1 || rolling.maxUnavailable !== 0)
+        problems.push(
+          `${name}: migrates at start, so it must roll one new pod at a time (maxSurge 1, maxUnavailable 0)`,
+        );
+      const startup = main?.startupProbe;
+      if ((startup?.periodSeconds ?? 10) * (startup?.failureThreshold ?? 3) < MIGRATION_BUDGET_SECONDS)
+        problems.push(`${name}: its startup probe must allow ${MIGRATION_BUDGET_SECONDS} s for migrations`);
+    }
+    const preStop = main?.lifecycle?.preStop?.sleep?.seconds ?? 0;
+    const grace = pod.terminationGracePeriodSeconds ?? 30;
+    const shutdown = name === 'strava-worker' ? WORKER_SHUTDOWN_SECONDS : 10;
+    if (grace < preStop + shutdown)
+      problems.push(`${name}: terminationGracePeriodSeconds ${grace} < preStop ${preStop} s + shutdown ${shutdown} s`);
   }
 
   for (const service of services) {
