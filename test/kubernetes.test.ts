@@ -55,7 +55,12 @@ function yamlFiles(dir: string): string[] {
 // ---------------------------------------------------------------------------------------------
 // Each app's configuration, run on what its Deployment gives it.
 
-const CONFIGS: Record<App, { schema: { safeParse(value: unknown): unknown }; port: string; operatorPort: string }> = {
+interface ConfigSchema {
+  safeParse(value: unknown): unknown;
+  shape: Record<string, unknown>;
+}
+
+const CONFIGS: Record<App, { schema: ConfigSchema; port: string; operatorPort: string }> = {
   'token-dealer': {
     schema: TokenDealerConfigSchema,
     port: 'TOKEN_DEALER_PORT',
@@ -135,6 +140,9 @@ function configViolations(objects: K8sObject[]): string[] {
     const expected = CONFIGS[app];
     if (expected === undefined) continue;
     const env = environmentOf(objects, deployment);
+    // The schemas drop what they do not know: a misspelt setting would be ignored without a word.
+    for (const name of Object.keys(env))
+      if (!(name in expected.schema.shape)) problems.push(`${app}: ${name} is not one of its settings`);
     const result = expected.schema.safeParse(env) as {
       success: boolean;
       data?: Record<string, unknown>;
@@ -516,6 +524,13 @@ const MUTATIONS: Mutation[] = [
     (objects) => (container(objects, 'dashboard').envFrom = container(objects, 'dashboard').envFrom!.slice(0, 1)),
     configViolations,
     /dashboard: (STRAVA_CLIENT_ID|STRAVA_CLIENT_SECRET|DASHBOARD_CLIENT_SECRET|SESSION_SECRET) /,
+  ],
+  [
+    'a misspelt setting (which the app would ignore)',
+    (objects) =>
+      ((find(objects, 'ConfigMap', 'dashboard').data as Record<string, string>).DASHBOARD_TRUSTED_PROXY = '1'),
+    configViolations,
+    /dashboard: DASHBOARD_TRUSTED_PROXY is not one of its settings/,
   ],
   [
     'the data-service pointed at a token-dealer that does not exist',
