@@ -463,6 +463,12 @@ const MUTATIONS: Mutation[] = [
     /data-service: migrates at start, so it must roll one new pod at a time/,
   ],
   [
+    'a ConfigMap that does not exist',
+    (objects) => (container(objects, 'data-service').envFrom![0]!.configMapRef!.name = 'data'),
+    (objects) => deploymentViolations(objects, WAIT_LISTS),
+    /data-service: reads the ConfigMap data, which is not in the manifests/,
+  ],
+  [
     'service links on',
     (objects) => delete deployment(objects, 'token-dealer').spec!.template.spec!.enableServiceLinks,
     (objects) => deploymentViolations(objects, WAIT_LISTS),

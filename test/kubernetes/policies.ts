@@ -173,6 +173,13 @@ export function deploymentViolations(objects: K8sObject[], jobsWaitLists: string
     else if (budget.spec?.maxUnavailable === undefined || budget.spec.maxUnavailable === 0)
       problems.push(`${name}: its PodDisruptionBudget must let a drain take one pod at a time (maxUnavailable)`);
 
+    for (const container of containersOf(deployment))
+      for (const source of container.envFrom ?? [])
+        if (
+          source.configMapRef &&
+          !objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === source.configMapRef!.name)
+        )
+          problems.push(`${name}: reads the ConfigMap ${source.configMapRef.name}, which is not in the manifests`);
     const secrets = secretsOf(deployment);
     if (secrets.length !== 1 || secrets[0] !== name)
       problems.push(`${name}: must read exactly one Secret, its own (${name}); reads ${secrets.join(', ') || 'none'}`);
