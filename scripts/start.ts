@@ -130,6 +130,7 @@ const operatorHost = env.OPERATOR_HOST || '127.0.0.1';
 const operatorBase = (port: number) =>
   `http://${operatorHost.includes(':') ? `[${operatorHost}]` : operatorHost}:${port}`;
 
+say(`Preparing: the token-dealer's migrations and its clients for the dashboard and the worker...`);
 // The dashboard's and the worker's token-dealer clients (least-privilege scopes), made sure of before
 // anything starts by the token-dealer's own `clients provision`: it keeps their secrets in
 // .runnerly/local.env and rotates a missing or stale one.
@@ -154,6 +155,7 @@ if (provision.status !== 0) {
 const provisioned = readLocalEnv();
 for (const client of SERVICE_CLIENTS) env[client.secretVariable] = provisioned[client.secretVariable]!;
 
+say(`Starting ${apps.map((app) => app.name).join(', ')}; the URL to open follows once all are ready.`);
 const { commands, result } = concurrently(
   apps.map((app) => ({
     name: app.name,
