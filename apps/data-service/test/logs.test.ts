@@ -29,7 +29,7 @@ describe('data-service logs', () => {
         REDIS_URL: '',
       },
       readyUrl: `${baseUrl}/health/live`,
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
     });
   });
   afterAll(async () => {
@@ -111,7 +111,7 @@ describe('data-service logs while starting', () => {
         ...env,
       },
       readyUrl: `http://127.0.0.1:${port}/health/live`,
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
     return { service, url: `http://127.0.0.1:${port}`, operator: `http://127.0.0.1:${operatorPort}` };
   }
@@ -153,7 +153,7 @@ describe('data-service logs while starting', () => {
     } finally {
       await service.stop();
     }
-  });
+  }, 90_000);
 
   it('logs one readable line per event with LOG_FORMAT=pretty', async () => {
     const { service, url } = await start({ LOG_FORMAT: 'pretty' });
@@ -171,7 +171,7 @@ describe('data-service logs while starting', () => {
     } finally {
       await service.stop();
     }
-  });
+  }, 90_000);
 
   it('stops at start with one line naming LOG_FORMAT when it is neither json nor pretty', async () => {
     const service = await startService({
@@ -180,5 +180,5 @@ describe('data-service logs while starting', () => {
     });
     expect(await service.exited()).toBe(1);
     expect(service.output().trim().split('\n')).toEqual([expect.stringMatching(/^invalid configuration: LOG_FORMAT /)]);
-  });
+  }, 90_000);
 });
