@@ -185,3 +185,33 @@ describe('`pnpm start` with no PostgreSQL and no Redis', () => {
     expect(await answers(ports.postgres)).toBe(false);
   }, 90_000);
 });
+
+describe('`pnpm start` with no Redis and no redis-server', () => {
+  it('stops with one line saying how to get one', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'runnerly-no-redis-'));
+    try {
+      const redisPort = await freePort();
+      // A PATH without redis-server (start.ts runs everything through Node's own path).
+      const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/start.ts'], {
+        cwd: root,
+        env: {
+          HOME: process.env.HOME,
+          PATH: stateDir,
+          RUNNERLY_LOCAL_ENV_FILE: join(stateDir, 'local.env'),
+          DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/runnerly_unused',
+          RUNNERLY_LOCAL_REDIS_PORT: String(redisPort),
+        },
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect(code).toBe(1);
+      expect(output.trim().split('\n')).toEqual([
+        `No Redis answers at 127.0.0.1:${redisPort} and redis-server is not installed: install it (sudo apt-get install redis-server, or brew install redis) or set REDIS_URL.`,
+      ]);
+    } finally {
+      rmSync(stateDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
