@@ -97,7 +97,7 @@ describe('`pnpm start` with no PostgreSQL and no Redis', () => {
     stack.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the stack did not come up:\n${output.slice(-4000)}`)), 170_000);
+      const timer = setTimeout(() => reject(new Error(`the stack did not come up:\n${output.slice(-4000)}`)), 240_000);
       const check = () => {
         if (output.includes('Runnerly is up')) {
           clearTimeout(timer);
@@ -109,7 +109,7 @@ describe('`pnpm start` with no PostgreSQL and no Redis', () => {
       };
       check();
     });
-  }, 180_000);
+  }, 250_000);
 
   afterAll(async () => {
     if (stack && stack.exitCode === null && stack.signalCode === null) {
