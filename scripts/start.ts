@@ -1,6 +1,8 @@
 // `pnpm start`: the whole stack on this machine, no Docker. Generates the local secrets once
-// (git-ignored, in .runnerly/), starts every app with prefixed logs through `concurrently`, waits
-// for each to be ready and prints the one URL to open. Ctrl-C stops them all.
+// (git-ignored, in .runnerly/), brings a PostgreSQL and a Redis when none is configured or answering
+// (scripts/local-services.ts), starts every app with prefixed logs through `concurrently`, waits
+// for each to be ready and prints the one URL to open. Ctrl-C stops them all, the local
+// PostgreSQL and Redis last.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -9,10 +11,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseEnv } from 'node:util';
 import { SERVICE_CLIENTS } from '@runnerly/data-client/contract';
 import { concurrently } from 'concurrently';
+import { type LocalServices, LocalServiceError, startLocalServices } from './local-services.js';
 
 const root = join(import.meta.dirname, '..');
 // RUNNERLY_LOCAL_ENV_FILE lets the end-to-end test keep its own secrets apart from a developer's.
 const localEnvFile = process.env.RUNNERLY_LOCAL_ENV_FILE ?? join(root, '.runnerly', 'local.env');
+/** The local state beside it: the embedded PostgreSQL's and the local Redis's data. */
+const stateDir = dirname(localEnvFile);
 
 /** Secrets a development stack needs: generated on first start, kept out of git. */
 const LOCAL_SECRETS = [
@@ -23,6 +28,7 @@ const LOCAL_SECRETS = [
   'TOKEN_DEALER_PEPPER',
   'TOKEN_DEALER_KEY_ENCRYPTION_KEY',
   'STRAVA_WORKER_BOARD_PASSWORD',
+  'EMBEDDED_POSTGRES_PASSWORD',
 ];
 /** Secrets with a format of their own (the others: 32 random bytes, hex). */
 const SECRET_FORMATS: Record<string, (bytes: Buffer) => string> = {
@@ -53,6 +59,35 @@ function loadLocalSecrets(): Record<string, string> {
 
 if (existsSync(join(root, '.env'))) process.loadEnvFile(join(root, '.env'));
 const env: Record<string, string> = { ...loadLocalSecrets(), ...(process.env as Record<string, string>) };
+// concurrently pipes the apps' output, so they log JSON unless told otherwise: on a terminal, one
+// readable line per event (LOG_FORMAT=json keeps JSON).
+if (!env.LOG_FORMAT && process.stdout.isTTY) env.LOG_FORMAT = 'pretty';
+
+/** Lines of start.ts itself, among the apps' prefixed ones. */
+const say = (line: string) => console.log(`[runnerly]      ${line}`);
+
+// Ctrl-C or SIGTERM: the apps first (once started), then the local PostgreSQL and Redis. Before the
+// apps run, exiting is enough: the local services' exit hooks stop them.
+let stopping = false;
+const running: { stopApps?: () => void } = {};
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  if (running.stopApps) running.stopApps();
+  else process.exit(130);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+
+let local: LocalServices;
+try {
+  local = await startLocalServices({ env, stateDir, postgresPassword: env.EMBEDDED_POSTGRES_PASSWORD!, say });
+} catch (error) {
+  if (!(error instanceof LocalServiceError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+Object.assign(env, local.env);
 
 interface App {
   name: string;
@@ -95,6 +130,7 @@ const operatorHost = env.OPERATOR_HOST || '127.0.0.1';
 const operatorBase = (port: number) =>
   `http://${operatorHost.includes(':') ? `[${operatorHost}]` : operatorHost}:${port}`;
 
+say(`Preparing: the token-dealer's migrations and its clients for the dashboard and the worker...`);
 // The dashboard's and the worker's token-dealer clients (least-privilege scopes), made sure of before
 // anything starts by the token-dealer's own `clients provision`: it keeps their secrets in
 // .runnerly/local.env and rotates a missing or stale one.
@@ -113,11 +149,13 @@ const provision = spawnSync(
 );
 if (provision.status !== 0) {
   console.error(`Could not provision the token-dealer clients: ${provision.stderr.trim() || provision.error?.message}`);
+  await local.stop();
   process.exit(1);
 }
 const provisioned = readLocalEnv();
 for (const client of SERVICE_CLIENTS) env[client.secretVariable] = provisioned[client.secretVariable]!;
 
+say(`Starting ${apps.map((app) => app.name).join(', ')}; the URL to open follows once all are ready.`);
 const { commands, result } = concurrently(
   apps.map((app) => ({
     name: app.name,
@@ -170,15 +208,18 @@ void (async () => {
   }
 })();
 
-let stopping = false;
-const stop = () => {
-  stopping = true;
+running.stopApps = () => {
   for (const command of commands) command.kill('SIGTERM');
 };
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-// Apps stopped by Ctrl-C exit by signal: that is a clean stop, not a failure.
+// Apps stopped by Ctrl-C exit by signal: that is a clean stop, not a failure. The local
+// PostgreSQL and Redis stop after the apps, which may still write while they stop.
 result.then(
-  () => process.exit(0),
-  () => process.exit(stopping ? 0 : 1),
+  async () => {
+    await local.stop();
+    process.exit(0);
+  },
+  async () => {
+    await local.stop();
+    process.exit(stopping ? 0 : 1);
+  },
 );

@@ -18,7 +18,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        PlatformModule.forRoot({ service: 'dashboard', logLevel: config.LOG_LEVEL }),
+        PlatformModule.forRoot({ service: 'dashboard', logLevel: config.LOG_LEVEL, logFormat: config.LOG_FORMAT }),
         PassportModule,
         ConnectionsModule,
       ],

@@ -46,6 +46,7 @@ export const DashboardConfigSchema = z.object({
   OPERATOR_HOST: env.host(),
   DASHBOARD_OPERATOR_PORT: env.port(3100, 0),
   LOG_LEVEL: env.logLevel(),
+  LOG_FORMAT: env.logFormat(),
   /** Where runners reach the dashboard: the Strava redirect URI is built from it; https → Secure cookies. */
   DASHBOARD_URL: env.httpUrl('http://localhost:3000'),
   REDIS_URL: env.redisUrl(),

@@ -20,7 +20,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        PlatformModule.forRoot({ service: 'data-service', logLevel: config.LOG_LEVEL }),
+        PlatformModule.forRoot({ service: 'data-service', logLevel: config.LOG_LEVEL, logFormat: config.LOG_FORMAT }),
         AuthModule.forRoot({
           issuer: config.TOKEN_DEALER_ISSUER ?? config.TOKEN_DEALER_URL,
           audience: DATA_SERVICE_AUDIENCE,

@@ -9,6 +9,7 @@ export const DataServiceConfigSchema = z.object({
   OPERATOR_HOST: env.host(),
   DATA_SERVICE_OPERATOR_PORT: env.port(5101, 0),
   LOG_LEVEL: env.logLevel(),
+  LOG_FORMAT: env.logFormat(),
   DATABASE_URL: env.postgresUrl(),
   DATABASE_POOL_SIZE: env.int(10, 1),
   /** Where the access tokens come from: their issuer and the JWKS that verifies them. */

@@ -29,7 +29,7 @@ describe('data-service logs', () => {
         REDIS_URL: '',
       },
       readyUrl: `${baseUrl}/health/live`,
-      timeoutMs: 15_000,
+      timeoutMs: 60_000,
     });
   });
   afterAll(async () => {
@@ -75,4 +75,110 @@ describe('data-service logs', () => {
     expect(service.output()).toContain('"service":"data-service"');
     expect(service.output()).not.toContain('LEAK');
   });
+});
+
+/**
+ * Logs people can read: the real process, started while the token-dealer it needs is not up yet
+ * (as under `pnpm start`, where the services start together).
+ */
+describe('data-service logs while starting', () => {
+  let database: TestDatabase;
+  /** A port nothing listens on: the token-dealer "not up yet". */
+  let absentDealer: string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    absentDealer = `http://127.0.0.1:${await freePort()}`;
+  });
+  afterAll(async () => {
+    await database?.drop();
+  });
+
+  async function start(env: Record<string, string>) {
+    const port = await freePort();
+    const operatorPort = await freePort();
+    const service = await startService({
+      cwd: join(import.meta.dirname, '..'),
+      env: {
+        LOG_LEVEL: 'info',
+        DATA_SERVICE_PORT: String(port),
+        DATA_SERVICE_OPERATOR_PORT: String(operatorPort),
+        HOST: '127.0.0.1',
+        DATABASE_URL: database.url,
+        TOKEN_DEALER_URL: absentDealer,
+        STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${testKey()}`,
+        REDIS_URL: '',
+        ...env,
+      },
+      readyUrl: `http://127.0.0.1:${port}/health/live`,
+      timeoutMs: 60_000,
+    });
+    return { service, url: `http://127.0.0.1:${port}`, operator: `http://127.0.0.1:${operatorPort}` };
+  }
+
+  it('logs JSON when not on a terminal: a readiness failure once, at warn, and 4xx answers, all without a stack', async () => {
+    const { service, url, operator } = await start({});
+    try {
+      for (let probe = 0; probe < 3; probe += 1) expect((await fetch(`${url}/health/ready`)).status).toBe(503);
+      expect((await fetch(`${operator}/health/ready`)).status).toBe(503);
+      expect((await fetch(`${url}/users`)).status).toBe(401);
+      expect((await fetch(`${url}/no-such-route`)).status).toBe(404);
+      await expect.poll(() => service.output()).toMatch(/"statusCode":404/);
+
+      const lines = service
+        .output()
+        .split('\n')
+        .filter((line) => line.trim());
+      // Every line is one JSON object (the contract), none with a stack.
+      const events = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      for (const event of events) expect(JSON.stringify(event)).not.toMatch(/stack/);
+      expect(events.filter((event) => event.level === 'error')).toEqual([]);
+      // The token-dealer not answering yet: said once, at warn, naming it and why; the probes themselves are not logged.
+      const notReady = events.filter((event) => String(event.msg).startsWith('not ready yet'));
+      expect(notReady).toHaveLength(1);
+      expect(notReady[0]).toMatchObject({ level: 'warn', context: 'Health' });
+      expect(notReady[0]!.msg).toMatch(/waiting for token-dealer \(.+\)/);
+      const probeLines = events.filter(
+        (event) => event.res !== undefined && (event.req as { url?: string }).url === '/health/ready',
+      );
+      expect(probeLines).toEqual([]);
+      // 4xx answers: one info line each, carrying the request id, no error object.
+      const unauthorized = events.find(
+        (event) => (event.res as { statusCode?: number } | undefined)?.statusCode === 401,
+      );
+      expect(unauthorized).toMatchObject({ level: 'info', msg: 'request completed', requestId: expect.any(String) });
+      expect(unauthorized).not.toHaveProperty('err');
+      // Nest's start-up chatter (every route mapped) stays at debug.
+      expect(lines.filter((line) => line.includes('Mapped {'))).toEqual([]);
+    } finally {
+      await service.stop();
+    }
+  }, 90_000);
+
+  it('logs one readable line per event with LOG_FORMAT=pretty', async () => {
+    const { service, url } = await start({ LOG_FORMAT: 'pretty' });
+    try {
+      expect((await fetch(`${url}/health/ready`)).status).toBe(503);
+      expect((await fetch(`${url}/users`)).status).toBe(401);
+      await expect.poll(() => service.output()).toMatch(/GET \/users 401 \d+ ms \(req [\w-]{8}\)/);
+      const lines = service
+        .output()
+        .split('\n')
+        .filter((line) => line.trim());
+      expect(lines.filter((line) => line.trimStart().startsWith('{'))).toEqual([]);
+      expect(lines.some((line) => /WARN.*Health: not ready yet: waiting for token-dealer/.test(line))).toBe(true);
+      expect(service.output()).not.toMatch(/stack/);
+    } finally {
+      await service.stop();
+    }
+  }, 90_000);
+
+  it('stops at start with one line naming LOG_FORMAT when it is neither json nor pretty', async () => {
+    const service = await startService({
+      cwd: join(import.meta.dirname, '..'),
+      env: { LOG_FORMAT: 'colourful', DATABASE_URL: database.url, STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${testKey()}` },
+    });
+    expect(await service.exited()).toBe(1);
+    expect(service.output().trim().split('\n')).toEqual([expect.stringMatching(/^invalid configuration: LOG_FORMAT /)]);
+  }, 90_000);
 });

@@ -26,6 +26,7 @@ export class AppModule implements NestModule {
         PlatformModule.forRoot({
           service: 'strava-sandbox',
           logLevel: config.LOG_LEVEL,
+          logFormat: config.LOG_FORMAT,
           exceptionFilter: StravaFaultFilter,
         }),
       ],

@@ -5,6 +5,7 @@ export const StravaSandboxConfigSchema = z.object({
   STRAVA_SANDBOX_PORT: env.port(5003),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: env.logLevel(),
+  LOG_FORMAT: env.logFormat(),
   /** The one application the sandbox knows. Public defaults for standalone use; `pnpm start` passes generated ones. */
   STRAVA_CLIENT_ID: z.string().regex(/^\d+$/, 'must be a numeric Strava client id').default('100001'),
   STRAVA_CLIENT_SECRET: z.string().min(8).default('sandbox-client-secret-not-for-production'),

@@ -20,7 +20,9 @@ function percentile(values: number[], p: number): number {
 
 export async function runStravaWorkerBench(): Promise<BenchResult[]> {
   const stack = await Stack.start({ athletes: ATHLETES });
-  const syncs = new SyncQueue(createRedisConnection(stack.redis.url), {});
+  // The queue uses this connection but does not own it (the apps share theirs): closed here.
+  const syncsConnection = createRedisConnection(stack.redis.url);
+  const syncs = new SyncQueue(syncsConnection, {});
   try {
     // Room for every request: this measures the worker, not Strava's limits.
     const limits = { overall15min: 1_000_000, overallDaily: 1_000_000, read15min: 1_000_000, readDaily: 1_000_000 };
@@ -147,6 +149,7 @@ export async function runStravaWorkerBench(): Promise<BenchResult[]> {
     ];
   } finally {
     await syncs.close();
+    syncsConnection.disconnect();
     await stack.close();
   }
 }

@@ -56,7 +56,9 @@ export class AppModule implements OnApplicationShutdown {
     const clock: Clock = options.clock ?? systemClock;
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot({ service: 'strava-worker', logLevel: config.LOG_LEVEL })],
+      imports: [
+        PlatformModule.forRoot({ service: 'strava-worker', logLevel: config.LOG_LEVEL, logFormat: config.LOG_FORMAT }),
+      ],
       controllers: [WebhookController, QueuesController],
       providers: [
         { provide: STRAVA_WORKER_CONFIG, useValue: config },

@@ -15,6 +15,7 @@ export const StravaWorkerConfigSchema = z.object({
   OPERATOR_HOST: env.host(),
   STRAVA_WORKER_OPERATOR_PORT: env.port(5102, 0),
   LOG_LEVEL: env.logLevel(),
+  LOG_FORMAT: env.logFormat(),
   REDIS_URL: env.redisUrl(),
   DATA_SERVICE_URL: env.httpUrl('http://127.0.0.1:5001'),
   TOKEN_DEALER_URL: env.httpUrl('http://127.0.0.1:5000'),

@@ -31,6 +31,7 @@ export class AppModule {
         PlatformModule.forRoot({
           service: 'token-dealer',
           logLevel: config.LOG_LEVEL,
+          logFormat: config.LOG_FORMAT,
           exceptionFilter: OAuthExceptionFilter,
         }),
         ConfigModule.forRoot(config),

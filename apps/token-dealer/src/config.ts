@@ -55,6 +55,7 @@ export const TokenDealerConfigSchema = TokenDealerCliConfigSchema.extend({
   OPERATOR_HOST: env.host(),
   TOKEN_DEALER_OPERATOR_PORT: env.port(5100, 0),
   LOG_LEVEL: env.logLevel(),
+  LOG_FORMAT: env.logFormat(),
   TOKEN_DEALER_ISSUER: env.httpUrl('http://127.0.0.1:5000'),
   TOKEN_DEALER_KEY_ENCRYPTION_KEY: env.secret(32),
   /** A new signing key every this many days (0: only by command). */

@@ -3,6 +3,7 @@ import { decodeSecret } from './secrets.js';
 import { weakKeyReason, weakSecretReason } from './weak-secret.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['json', 'pretty'] as const;
 
 function urlWithProtocols(protocols: string[]) {
   return z.string().refine(
@@ -72,6 +73,11 @@ export const env = {
       if (reason) context.addIssue({ code: 'custom', message: weakSecretMessage(reason) });
     }),
   logLevel: () => z.enum(LOG_LEVELS).default('info'),
+  /**
+   * `json` (one JSON object per line: the contract) or `pretty` (one coloured line per event, for
+   * people). Unset: pretty on a terminal, JSON otherwise (decided by the platform's logger).
+   */
+  logFormat: () => z.enum(LOG_FORMATS).optional(),
   /** A secret given as at least `bytes` bytes of base64 or hex. */
   secret: (bytes = 32) =>
     z

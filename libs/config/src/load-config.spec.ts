@@ -9,6 +9,7 @@ const schema = z.object({
   DATABASE_URL: env.postgresUrl(),
   TOKEN_DEALER_URL: env.httpUrl(),
   LOG_LEVEL: env.logLevel(),
+  LOG_FORMAT: env.logFormat(),
   PEPPER: env.secret(32),
   ENABLED: env.boolean(false),
   SPORTS: env.list(['Run', 'TrailRun']),
@@ -30,6 +31,12 @@ describe('parseConfig', () => {
     });
   });
 
+  it('takes LOG_FORMAT json or pretty, and leaves it unset for the platform to decide', () => {
+    expect(parseConfig(schema, { ...valid, LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
+    expect(parseConfig(schema, { ...valid, LOG_FORMAT: 'json' }).LOG_FORMAT).toBe('json');
+    expect(parseConfig(schema, valid).LOG_FORMAT).toBeUndefined();
+  });
+
   it('names a missing variable', () => {
     expect(() => parseConfig(schema, { PEPPER: valid.PEPPER })).toThrow(
       'invalid configuration: TOKEN_DEALER_URL is required',
@@ -46,6 +53,7 @@ describe('parseConfig', () => {
     ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be a URL starting with postgres:\/\//],
     ['TOKEN_DEALER_URL', 'not a url', /TOKEN_DEALER_URL must be a URL/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL/],
+    ['LOG_FORMAT', 'colourful', /LOG_FORMAT/],
     ['PEPPER', 'short', /PEPPER must be at least 32 bytes/],
     ['PEPPER', 'a'.repeat(64), /PEPPER is a weak secret \(a repeated pattern\)/],
     [

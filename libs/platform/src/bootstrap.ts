@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { MetricsService } from './metrics/metrics.service.js';
 import { DEFAULT_OPERATOR_ROUTES, isOperatorPath, isOperatorRequest, operatorRouteNotFound } from './operator.js';
+import { serviceLogger } from './logging.js';
 import { EXCEPTION_FILTER } from './platform.module.js';
 import { ensureRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
@@ -119,7 +120,7 @@ export function expressOperatorGate(
 }
 
 export function finishSetup<T extends INestApplication>(app: T, options: ServiceOptions): T {
-  app.useLogger(app.get(Logger));
+  app.useLogger(serviceLogger(app.get(Logger)));
   app.flushLogs();
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(

@@ -100,7 +100,11 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (host.getType() !== 'http') throw error;
     const { status, body, headers } = toErrorResponse(error);
     if (status >= 500) {
-      this.logger.error({ err: error }, error instanceof Error ? error.message : 'unknown error');
+      // A typed 5xx is a condition the service knows (a dependency down, not ready yet): one line,
+      // no stack. Anything else is a bug: logged with its stack.
+      if (error instanceof AppException || error instanceof HttpException)
+        this.logger.warn({ error: body.error, status }, body.message);
+      else this.logger.error({ err: error }, error instanceof Error ? error.message : 'unknown error');
     }
     const { httpAdapter } = this.adapterHost;
     const response = host.switchToHttp().getResponse();

@@ -8,7 +8,7 @@ export {
 export { clientAddressKey } from './client-address.js';
 export { AllExceptionsFilter, AppException, type ErrorBody, toErrorResponse } from './errors.js';
 export { type HealthCheck, HealthService, type Readiness } from './health/health.service.js';
-export { REDACTED_PATHS } from './logging.js';
+export { type LogFormat, REDACTED_PATHS } from './logging.js';
 export { MetricsService } from './metrics/metrics.service.js';
 export {
   DEFAULT_OPERATOR_ROUTES,

@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Params } from 'nestjs-pino';
+import { createRequire } from 'node:module';
+import type { LoggerService } from '@nestjs/common';
+import type { Logger, Params } from 'nestjs-pino';
+import type { Level } from 'pino';
+import type PinoPretty from 'pino-pretty';
 import { ensureRequestId } from './request-context.js';
 
+/** Requests not worth a line each: probes and scrapes. Health failures are told by the HealthService, once per change. */
 const QUIET_PATHS = ['/health/', '/metrics'];
 
 /** Never let a credential reach a log line. */
@@ -19,27 +24,122 @@ export const REDACTED_PATHS = [
   '*.password',
 ];
 
-/** JSON logs on stdout, one line per event, each carrying the service name and request id. */
-export function loggerParams(service: string, level: string): Params {
+/** `json`: one JSON object per line (the contract). `pretty`: one coloured, readable line per event. */
+export type LogFormat = 'json' | 'pretty';
+
+/** LOG_FORMAT when set; else pretty on a terminal and JSON everywhere else (pipes, files, containers). */
+export function resolveLogFormat(
+  format: LogFormat | undefined,
+  stdoutIsTty = process.stdout.isTTY === true,
+): LogFormat {
+  return format ?? (stdoutIsTty ? 'pretty' : 'json');
+}
+
+type LoggedRequest = IncomingMessage & { originalUrl?: string };
+
+function pathOf(req: LoggedRequest): string {
+  return stripQuery(req.originalUrl ?? req.url) ?? '';
+}
+
+/**
+ * The level of a request's line: a 5xx is an error, a 4xx is the caller's problem (info, no stack);
+ * probes and scrapes are not logged (a failing readiness is, by the HealthService).
+ */
+export function requestLogLevel(req: LoggedRequest, res: ServerResponse, error?: Error): Level | 'silent' {
+  const path = pathOf(req);
+  if (path.startsWith('/health/')) return 'silent';
+  if (error || res.statusCode >= 500) return 'error';
+  if (QUIET_PATHS.some((quiet) => path.startsWith(quiet))) return 'silent';
+  return 'info';
+}
+
+/**
+ * pino-http makes up an Error (with its own stack, inside pino-http) for every 5xx: it says nothing
+ * the status does not, and the exception filter has already logged a real error with its stack.
+ */
+function withoutMadeUpError(res: ServerResponse, error: Error, line: Record<string, unknown>): Record<string, unknown> {
+  if ((res as { err?: unknown }).err || error.message !== `failed with status code ${res.statusCode}`) return line;
+  const { err: _err, ...rest } = line;
+  return rest;
+}
+
+interface PrettyLine {
+  [key: string]: unknown;
+  context?: string;
+  req?: { method?: string; url?: string };
+  res?: { statusCode?: number };
+  responseTime?: number;
+  requestId?: string;
+}
+
+/** One line per event for people: `GET /api/runs 200 12 ms (req 1a2b3c4d)`, `Context: message {extras}`. */
+function prettyMessage(line: PrettyLine, messageKey: string): string {
+  const message = String(line[messageKey] ?? '');
+  if (line.req && line.res)
+    return `${line.req.method} ${line.req.url} ${line.res.statusCode} ${line.responseTime ?? '?'} ms${
+      line.requestId ? ` (req ${line.requestId.slice(0, 8)})` : ''
+    }`;
+  return line.context ? `${line.context}: ${message}` : message;
+}
+
+/** Logs with request ids, on stdout, one line per event: JSON (the contract) or pretty. */
+export function loggerParams(service: string, level: string, format: LogFormat = 'json'): Params {
+  const common = {
+    level,
+    base: { service },
+    messageKey: 'msg',
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    genReqId: (req: IncomingMessage) => ensureRequestId(req),
+    // Every line logged while handling a request carries its id (nestjs-pino binds this child logger).
+    customProps: (req: IncomingMessage) => ({ requestId: ensureRequestId(req) }),
+    customLogLevel: requestLogLevel,
+    customErrorObject: (_req: IncomingMessage, res: ServerResponse, error: Error, line: Record<string, unknown>) =>
+      withoutMadeUpError(res, error, line),
+    customErrorMessage: (_req: IncomingMessage, res: ServerResponse, error: Error) =>
+      withoutMadeUpError(res, error, { err: error }).err ? 'request errored' : 'request completed',
+    serializers: {
+      req: (req: LoggedRequest & { id?: string }) => ({ method: req.method, url: stripQuery(req.url) }),
+      res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
+    },
+  };
   return {
     // The same route pattern as the request-id middleware (nestjs-pino's default misses every route under Nest 12).
     forRoutes: ['*'],
-    pinoHttp: {
-      level,
-      base: { service },
-      messageKey: 'msg',
-      timestamp: () => `,"time":"${new Date().toISOString()}"`,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-      genReqId: (req: IncomingMessage) => ensureRequestId(req),
-      // Every line logged while handling a request carries its id (nestjs-pino binds this child logger).
-      customProps: (req: IncomingMessage) => ({ requestId: ensureRequestId(req) }),
-      autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.some((path) => req.url?.startsWith(path)) },
-      serializers: {
-        req: (req: IncomingMessage & { id?: string }) => ({ method: req.method, url: stripQuery(req.url) }),
-        res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
-      },
-    },
+    pinoHttp:
+      format === 'pretty'
+        ? [
+            common,
+            // Loaded only when asked for: JSON, the default off a terminal, does without it.
+            (createRequire(import.meta.url)('pino-pretty') as typeof PinoPretty).build({
+              sync: true,
+              singleLine: true,
+              translateTime: 'SYS:HH:MM:ss.l',
+              ignore: 'pid,hostname,service,context,req,res,responseTime,requestId',
+              messageFormat: (line, messageKey) => prettyMessage(line as PrettyLine, messageKey),
+            }),
+          ]
+        : {
+            ...common,
+            timestamp: () => `,"time":"${new Date().toISOString()}"`,
+            formatters: { level: (label: string) => ({ level: label }) },
+          },
+  };
+}
+
+/** Nest's start-up chatter (every module initialised, every route mapped): debug, so the first screen shows what matters. */
+const START_UP_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
+/** The app's logger (nestjs-pino's), with Nest's start-up chatter at debug. */
+export function serviceLogger(logger: Logger): LoggerService {
+  const quiet = (params: unknown[]) => START_UP_CONTEXTS.has(params.at(-1) as string);
+  return {
+    log: (message: unknown, ...params: unknown[]) =>
+      quiet(params) ? logger.debug(message, ...params) : logger.log(message, ...params),
+    error: (message: unknown, ...params: unknown[]) => logger.error(message, ...params),
+    warn: (message: unknown, ...params: unknown[]) => logger.warn(message, ...params),
+    debug: (message: unknown, ...params: unknown[]) => logger.debug(message, ...params),
+    verbose: (message: unknown, ...params: unknown[]) => logger.verbose(message, ...params),
+    fatal: (message: unknown, ...params: unknown[]) => logger.fatal(message, ...params),
   };
 }
 

@@ -11,7 +11,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { AllExceptionsFilter } from './errors.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
-import { loggerParams } from './logging.js';
+import { type LogFormat, loggerParams, resolveLogFormat } from './logging.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 import { requestContextMiddleware } from './request-context.js';
@@ -20,6 +20,8 @@ export interface PlatformOptions {
   /** The service name, on every log line and in the OpenAPI title. */
   service: string;
   logLevel: string;
+  /** LOG_FORMAT; unset: pretty on a terminal, JSON otherwise. */
+  logFormat?: LogFormat;
   /**
    * The app's one exception filter when some of its routes answer errors in another shape (OAuth's,
    * Strava's): a subclass of AllExceptionsFilter. One filter, not two global ones, because which of
@@ -38,7 +40,9 @@ export class PlatformModule implements NestModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
-      imports: [LoggerModule.forRoot(loggerParams(options.service, options.logLevel))],
+      imports: [
+        LoggerModule.forRoot(loggerParams(options.service, options.logLevel, resolveLogFormat(options.logFormat))),
+      ],
       controllers: [HealthController, MetricsController],
       providers: [
         HealthService,

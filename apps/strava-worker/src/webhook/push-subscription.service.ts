@@ -73,7 +73,16 @@ export class PushSubscriptionService {
           await this.ensure();
           return;
         } catch (error) {
-          this.logger.error({ err: error, attempt }, 'could not ensure the Strava push subscription');
+          // Strava (or the sandbox) not answering yet is expected while a stack starts: a warning of
+          // one line per retry; an error with its stack only when the worker gives up.
+          if (attempt === attempts) {
+            this.logger.error({ err: error, attempt }, 'could not ensure the Strava push subscription; giving up');
+            return;
+          }
+          this.logger.warn(
+            { attempt },
+            `could not ensure the Strava push subscription yet (${error instanceof Error ? error.message : String(error)}); retrying`,
+          );
           await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 30_000)).unref());
         }
       }
