@@ -10,6 +10,7 @@ import {
 } from './errors.js';
 import { exhaustedWindow, parseRateLimitHeaders, type StravaRateLimits, stravaWindow } from './rate-limit.js';
 import type {
+  StravaDetailedAthlete,
   StravaDetailedActivity,
   StravaPushSubscription,
   StravaScope,
@@ -196,7 +197,8 @@ export class StravaClient {
     });
   }
 
-  getAthlete(accessToken: string): Promise<StravaSummaryAthlete> {
+  /** The summary athlete, or the detailed one (with `shoes` and `bikes`) for a token with `profile:read_all`. */
+  getAthlete(accessToken: string): Promise<StravaDetailedAthlete> {
     return this.request(`${this.apiBaseUrl}/athlete`, { accessToken, rateLimited: true });
   }
 
