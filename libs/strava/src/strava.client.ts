@@ -15,7 +15,6 @@ import type {
   StravaPushSubscription,
   StravaScope,
   StravaSummaryActivity,
-  StravaSummaryAthlete,
   StravaTokenExchange,
   StravaTokenResponseBody,
   StravaTokenSet,
