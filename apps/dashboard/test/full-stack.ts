@@ -25,6 +25,8 @@ export interface Stack {
   redisUrl: string;
   /** What the dashboards were started with, to start another one (`startDashboard`) on the same stack. */
   dashboardEnv: Record<string, string>;
+  /** Starts the strava-worker now (for a stack started without one): the queued syncs run. */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,12 +36,17 @@ export interface Stack {
  * the strava-worker processing sync jobs.
  */
 export async function startStack(
-  options: { worker?: boolean; dashboards?: number; dashboardEnv?: Record<string, string> } = {},
+  options: {
+    worker?: boolean;
+    dashboards?: number;
+    dashboardEnv?: Record<string, string>;
+    sandboxEnv?: Record<string, string>;
+  } = {},
 ): Promise<Stack> {
   const cleanup = new Cleanup();
   try {
     const [redis, dataDb] = await Promise.all([testRedis(cleanup), testDatabase(cleanup)]);
-    const sandbox = cleanup.add(await startSandbox(), (s) => s.close());
+    const sandbox = cleanup.add(await startSandbox(options.sandboxEnv), (s) => s.close());
 
     const dealerPort = await freePort();
     const tokenDealerUrl = `http://127.0.0.1:${dealerPort}`;
@@ -78,10 +85,10 @@ export async function startStack(
       STRAVA_CLIENT_ID: sandbox.clientId,
       STRAVA_CLIENT_SECRET: sandbox.clientSecret,
     };
-    if (options.worker) {
-      const { startWorker } = await import('@runnerly/strava-worker/testing');
+    const startWorker = async () => {
+      const { startWorker: start } = await import('@runnerly/strava-worker/testing');
       cleanup.add(
-        await startWorker({
+        await start({
           REDIS_URL: redis.url,
           DATA_SERVICE_URL: dataServiceUrl,
           TOKEN_DEALER_URL: tokenDealerUrl,
@@ -93,7 +100,8 @@ export async function startStack(
         }),
         (w) => w.close(),
       );
-    }
+    };
+    if (options.worker) await startWorker();
 
     const dashboardEnv = {
       REDIS_URL: redis.url,
@@ -116,6 +124,7 @@ export async function startStack(
       dataServiceUrl,
       redisUrl: redis.url,
       dashboardEnv,
+      startWorker,
       close: () => cleanup.run(),
     };
   } catch (error) {
