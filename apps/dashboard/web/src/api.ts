@@ -1,10 +1,13 @@
 // Types only: the contracts' values (enums, zod schemas) stay out of the page's bundle.
 import type { Page, Run, UserProfile } from '@runnerly/data-client/contract';
 import type { SyncView } from '@runnerly/jobs/sync-contract';
+import type { CalendarDay } from './lib/calendar.js';
 import type { PeriodTotals, Period } from './lib/periods.js';
+import type { Shoe } from './lib/shoes.js';
+import type { YearTotals } from './lib/years.js';
 
 /** The dashboard's JSON API, as the page uses it (see apps/dashboard/src/api). */
-export type { Page, Run, SyncView };
+export type { CalendarDay, Page, Run, Shoe, SyncView, YearTotals };
 
 export interface Me extends UserProfile {
   /** Sent back in `x-csrf-token` (or the `_csrf` form field) on every state-changing request. */
@@ -23,6 +26,61 @@ export interface PersonalBest {
 
 export interface Bests {
   items: Array<Omit<PersonalBest, 'pace' | 'time' | 'run'> & Partial<Pick<PersonalBest, 'pace' | 'time' | 'run'>>>;
+}
+
+// The year at a glance (issue 17). The shapes of the dashboard's `/api/calendar`, `/api/eddington`,
+// `/api/years`, `/api/goal`, `/api/shoes` and `/api/routes`; distances in metres, days `YYYY-MM-DD`
+// on the athlete's local calendar.
+export interface Streaks {
+  currentDays: number;
+  longestDays: number;
+  currentWeeks: number;
+  longestWeeks: number;
+}
+
+export interface Calendar {
+  days: CalendarDay[];
+  streaks: Streaks;
+  /** The athlete's local today, when the API knows it. */
+  today?: string;
+}
+
+export interface EddingtonNumber {
+  number: number;
+  /** Days of at least number + 1 still missing for number + 1. */
+  nextNeeded: number;
+}
+
+export interface Eddington {
+  km: EddingtonNumber;
+  mi: EddingtonNumber;
+}
+
+export interface YearsView {
+  /** Oldest first. */
+  years: Array<YearTotals & { cumulative?: number[] }>;
+  today?: string;
+}
+
+export interface Goal {
+  year: number;
+  /** Metres, null when no goal is set for that year. */
+  distance: number | null;
+  done: number;
+  projected: number;
+  expected?: number | null;
+}
+
+export interface RouteLine {
+  stravaId: number;
+  date?: string;
+  polyline: string;
+}
+
+export interface Routes {
+  items: RouteLine[];
+  /** Metres hidden at each end of every route (privacy). */
+  hiddenEnds?: number;
 }
 
 export class ApiError extends Error {
@@ -63,4 +121,23 @@ export const api = {
   sync: () => request<SyncView>('/api/sync'),
   syncNow: (csrfToken: string) =>
     request<SyncView>('/api/sync', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }),
+  calendar: (from: string, to: string) => request<Calendar>(`/api/calendar?${new URLSearchParams({ from, to })}`),
+  eddington: () => request<Eddington>('/api/eddington'),
+  years: () => request<YearsView>('/api/years'),
+  goal: (year?: number) => request<Goal>(`/api/goal${year ? `?year=${year}` : ''}`),
+  setGoal: (csrfToken: string, goal: { year: number; distance: number }) =>
+    request<Goal>('/api/goal', putJson(csrfToken, goal)),
+  shoes: () =>
+    request<Shoe[] | { items: Shoe[] }>('/api/shoes').then((body) => (Array.isArray(body) ? body : body.items)),
+  setShoe: (csrfToken: string, id: string, change: { retireAt: number }) =>
+    request<Shoe>(`/api/shoes/${encodeURIComponent(id)}`, putJson(csrfToken, change)),
+  routes: () => request<Routes>('/api/routes'),
 };
+
+function putJson(csrfToken: string, body: unknown): RequestInit {
+  return {
+    method: 'PUT',
+    headers: { 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}

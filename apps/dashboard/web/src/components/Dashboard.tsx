@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useState } from 'react';
 import type { Me } from '../api.js';
 import type { Unit } from '../lib/units.js';
 import { Avatar } from './Avatar.js';
@@ -7,7 +7,11 @@ import { RunsList } from './RunsList.js';
 import { SyncPanel } from './SyncPanel.js';
 import { Totals } from './Totals.js';
 import { UnitSwitch } from './UnitSwitch.js';
+import { Loading } from './States.js';
 import { WeeklyChart } from './WeeklyChart.js';
+
+// The year at a glance is its own chunk: the runs list does not wait for it.
+const Glance = lazy(() => import('./Glance.js'));
 
 export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUnitChange: (unit: Unit) => void }) {
   // Bumped when a sync finishes: every section reloads its data.
@@ -44,6 +48,9 @@ export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUn
         <WeeklyChart unit={unit} version={version} />
         <PersonalBests unit={unit} version={version} />
         <RunsList unit={unit} version={version} />
+        <Suspense fallback={<Loading label="Loading your year at a glance…" />}>
+          <Glance unit={unit} version={version} csrfToken={me.csrfToken} />
+        </Suspense>
       </main>
     </>
   );
