@@ -34,12 +34,18 @@ export interface Stack {
  * the strava-worker processing sync jobs.
  */
 export async function startStack(
-  options: { worker?: boolean; dashboards?: number; dashboardEnv?: Record<string, string> } = {},
+  options: {
+    worker?: boolean;
+    dashboards?: number;
+    dashboardEnv?: Record<string, string>;
+    /** The sandbox's settings (e.g. `STRAVA_SANDBOX_ATHLETES`: the default world has 2 athletes). */
+    sandboxEnv?: Record<string, string>;
+  } = {},
 ): Promise<Stack> {
   const cleanup = new Cleanup();
   try {
     const [redis, dataDb] = await Promise.all([testRedis(cleanup), testDatabase(cleanup)]);
-    const sandbox = cleanup.add(await startSandbox(), (s) => s.close());
+    const sandbox = cleanup.add(await startSandbox(options.sandboxEnv), (s) => s.close());
 
     const dealerPort = await freePort();
     const tokenDealerUrl = `http://127.0.0.1:${dealerPort}`;
