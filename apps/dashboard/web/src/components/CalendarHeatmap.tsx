@@ -88,7 +88,7 @@ function Grid({ days, today, unit }: { days: Array<Omit<CalendarCell, 'level'>>;
     cells.current.get(`${focus.week}:${focus.day}`)?.focus();
   }, [focus]);
 
-  const width = LEFT + grid.length * (CELL + GAP);
+  const width = LEFT + grid.length * (CELL + GAP) + 12;
   const height = TOP + 7 * (CELL + GAP);
   const onKeyDown = (event: React.KeyboardEvent) => {
     const next = moveInGrid(event.key, focus, grid);
@@ -167,25 +167,27 @@ function Grid({ days, today, unit }: { days: Array<Omit<CalendarCell, 'level'>>;
         {shown ? dayLabel(shown, unit) : 'Select a day to see its distance.'}
       </p>
       <Legend thresholds={thresholds} unit={unit} />
-      <table className="visually-hidden">
-        <caption>Runs per month over the last 12 months</caption>
-        <thead>
-          <tr>
-            <th scope="col">Month</th>
-            <th scope="col">Days with a run</th>
-            <th scope="col">Distance ({unit})</th>
-          </tr>
-        </thead>
-        <tbody>
-          {months.map((month) => (
-            <tr key={month.key}>
-              <th scope="row">{monthYear.format(dayAsDate(`${month.key}-01`))}</th>
-              <td>{month.days}</td>
-              <td>{formatDistance(month.distance, unit, 1)}</td>
+      <div className="visually-hidden">
+        <table>
+          <caption>Runs per month over the last 12 months</caption>
+          <thead>
+            <tr>
+              <th scope="col">Month</th>
+              <th scope="col">Days with a run</th>
+              <th scope="col">Distance ({unit})</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {months.map((month) => (
+              <tr key={month.key}>
+                <th scope="row">{monthYear.format(dayAsDate(`${month.key}-01`))}</th>
+                <td>{month.days}</td>
+                <td>{formatDistance(month.distance, unit, 1)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }

@@ -8,7 +8,7 @@ import { Empty, ErrorPanel, Loading } from './States.js';
 
 const W = 640;
 const H = 240;
-const PAD = { left: 44, right: 64, top: 14, bottom: 24 };
+const PAD = { left: 44, right: 12, top: 22, bottom: 24 };
 const LINES = 4;
 /** Darkest for this year, lighter for older ones; each ≥ 3:1 on white. */
 const COLOURS = ['#b93d0b', '#1d4ed8', '#047857', '#6b21a8'];
@@ -95,18 +95,14 @@ function YearsChart({ data, unit }: { data: YearsView; unit: Unit }) {
                   : `H${x(p.day).toFixed(1)} V${y(p.total).toFixed(1)}`,
               )
               .join(' ');
-            const last = line.points.at(-1)!;
             return (
               <g key={line.year}>
                 <path d={path} fill="none" stroke={COLOURS[index]} strokeWidth={index === 0 ? 3 : 2} />
-                <text x={x(last.day) + 4} y={y(last.total) + 4} className="axis" fill={COLOURS[index]}>
-                  {line.year}
-                </text>
               </g>
             );
           })}
-        <text x={PAD.left} y={PAD.top - 3} className="axis">
-          {unit}
+        <text x={PAD.left + plotW} y={PAD.top - 8} textAnchor="end" className="axis">
+          {unit} since 1 January
         </text>
       </svg>
       <details className="months">
