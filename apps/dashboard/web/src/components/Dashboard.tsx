@@ -7,6 +7,7 @@ import { RunsList } from './RunsList.js';
 import { SyncPanel } from './SyncPanel.js';
 import { Totals } from './Totals.js';
 import { UnitSwitch } from './UnitSwitch.js';
+import { SectionBoundary } from './SectionBoundary.js';
 import { Loading } from './States.js';
 import { WeeklyChart } from './WeeklyChart.js';
 
@@ -48,9 +49,11 @@ export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUn
         <WeeklyChart unit={unit} version={version} />
         <PersonalBests unit={unit} version={version} />
         <RunsList unit={unit} version={version} />
-        <Suspense fallback={<Loading label="Loading your year at a glance…" />}>
-          <Glance unit={unit} version={version} csrfToken={me.csrfToken} />
-        </Suspense>
+        <SectionBoundary title="Your year at a glance could not load">
+          <Suspense fallback={<Loading label="Loading your year at a glance…" />}>
+            <Glance unit={unit} version={version} csrfToken={me.csrfToken} />
+          </Suspense>
+        </SectionBoundary>
       </main>
     </>
   );
