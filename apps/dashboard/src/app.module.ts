@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { PlatformModule } from '@runnerly/platform';
 import { ApiController } from './api/api.controller.js';
+import { GlanceController } from './api/glance.controller.js';
+import { GlanceService } from './api/glance.service.js';
 import { TrainingService } from './api/training.service.js';
 import { AuthController } from './auth/auth.controller.js';
 import { AuthService } from './auth/auth.service.js';
@@ -22,12 +24,13 @@ export class AppModule {
         PassportModule,
         ConnectionsModule,
       ],
-      controllers: [AuthController, ApiController, WebController],
+      controllers: [AuthController, ApiController, GlanceController, WebController],
       providers: [
         { provide: DASHBOARD_CONFIG, useValue: config },
         AuthService,
         StravaStrategy,
         TrainingService,
+        GlanceService,
         SyncStatusService,
       ],
       exports: [DASHBOARD_CONFIG],

@@ -69,6 +69,10 @@ export const DashboardConfigSchema = z.object({
   DASHBOARD_LOGIN_RATE_WINDOW_SECONDS: env.int(60, 1),
   /** See `trustProxy`; unset: `1` when DASHBOARD_URL is https (behind its TLS proxy), `0` otherwise. */
   DASHBOARD_TRUST_PROXY: trustProxy,
+  /** The route heatmap hides this many metres at each end of every route (privacy; 0: nothing hidden). */
+  DASHBOARD_ROUTE_PRIVACY_METERS: env.int(200, 0).pipe(z.number().max(10_000)),
+  /** The route heatmap draws at most this many runs, the newest. */
+  DASHBOARD_ROUTES_MAX: env.int(500, 1).pipe(z.number().max(2000)),
 });
 
 export type DashboardConfig = z.output<typeof DashboardConfigSchema>;

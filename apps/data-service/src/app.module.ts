@@ -6,7 +6,11 @@ import { PlatformModule } from '@runnerly/platform';
 import { DATA_SERVICE_CONFIG, type DataServiceConfig } from './config.js';
 import { PersistenceModule } from './database/persistence.module.js';
 import { DATA_SCHEMA } from './database/schema.js';
+import { GearEntity } from './insights/gear.entity.js';
+import { GoalEntity } from './insights/goal.entity.js';
+import { InsightsModule } from './insights/insights.module.js';
 import { CreateUsersTokensRuns1763890000000 } from './migrations/1763890000000-create-users-tokens-runs.js';
+import { CreateGearGoals1764900000000 } from './migrations/1764900000000-create-gear-goals.js';
 import { RunEntity } from './runs/run.entity.js';
 import { RunsModule } from './runs/runs.module.js';
 import { StravaTokenEntity } from './strava-tokens/strava-token.entity.js';
@@ -31,14 +35,15 @@ export class AppModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           schema: DATA_SCHEMA,
-          entities: [UserEntity, StravaTokenEntity, RunEntity],
-          migrations: [CreateUsersTokensRuns1763890000000],
+          entities: [UserEntity, StravaTokenEntity, RunEntity, GearEntity, GoalEntity],
+          migrations: [CreateUsersTokensRuns1763890000000, CreateGearGoals1764900000000],
           poolSize: config.DATABASE_POOL_SIZE,
         }),
         PersistenceModule,
         StravaTokensModule.forRoot(config.STRAVA_TOKEN_ENCRYPTION_KEYS),
         UsersModule,
         RunsModule.forRoot({ maxRunsPerRequest: config.DATA_SERVICE_MAX_RUNS_PER_REQUEST }),
+        InsightsModule,
       ],
       providers: [{ provide: DATA_SERVICE_CONFIG, useValue: config }],
     };

@@ -68,6 +68,7 @@ describe('data-service runs and stats', () => {
         startDateLocal: '2026-03-02T07:15:09',
         averageHeartrate: null,
         summaryPolyline: null,
+        gearId: null,
       });
     });
 

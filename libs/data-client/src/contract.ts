@@ -135,6 +135,8 @@ export interface Run {
   averageHeartrate: number | null;
   maxHeartrate: number | null;
   summaryPolyline: string | null;
+  /** Strava's `gear_id` (the shoe the run was done in), or null. */
+  gearId: string | null;
 }
 /** What may be shown of a user (to the runner on their page): never tokens or e-mail. */
 export interface UserProfile {
@@ -161,4 +163,109 @@ export interface StatsItem {
   movingTime: number;
   /** Metres. */
   elevationGain: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The year at a glance (`/users/{id}/calendar`, `eddington`, `years`, `goals`, `shoes`, `routes`):
+// days are the athlete's local days (a run counts on the day it started where it was run).
+// ---------------------------------------------------------------------------------------------
+
+/** One local day with runs. */
+export interface CalendarDay {
+  /** `YYYY-MM-DD`. */
+  date: string;
+  /** Metres. */
+  distance: number;
+  runs: number;
+}
+
+/**
+ * Streaks over the athlete's whole history. A day streak is a run of consecutive local days with
+ * a run; it is current while its last day is today or yesterday (the athlete's local today). A week
+ * streak is consecutive weeks (Monday to Sunday) with a run; current while its last week is this
+ * week or the previous one.
+ */
+export interface Streaks {
+  currentDays: number;
+  longestDays: number;
+  currentWeeks: number;
+  longestWeeks: number;
+}
+
+export interface Calendar {
+  days: CalendarDay[];
+  streaks: Streaks;
+  /** The athlete's local today (`YYYY-MM-DD`), in the time zone of their latest run (UTC without runs). */
+  today: string;
+}
+
+export interface EddingtonNumber {
+  /** The largest n with n days of at least n (km or mi) run. */
+  number: number;
+  /** Days of at least number + 1 still missing for number + 1. */
+  nextNeeded: number;
+}
+
+export interface Eddington {
+  km: EddingtonNumber;
+  mi: EddingtonNumber;
+}
+
+export interface YearTotals {
+  year: number;
+  /** Metres. */
+  distance: number;
+  runs: number;
+  /** Metres per month, January first (12 numbers). */
+  months: number[];
+  /**
+   * Cumulative metres at the end of each day of the year, 1 January first: 365 or 366 numbers, or
+   * up to today (the athlete's local today) for the current year.
+   */
+  cumulative: number[];
+}
+
+export interface Years {
+  /** Years with at least one run, oldest first. */
+  years: YearTotals[];
+  today: string;
+}
+
+export interface Goal {
+  year: number;
+  /** The goal in metres, or null when none is set for that year. */
+  distance: number | null;
+  /** Metres run in that year so far. */
+  done: number;
+  /**
+   * Metres at the end of the year at the pace so far: done ÷ days elapsed (today included) × days
+   * in the year for the current year; done for a past year; 0 for a future one.
+   */
+  projected: number;
+  /** The goal prorated to today (where the runner should stand now), null without a goal. */
+  expected: number | null;
+}
+
+export interface Shoe {
+  /** Strava's gear id (`g12345`). */
+  id: string;
+  /** Strava's name for the shoe (its id when Strava has not named it to Runnerly). */
+  name: string;
+  /** Metres of the runs stored in Runnerly with this gear. */
+  distance: number;
+  runs: number;
+  /** The runner's retirement threshold, metres (800 km unless set). */
+  retireAt: number;
+  primary: boolean;
+  retired: boolean;
+  /** The distance Strava counts for the shoe (includes what Runnerly does not store), null if unknown. */
+  stravaDistance: number | null;
+}
+
+/** The route of one run: Strava's summary polyline (Google encoded, precision 5). */
+export interface RouteLine {
+  stravaId: number;
+  /** The local day of the run (`YYYY-MM-DD`). */
+  date: string;
+  polyline: string;
 }

@@ -1,5 +1,15 @@
 import type { QueryValue, ServiceClient } from '@runnerly/service-client';
 import type {
+  Calendar,
+  CalendarQuery,
+  Eddington,
+  Goal,
+  PutGear,
+  RoutesQuery,
+  Routes,
+  Shoe,
+  Shoes,
+  Years,
   ListRunsQuery,
   ListUsersQuery,
   RunInput,
@@ -121,6 +131,68 @@ export class DataServiceClient {
       query: query as Query,
       idempotent: true,
     });
+  }
+
+  /** Runs per local day in [from, to] and the streaks (scope `runs:read`). */
+  getCalendar(userId: string, query: CalendarQuery): Promise<Calendar> {
+    return this.get(`${userPath(userId)}/calendar`, query as Query);
+  }
+
+  getEddington(userId: string): Promise<Eddington> {
+    return this.get(`${userPath(userId)}/eddington`);
+  }
+
+  /** Totals per year with months and cumulative distance by day of year. */
+  getYears(userId: string): Promise<Years> {
+    return this.get(`${userPath(userId)}/years`);
+  }
+
+  /** `current`: the athlete's local current year. */
+  getGoal(userId: string, year: number | 'current'): Promise<Goal> {
+    return this.get(`${userPath(userId)}/goals/${year}`);
+  }
+
+  /** Sets the year's goal in metres (scope `users:write`). */
+  putGoal(userId: string, year: number, distance: number): Promise<Goal> {
+    return this.client.request<Goal>({
+      method: 'PUT',
+      path: `${userPath(userId)}/goals/${year}`,
+      body: { distance },
+      idempotent: true,
+    });
+  }
+
+  /** Stores the athlete's shoes as Strava lists them (scope `users:write`). */
+  putGear(userId: string, gear: PutGear): Promise<Shoes> {
+    return this.client.request<Shoes>({
+      method: 'PUT',
+      path: `${userPath(userId)}/gear`,
+      body: gear,
+      idempotent: true,
+    });
+  }
+
+  listShoes(userId: string): Promise<Shoes> {
+    return this.get(`${userPath(userId)}/shoes`);
+  }
+
+  /** Sets a shoe's retirement threshold in metres (scope `users:write`). */
+  putShoe(userId: string, gearId: string, retireAt: number): Promise<Shoe> {
+    return this.client.request<Shoe>({
+      method: 'PUT',
+      path: `${userPath(userId)}/shoes/${encodeURIComponent(gearId)}`,
+      body: { retireAt },
+      idempotent: true,
+    });
+  }
+
+  /** The newest runs' summary polylines (scope `runs:read`). */
+  listRoutes(userId: string, query: RoutesQuery = {}): Promise<Routes> {
+    return this.get(`${userPath(userId)}/routes`, query as Query);
+  }
+
+  private get<T>(path: string, query?: Query): Promise<T> {
+    return this.client.request<T>({ method: 'GET', path, ...(query ? { query } : {}), idempotent: true });
   }
 }
 

@@ -1,4 +1,7 @@
 export {
+  type CalendarDay,
+  type EddingtonNumber,
+  type YearTotals,
   DASHBOARD_CALLER,
   DATA_SERVICE_AUDIENCE,
   DataScope,

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import {
+  type Calendar as CalendarView,
+  type Eddington as EddingtonView,
+  type Goal as GoalView,
   type Page as PageOf,
+  type RouteLine as RouteLineView,
+  type Shoe as ShoeView,
+  type Streaks as StreaksView,
+  type Years as YearsView,
   type Run as RunView,
   SPORT_TYPES,
   type SportType as SportTypeName,
@@ -36,6 +43,12 @@ const sensibleYear = (value: string) => {
   const year = Number(value.slice(0, 4));
   return year >= 1900 && year <= 9999;
 };
+/** Strava's gear ids: `g12345` for shoes, `b12345` for bikes. */
+const gearId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be a Strava gear id');
 const speed = z.number().nonnegative().finite();
 const heartrate = z.number().positive().max(300);
 /** `2018-05-02T12:15:09Z`; an offset is accepted and normalised to UTC, to the second (as Strava's). */
@@ -161,6 +174,8 @@ export const Run = z
     averageHeartrate: heartrate.nullish(),
     maxHeartrate: heartrate.nullish(),
     summaryPolyline: text(100_000).nullish(),
+    /** Strava's `gear_id`; left out, the stored one is kept (an archive import knows no gear ids). */
+    gearId: gearId.nullish(),
   })
   .strict();
 /** A run as sent to `PUT /users/{id}/runs`. */
@@ -182,6 +197,7 @@ export const RunOutput = z.object({
   averageHeartrate: z.number().nullable(),
   maxHeartrate: z.number().nullable(),
   summaryPolyline: z.string().nullable(),
+  gearId: z.string().nullable(),
 }) satisfies z.ZodType<Run>;
 
 export const UpsertRuns = z.object({ runs: z.array(Run) }).strict();
@@ -254,3 +270,132 @@ export type StatsItem = StatsItemView;
 /** Totals per period, oldest period first; periods without runs are left out. */
 export const Stats = z.object({ period: StatsPeriod, items: z.array(StatsItem) });
 export type Stats = z.infer<typeof Stats>;
+
+// ---------------------------------------------------------------------------------------------
+// The year at a glance
+// ---------------------------------------------------------------------------------------------
+
+/** The most days one calendar request covers (a year and a bit, for a 12-month heatmap). */
+export const CALENDAR_MAX_DAYS = 400;
+
+/** Days between two `YYYY-MM-DD` dates (to − from). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+const calendarDate = z.iso.date().refine(sensibleYear, 'year must be between 1900 and 9999');
+
+export const CalendarQuery = z
+  .object({
+    /** The first local day (inclusive). */
+    from: calendarDate,
+    /** The last local day (inclusive). */
+    to: calendarDate,
+  })
+  .strict()
+  .refine((query) => query.from <= query.to, { message: 'from must not be after to', path: ['from'] })
+  .refine((query) => daysBetween(query.from, query.to) < CALENDAR_MAX_DAYS, {
+    message: `at most ${CALENDAR_MAX_DAYS} days`,
+    path: ['to'],
+  });
+export type CalendarQuery = z.input<typeof CalendarQuery>;
+
+export const Streaks = z.object({
+  currentDays: z.number().int(),
+  longestDays: z.number().int(),
+  currentWeeks: z.number().int(),
+  longestWeeks: z.number().int(),
+}) satisfies z.ZodType<StreaksView>;
+export type Streaks = StreaksView;
+
+export const Calendar = z.object({
+  days: z.array(z.object({ date: z.string(), distance: z.number(), runs: z.number().int() })),
+  streaks: Streaks,
+  today: z.string(),
+}) satisfies z.ZodType<CalendarView>;
+export type Calendar = CalendarView;
+
+const EddingtonNumber = z.object({ number: z.number().int(), nextNeeded: z.number().int() });
+export const Eddington = z.object({ km: EddingtonNumber, mi: EddingtonNumber }) satisfies z.ZodType<EddingtonView>;
+export type Eddington = EddingtonView;
+
+export const Years = z.object({
+  years: z.array(
+    z.object({
+      year: z.number().int(),
+      distance: z.number(),
+      runs: z.number().int(),
+      months: z.array(z.number()).length(12),
+      cumulative: z.array(z.number()),
+    }),
+  ),
+  today: z.string(),
+}) satisfies z.ZodType<YearsView>;
+export type Years = YearsView;
+
+/** A calendar year a goal may be set for. */
+export const GoalYear = z.coerce.number().int().min(1900).max(9999);
+/** Metres: at most 100,000 km a year. */
+const goalDistance = z.number().positive().max(100_000_000);
+
+/** A year, or `current`: the athlete's local current year. */
+export const GoalParams = z.object({ id: uuid, year: z.union([z.literal('current'), GoalYear]) }).strict();
+export const PutGoalParams = z.object({ id: uuid, year: GoalYear }).strict();
+export const PutGoal = z.object({ distance: goalDistance }).strict();
+export type PutGoal = z.input<typeof PutGoal>;
+
+export const Goal = z.object({
+  year: z.number().int(),
+  distance: z.number().nullable(),
+  done: z.number(),
+  projected: z.number(),
+  expected: z.number().nullable(),
+}) satisfies z.ZodType<GoalView>;
+export type Goal = GoalView;
+
+/** A shoe as Strava lists it in `GET /athlete` (`shoes`, SummaryGear), camelCase. */
+export const StravaShoe = z
+  .object({
+    id: gearId,
+    name: text(255),
+    primary: z.boolean(),
+    retired: z.boolean(),
+    /** Strava's distance for the shoe, metres. */
+    distance: meters,
+  })
+  .strict();
+export type StravaShoe = z.input<typeof StravaShoe>;
+
+export const PutGear = z.object({ shoes: z.array(StravaShoe).max(500) }).strict();
+export type PutGear = z.input<typeof PutGear>;
+
+/** A retirement threshold: metres, up to 100,000 km. */
+export const RetireAt = z.number().positive().max(100_000_000);
+export const ShoeParams = z.object({ id: uuid, gearId }).strict();
+export const PutShoe = z.object({ retireAt: RetireAt }).strict();
+export type PutShoe = z.input<typeof PutShoe>;
+
+export const Shoe = z.object({
+  id: z.string(),
+  name: z.string(),
+  distance: z.number(),
+  runs: z.number().int(),
+  retireAt: z.number(),
+  primary: z.boolean(),
+  retired: z.boolean(),
+  stravaDistance: z.number().nullable(),
+}) satisfies z.ZodType<ShoeView>;
+export type Shoe = ShoeView;
+export const Shoes = z.object({ items: z.array(Shoe) });
+export type Shoes = { items: Shoe[] };
+
+export const RoutesQuery = z.object({ limit: Limit(500, 2000) }).strict();
+export type RoutesQuery = z.input<typeof RoutesQuery>;
+export const RouteLine = z.object({
+  stravaId: z.number().int(),
+  date: z.string(),
+  polyline: z.string(),
+}) satisfies z.ZodType<RouteLineView>;
+export type RouteLine = RouteLineView;
+export const Routes = z.object({ items: z.array(RouteLine) });
+export type Routes = { items: RouteLine[] };

@@ -1,14 +1,11 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataServiceClient, type RunPage, type Stats, type StatsPeriod } from '@runnerly/data-client';
-import { AppException } from '@runnerly/platform';
-import { ServiceClientError } from '@runnerly/service-client';
+import { callDataService } from './data-errors.js';
 import { type PersonalBest, personalBests, type RunSummary } from './personal-bests.js';
 
 /** What the runner's page shows, read from the data-service for the logged-in user. */
 @Injectable()
 export class TrainingService {
-  private readonly logger = new Logger(TrainingService.name);
-
   constructor(private readonly data: DataServiceClient) {}
 
   runs(userId: string, query: { limit: number; cursor?: string }): Promise<RunPage> {
@@ -33,23 +30,7 @@ export class TrainingService {
     return { items: personalBests(runs) };
   }
 
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (error) {
-      if (error instanceof ServiceClientError && error.status === 400) {
-        const body = error.body as { message?: string } | undefined;
-        throw new AppException('bad_request', body?.message ?? 'Bad request', 400);
-      }
-      if (error instanceof ServiceClientError && error.status === 404) {
-        throw new AppException('not_logged_in', 'Your account was removed: log in with Strava again', 401);
-      }
-      this.logger.error({ err: error }, 'data-service call failed');
-      throw new AppException(
-        'data_unavailable',
-        'Your training data cannot be read right now. Please try again shortly.',
-        503,
-      );
-    }
+  private call<T>(fn: () => Promise<T>): Promise<T> {
+    return callDataService(fn);
   }
 }

@@ -7,6 +7,7 @@ export enum DataErrorCode {
   StravaTokenNotFound = 'strava_token_not_found',
   TooManyRuns = 'too_many_runs',
   InvalidCursor = 'invalid_cursor',
+  GearNotFound = 'gear_not_found',
 }
 
 /** The data-service's domain errors, mapped to HTTP by the platform's exception filter. */
@@ -17,6 +18,10 @@ export class DataException extends AppException<DataErrorCode> {
 
   static runNotFound(stravaId: number): DataException {
     return new DataException(DataErrorCode.RunNotFound, `no run with stravaId ${stravaId}`, HttpStatus.NOT_FOUND);
+  }
+
+  static gearNotFound(gearId: string): DataException {
+    return new DataException(DataErrorCode.GearNotFound, `no gear with id ${gearId}`, HttpStatus.NOT_FOUND);
   }
 
   static stravaTokenNotFound(userId: string): DataException {

@@ -54,6 +54,10 @@ export class RunEntity {
   @Column({ name: 'summary_polyline', type: 'text', nullable: true })
   summaryPolyline!: string | null;
 
+  /** Strava's gear (shoe) id. */
+  @Column({ name: 'gear_id', type: 'text', nullable: true })
+  gearId!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

@@ -5,7 +5,7 @@ import type { Run } from '@runnerly/data-client';
  * very same statements.
  */
 
-/** Columns written by an upsert, in the order of the unnest() arrays ($2..$16). */
+/** Columns written by an upsert, in the order of the unnest() arrays ($2..$17). */
 export const RUN_COLUMNS = [
   ['strava_id', 'bigint'],
   ['name', 'text'],
@@ -22,12 +22,17 @@ export const RUN_COLUMNS = [
   ['average_heartrate', 'float8'],
   ['max_heartrate', 'float8'],
   ['summary_polyline', 'text'],
+  ['gear_id', 'text'],
 ] as const;
 
 const written = RUN_COLUMNS.slice(1).map(([column]) => column);
+/** Columns an update keeps when the batch leaves them out (null): an archive import knows no gear ids. */
+const KEPT_WHEN_NULL: ReadonlySet<string> = new Set(['gear_id']);
+const incoming = (column: string) =>
+  KEPT_WHEN_NULL.has(column) ? `coalesce(EXCLUDED.${column}, r.${column})` : `EXCLUDED.${column}`;
 
 /**
- * One statement per batch, whatever its size: $1 the user id, $2..$16 one array per column.
+ * One statement per batch, whatever its size: $1 the user id, $2..$17 one array per column.
  * A row that exists and is unchanged is left alone (so it is neither written nor counted);
  * `xmax = 0` tells a fresh insert from an update.
  */
@@ -36,9 +41,9 @@ WITH upserted AS (
   INSERT INTO data.runs AS r (user_id, ${RUN_COLUMNS.map(([column]) => column).join(', ')})
   SELECT $1::uuid, * FROM unnest(${RUN_COLUMNS.map(([, type], index) => `$${index + 2}::${type}[]`).join(', ')})
   ON CONFLICT (user_id, strava_id) DO UPDATE
-    SET ${written.map((column) => `${column} = EXCLUDED.${column}`).join(', ')}, updated_at = now()
+    SET ${written.map((column) => `${column} = ${incoming(column)}`).join(', ')}, updated_at = now()
     WHERE (${written.map((column) => `r.${column}`).join(', ')})
-      IS DISTINCT FROM (${written.map((column) => `EXCLUDED.${column}`).join(', ')})
+      IS DISTINCT FROM (${written.map(incoming).join(', ')})
   RETURNING xmax = 0 AS inserted
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`;
@@ -59,7 +64,8 @@ export const RUN_SELECT = `
   max_speed AS "maxSpeed",
   average_heartrate AS "averageHeartrate",
   max_heartrate AS "maxHeartrate",
-  summary_polyline AS "summaryPolyline"`;
+  summary_polyline AS "summaryPolyline",
+  gear_id AS "gearId"`;
 
 /**
  * A page of a runner's runs, newest first, by keyset: $1 user id, $2 limit, then the optional
@@ -79,7 +85,8 @@ export function listRunsSql(filters: { after: boolean; before: boolean; cursor: 
 }
 
 /** A validated run, ready to be written (dates normalised by the schema). */
-export type RunRecord = Omit<Run, 'timezone' | 'averageHeartrate' | 'maxHeartrate' | 'summaryPolyline'> & {
+export type RunRecord = Omit<Run, 'timezone' | 'averageHeartrate' | 'maxHeartrate' | 'summaryPolyline' | 'gearId'> & {
+  gearId?: string | null;
   timezone?: string | null;
   averageHeartrate?: number | null;
   maxHeartrate?: number | null;
@@ -105,5 +112,6 @@ export function upsertRunsParams(userId: string, runs: readonly RunRecord[]): un
     runs.map((run) => run.averageHeartrate ?? null),
     runs.map((run) => run.maxHeartrate ?? null),
     runs.map((run) => run.summaryPolyline ?? null),
+    runs.map((run) => run.gearId ?? null),
   ];
 }
