@@ -36,7 +36,7 @@ async function syncDone(page: Page, url: string): Promise<void> {
 }
 
 /** Every run the API returns for the logged-in runner (the page's own endpoint, a page at a time). */
-async function allRuns(page: Page, url: string): Promise<Array<Run & { gearId?: string | null }>> {
+async function allRuns(page: Page, url: string): Promise<Run[]> {
   const runs: Run[] = [];
   let cursor: string | null = null;
   do {

@@ -1,13 +1,36 @@
 // Types only: the contracts' values (enums, zod schemas) stay out of the page's bundle.
-import type { Page, Run, UserProfile } from '@runnerly/data-client/contract';
+import type {
+  Calendar,
+  CalendarDay,
+  Eddington,
+  EddingtonNumber,
+  Goal,
+  Page,
+  Run,
+  Shoe,
+  Streaks,
+  UserProfile,
+  Years,
+  YearTotals,
+} from '@runnerly/data-client/contract';
 import type { SyncView } from '@runnerly/jobs/sync-contract';
-import type { CalendarDay } from './lib/calendar.js';
 import type { PeriodTotals, Period } from './lib/periods.js';
-import type { Shoe } from './lib/shoes.js';
-import type { YearTotals } from './lib/years.js';
 
 /** The dashboard's JSON API, as the page uses it (see apps/dashboard/src/api). */
-export type { CalendarDay, Page, Run, Shoe, SyncView, YearTotals };
+export type {
+  Calendar,
+  CalendarDay,
+  Eddington,
+  EddingtonNumber,
+  Goal,
+  Page,
+  Run,
+  Shoe,
+  Streaks,
+  SyncView,
+  Years,
+  YearTotals,
+};
 
 export interface Me extends UserProfile {
   /** Sent back in `x-csrf-token` (or the `_csrf` form field) on every state-changing request. */
@@ -28,59 +51,15 @@ export interface Bests {
   items: Array<Omit<PersonalBest, 'pace' | 'time' | 'run'> & Partial<Pick<PersonalBest, 'pace' | 'time' | 'run'>>>;
 }
 
-// The year at a glance (issue 17). The shapes of the dashboard's `/api/calendar`, `/api/eddington`,
-// `/api/years`, `/api/goal`, `/api/shoes` and `/api/routes`; distances in metres, days `YYYY-MM-DD`
-// on the athlete's local calendar.
-export interface Streaks {
-  currentDays: number;
-  longestDays: number;
-  currentWeeks: number;
-  longestWeeks: number;
+/** `GET /api/shoes`: a shoe with the dashboard's warning (`near` from 90% of `retireAt`, `over` past it). */
+export interface ShoeView extends Shoe {
+  warning: 'near' | 'over' | null;
 }
 
-export interface Calendar {
-  days: CalendarDay[];
-  streaks: Streaks;
-  /** The athlete's local today, when the API knows it. */
-  today?: string;
-}
-
-export interface EddingtonNumber {
-  number: number;
-  /** Days of at least number + 1 still missing for number + 1. */
-  nextNeeded: number;
-}
-
-export interface Eddington {
-  km: EddingtonNumber;
-  mi: EddingtonNumber;
-}
-
-export interface YearsView {
-  /** Oldest first. */
-  years: Array<YearTotals & { cumulative?: number[] }>;
-  today?: string;
-}
-
-export interface Goal {
-  year: number;
-  /** Metres, null when no goal is set for that year. */
-  distance: number | null;
-  done: number;
-  projected: number;
-  expected?: number | null;
-}
-
-export interface RouteLine {
-  stravaId: number;
-  date?: string;
-  polyline: string;
-}
-
+/** `GET /api/routes`: the newest runs' routes, `privacyMeters` hidden at each end of every one. */
 export interface Routes {
-  items: RouteLine[];
-  /** Metres hidden at each end of every route (privacy). */
-  hiddenEnds?: number;
+  privacyMeters: number;
+  routes: Array<{ id: number; date: string; polyline: string }>;
 }
 
 export class ApiError extends Error {
@@ -123,14 +102,13 @@ export const api = {
     request<SyncView>('/api/sync', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }),
   calendar: (from: string, to: string) => request<Calendar>(`/api/calendar?${new URLSearchParams({ from, to })}`),
   eddington: () => request<Eddington>('/api/eddington'),
-  years: () => request<YearsView>('/api/years'),
+  years: () => request<Years>('/api/years'),
   goal: (year?: number) => request<Goal>(`/api/goal${year ? `?year=${year}` : ''}`),
   setGoal: (csrfToken: string, goal: { year: number; distance: number }) =>
     request<Goal>('/api/goal', putJson(csrfToken, goal)),
-  shoes: () =>
-    request<Shoe[] | { items: Shoe[] }>('/api/shoes').then((body) => (Array.isArray(body) ? body : body.items)),
+  shoes: () => request<ShoeView[]>('/api/shoes'),
   setShoe: (csrfToken: string, id: string, change: { retireAt: number }) =>
-    request<Shoe>(`/api/shoes/${encodeURIComponent(id)}`, putJson(csrfToken, change)),
+    request<ShoeView>(`/api/shoes/${encodeURIComponent(id)}`, putJson(csrfToken, change)),
   routes: () => request<Routes>('/api/routes'),
 };
 

@@ -25,7 +25,7 @@ export function RouteHeatmap({ unit, version }: { unit: Unit; version: number })
 function Heat({ data, unit }: { data: Routes; unit: Unit }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const { drawn, all, bounds } = useMemo(() => {
-    const projected = data.items
+    const projected = data.routes
       .map((route) => decodePolyline(route.polyline).map(mercator))
       .filter((points) => points.length > 1);
     const cluster = mainCluster(projected);
@@ -75,7 +75,7 @@ function Heat({ data, unit }: { data: Routes; unit: Unit }) {
     return <Empty title="No routes yet">Runs recorded with GPS are drawn here, on top of each other.</Empty>;
   }
   const size = bounds ? areaSize(bounds) : { width: 0, height: 0 };
-  const hidden = data.hiddenEnds ?? 200;
+  const hidden = data.privacyMeters;
   const summary = `${plural(drawn.length, 'route')} drawn over an area of about ${formatDistance(size.width, unit, 1)} by ${formatDistance(size.height, unit, 1)}${all > drawn.length ? `; ${plural(all - drawn.length, 'route')} elsewhere not shown` : ''}.`;
   return (
     <>

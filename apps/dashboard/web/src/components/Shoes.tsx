@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { api, ApiError, type Shoe } from '../api.js';
+import { api, ApiError, type ShoeView } from '../api.js';
 import { roundDistance } from '../lib/glance-format.js';
-import { shoeState } from '../lib/shoes.js';
 import { METERS_PER_MILE, toUnit, type Unit } from '../lib/units.js';
 import { useResource } from '../useResource.js';
 import { Empty, ErrorPanel, Loading } from './States.js';
@@ -9,7 +8,7 @@ import { Empty, ErrorPanel, Loading } from './States.js';
 /** Distance per shoe against the runner's retirement threshold, with a warning near it. */
 export function Shoes({ unit, version, csrfToken }: { unit: Unit; version: number; csrfToken: string }) {
   const shoes = useResource(() => api.shoes(), [version]);
-  const [changed, setChanged] = useState<Record<string, Shoe>>({});
+  const [changed, setChanged] = useState<Record<string, ShoeView>>({});
   return (
     <section aria-labelledby="shoes-title" className="card" data-testid="shoes">
       <h2 id="shoes-title">Shoes</h2>
@@ -46,14 +45,14 @@ function ShoeItem({
   csrfToken,
   onSaved,
 }: {
-  shoe: Shoe;
+  shoe: ShoeView;
   unit: Unit;
   csrfToken: string;
-  onSaved: (shoe: Shoe) => void;
+  onSaved: (shoe: ShoeView) => void;
 }) {
   const [value, setValue] = useState(String(Math.round(toUnit(shoe.retireAt, unit))));
   const [error, setError] = useState<string>();
-  const state = shoeState(shoe.distance, shoe.retireAt);
+  const state = shoe.warning ?? 'ok';
   const percent = shoe.retireAt > 0 ? Math.round((shoe.distance / shoe.retireAt) * 100) : 0;
   const inputId = `retire-${shoe.id}`;
   const submit = (event: React.FormEvent) => {
@@ -69,7 +68,10 @@ function ShoeItem({
   };
   return (
     <li className={`card shoe ${state}`} data-testid={`shoe-${shoe.id}`}>
-      <h3>{shoe.name}</h3>
+      <h3>
+        {shoe.name}
+        {shoe.retired && <span className="tag">retired</span>}
+      </h3>
       <p>
         <strong data-testid="shoe-distance">{roundDistance(shoe.distance, unit)}</strong> of{' '}
         {roundDistance(shoe.retireAt, unit)} ({percent}%)

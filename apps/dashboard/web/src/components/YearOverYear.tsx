@@ -1,5 +1,4 @@
-import { api, type YearsView } from '../api.js';
-import { daysInYear } from '../lib/days.js';
+import { api, type Years } from '../api.js';
 import { roundDistance } from '../lib/glance-format.js';
 import { formatDistance, toUnit, type Unit } from '../lib/units.js';
 import { cumulativeFromTotals, niceMax } from '../lib/years.js';
@@ -35,11 +34,11 @@ export function YearOverYear({ unit, version }: { unit: Unit; version: number })
   );
 }
 
-function YearsChart({ data, unit }: { data: YearsView; unit: Unit }) {
+function YearsChart({ data, unit }: { data: Years; unit: Unit }) {
   const shown = data.years.slice(-LINES).reverse(); // newest first
   const lines = shown.map((year) => ({
     year: year.year,
-    points: year.cumulative ? cumulativeFromTotals(year.cumulative) : monthSteps(year.months),
+    points: cumulativeFromTotals(year.cumulative),
   }));
   const max = niceMax(Math.max(...shown.map((year) => toUnit(year.distance, unit))));
   const plotW = W - PAD.left - PAD.right;
@@ -141,16 +140,4 @@ function YearsChart({ data, unit }: { data: YearsView; unit: Unit }) {
       </details>
     </>
   );
-}
-
-/** Without daily figures: a step at the end of each month. */
-function monthSteps(months: number[]): Array<{ day: number; total: number }> {
-  let total = 0;
-  return [
-    { day: 0, total: 0 },
-    ...months.map((distance, m) => {
-      total += distance;
-      return { day: MONTH_STARTS[m + 1] ?? daysInYear(2024), total };
-    }),
-  ];
 }

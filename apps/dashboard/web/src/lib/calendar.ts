@@ -1,12 +1,8 @@
+import type { CalendarDay } from '@runnerly/data-client/contract';
 import { addDays, daysBetween, type IsoDay, mondayOf } from './days.js';
 
 /** One day of `GET /api/calendar` (only days with runs are listed). */
-export interface CalendarDay {
-  date: IsoDay;
-  /** Metres. */
-  distance: number;
-  runs: number;
-}
+export type { CalendarDay };
 
 export interface CalendarCell extends CalendarDay {
   /** 0: no run; 1–4: the colour step of the distance. */

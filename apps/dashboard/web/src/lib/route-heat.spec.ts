@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { areaSize, boundsOf, fitBounds, haversine, mainCluster, mercator } from './route-heat.js';
-import { shoeState } from './shoes.js';
 
 describe('mercator', () => {
   it('puts (0, 0) in the middle, north up, east right', () => {
@@ -48,14 +47,5 @@ describe('distances', () => {
     const size = areaSize({ minX: x1, minY: y2, maxX: x2, maxY: y1 });
     expect(size.height).toBeCloseTo(1112, -1);
     expect(size.width).toBeCloseTo(6770, -2);
-  });
-});
-
-describe('shoeState', () => {
-  it('warns from 90 % of the retirement distance, and says when it is past', () => {
-    expect(shoeState(700_000, 800_000)).toBe('ok');
-    expect(shoeState(720_000, 800_000)).toBe('near');
-    expect(shoeState(800_000, 800_000)).toBe('over');
-    expect(shoeState(5, 0)).toBe('ok');
   });
 });

@@ -1,16 +1,6 @@
 import type { CalendarDay } from './calendar.js';
 import { dayOfYear, daysInYear, type IsoDay, yearOf } from './days.js';
 
-/** One year of `GET /api/years`. */
-export interface YearTotals {
-  year: number;
-  /** Metres. */
-  distance: number;
-  runs: number;
-  /** Metres per month, January first (12 entries). */
-  months: number[];
-}
-
 /** A point of a cumulative line: metres run from 1 January up to and including day `day` of the year. */
 export interface CumulativePoint {
   day: number;
