@@ -55,7 +55,7 @@ describe('the runner’s page in a browser', () => {
 
     const [athlete] = await stack.sandbox.athletes();
     await expect
-      .poll(() => page.getByTestId('athlete-name').textContent())
+      .poll(() => page.getByTestId('athlete-name').textContent(), { timeout: 15_000 }) // a loaded machine: >1 s
       .toBe(`${athlete!.firstname} ${athlete!.lastname}`);
     await shot(page, '3-first-sync', false); // queued, running or done: whatever the worker has got to
     // The first sync was queued at login: runs appear when it is done, without reloading.

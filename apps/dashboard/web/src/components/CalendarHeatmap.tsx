@@ -115,7 +115,6 @@ function Grid({ days, today, unit }: { days: Array<Omit<CalendarCell, 'level'>>;
           className="heatmap"
           role="grid"
           aria-label="Distance per day over the last 12 months, weeks from left to right. Use the arrow keys to move between days."
-          aria-describedby="calendar-help"
           onKeyDown={onKeyDown}
         >
           {monthStarts(grid).map(({ week, date }) => (
@@ -163,7 +162,7 @@ function Grid({ days, today, unit }: { days: Array<Omit<CalendarCell, 'level'>>;
           ))}
         </svg>
       </div>
-      <p id="calendar-help" className="day-detail" aria-live="polite" data-testid="calendar-detail">
+      <p className="day-detail" data-testid="calendar-detail">
         {shown ? dayLabel(shown, unit) : 'Select a day to see its distance.'}
       </p>
       <Legend thresholds={thresholds} unit={unit} />
