@@ -68,7 +68,9 @@ function StreakFigures({ streaks }: { streaks: Streaks }) {
 
 function Grid({ days, today, unit }: { days: Array<Omit<CalendarCell, 'level'>>; today: string; unit: Unit }) {
   const grid = useMemo(() => weekGrid(days, today), [days, today]);
-  const [focus, setFocus] = useState(() => lastCell(grid));
+  const [chosen, setFocus] = useState(() => lastCell(grid));
+  // After a reload (a new day, a sync) the chosen cell may be gone: the grid keeps one tab stop.
+  const focus = grid[chosen.week]?.[chosen.day] ? chosen : lastCell(grid);
   const [shown, setShown] = useState<CalendarCell | undefined>();
   const cells = useRef(new Map<string, SVGRectElement>());
   const scroller = useRef<HTMLDivElement>(null);

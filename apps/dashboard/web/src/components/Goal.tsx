@@ -12,8 +12,7 @@ export function Goal({ unit, version, csrfToken }: { unit: Unit; version: number
   const today = localDay(new Date());
   const year = Number(today.slice(0, 4));
   const goal = useResource(() => api.goal(year), [version, year]);
-  const [saved, setSaved] = useState<GoalView>();
-  const view = saved && saved.year === year ? saved : goal.data;
+  const view = goal.data;
   return (
     <section aria-labelledby="goal-title" className="card" data-testid="goal">
       <h2 id="goal-title">{year} goal</h2>
@@ -24,7 +23,13 @@ export function Goal({ unit, version, csrfToken }: { unit: Unit; version: number
       {view && (
         <>
           <Standing goal={view} unit={unit} today={today} />
-          <GoalForm key={`${unit}:${view.distance}`} goal={view} unit={unit} csrfToken={csrfToken} onSaved={setSaved} />
+          <GoalForm
+            key={`${unit}:${view.distance}`}
+            goal={view}
+            unit={unit}
+            csrfToken={csrfToken}
+            onSaved={goal.reload}
+          />
         </>
       )}
     </section>
@@ -81,7 +86,7 @@ function GoalForm({
   goal: GoalView;
   unit: Unit;
   csrfToken: string;
-  onSaved: (goal: GoalView) => void;
+  onSaved: () => void;
 }) {
   const [value, setValue] = useState(goal.distance ? String(Math.round(toUnit(goal.distance, unit))) : '');
   const [error, setError] = useState<string>();
@@ -97,9 +102,9 @@ function GoalForm({
     setError(undefined);
     const meters = Math.round(number * (unit === 'km' ? 1000 : METERS_PER_MILE));
     api.setGoal(csrfToken, { year: goal.year, distance: meters }).then(
-      (saved) => {
+      () => {
         setBusy(false);
-        onSaved(saved);
+        onSaved();
       },
       (failure: ApiError) => {
         setBusy(false);

@@ -8,7 +8,6 @@ import { Empty, ErrorPanel, Loading } from './States.js';
 /** Distance per shoe against the runner's retirement threshold, with a warning near it. */
 export function Shoes({ unit, version, csrfToken }: { unit: Unit; version: number; csrfToken: string }) {
   const shoes = useResource(() => api.shoes(), [version]);
-  const [changed, setChanged] = useState<Record<string, ShoeView>>({});
   return (
     <section aria-labelledby="shoes-title" className="card" data-testid="shoes">
       <h2 id="shoes-title">Shoes</h2>
@@ -21,18 +20,15 @@ export function Shoes({ unit, version, csrfToken }: { unit: Unit; version: numbe
       )}
       {shoes.data && shoes.data.length > 0 && (
         <ul className="shoes">
-          {shoes.data.map((original) => {
-            const shoe = changed[original.id] ?? original;
-            return (
-              <ShoeItem
-                key={`${shoe.id}:${unit}:${shoe.retireAt}`}
-                shoe={shoe}
-                unit={unit}
-                csrfToken={csrfToken}
-                onSaved={(saved) => setChanged((all) => ({ ...all, [saved.id]: { ...shoe, ...saved } }))}
-              />
-            );
-          })}
+          {shoes.data.map((shoe) => (
+            <ShoeItem
+              key={`${shoe.id}:${unit}:${shoe.retireAt}`}
+              shoe={shoe}
+              unit={unit}
+              csrfToken={csrfToken}
+              onSaved={shoes.reload}
+            />
+          ))}
         </ul>
       )}
     </section>
@@ -48,7 +44,7 @@ function ShoeItem({
   shoe: ShoeView;
   unit: Unit;
   csrfToken: string;
-  onSaved: (shoe: ShoeView) => void;
+  onSaved: () => void;
 }) {
   const [value, setValue] = useState(String(Math.round(toUnit(shoe.retireAt, unit))));
   const [error, setError] = useState<string>();
