@@ -78,8 +78,12 @@ export const DashboardConfigSchema = z.object({
 export type DashboardConfig = z.output<typeof DashboardConfigSchema>;
 export const DASHBOARD_CONFIG = Symbol('DashboardConfig');
 
-/** What the dashboard asks the athlete for at Strava: reading the profile and every activity (private ones too). */
-export const REQUESTED_STRAVA_SCOPES = ['read', 'activity:read_all'];
+/**
+ * What the dashboard asks the athlete for at Strava: reading the profile and every activity
+ * (private ones too), and `profile:read_all`, without which Strava's `/athlete` lists no shoes
+ * (the mileage per shoe). An athlete who unticks it still logs in; their shoes are then unnamed.
+ */
+export const REQUESTED_STRAVA_SCOPES = ['read', 'activity:read_all', 'profile:read_all'];
 
 /** What Express's `trust proxy` is set to: never `true`. */
 export function trustedProxies(config: DashboardConfig): number | string[] {

@@ -81,7 +81,7 @@ describe('dashboard', () => {
     expect(first.status).toBe(302);
     const location = new URL(first.headers.get('location')!);
     expect(`${location.origin}${location.pathname}`).toBe('http://strava.invalid/oauth/authorize');
-    expect(location.searchParams.get('scope')).toBe('read,activity:read_all');
+    expect(location.searchParams.get('scope')).toBe('read,activity:read_all,profile:read_all');
     expect(location.searchParams.get('client_id')).toBe('1234');
     expect(location.searchParams.get('response_type')).toBe('code');
     expect(location.searchParams.get('redirect_uri')).toBe('http://localhost:3999/auth/strava/callback');

@@ -25,6 +25,8 @@ export interface Stack {
   redisUrl: string;
   /** What the dashboards were started with, to start another one (`startDashboard`) on the same stack. */
   dashboardEnv: Record<string, string>;
+  /** Starts the strava-worker now (for a stack started without one): the queued syncs run. */
+  startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,10 +86,10 @@ export async function startStack(
       STRAVA_CLIENT_ID: sandbox.clientId,
       STRAVA_CLIENT_SECRET: sandbox.clientSecret,
     };
-    if (options.worker) {
-      const { startWorker } = await import('@runnerly/strava-worker/testing');
+    const startWorker = async () => {
+      const { startWorker: start } = await import('@runnerly/strava-worker/testing');
       cleanup.add(
-        await startWorker({
+        await start({
           REDIS_URL: redis.url,
           DATA_SERVICE_URL: dataServiceUrl,
           TOKEN_DEALER_URL: tokenDealerUrl,
@@ -99,7 +101,8 @@ export async function startStack(
         }),
         (w) => w.close(),
       );
-    }
+    };
+    if (options.worker) await startWorker();
 
     const dashboardEnv = {
       REDIS_URL: redis.url,
@@ -122,6 +125,7 @@ export async function startStack(
       dataServiceUrl,
       redisUrl: redis.url,
       dashboardEnv,
+      startWorker,
       close: () => cleanup.run(),
     };
   } catch (error) {

@@ -12,10 +12,13 @@ import {
   hostileSegment,
   hostileString,
   hostileValue,
+  parsedJson,
 } from '@runnerly/testing';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
 import { RunsQuery, StatsQuery } from '../src/api/api.dto.js';
+import { CalendarQuery, GoalQuery, PutGoalBody, PutShoeBody } from '../src/api/glance.dto.js';
 import { SESSION_PREFIX } from '../src/session/redis-session.store.js';
 import { WEB_DIST } from '../src/web/web-build.js';
 import { CookieJar } from './cookie-jar.js';
@@ -35,7 +38,8 @@ import { loginAs } from './login.js';
 // same-origin redirect; no refused request writes anything (the runner's session in Redis, their
 // sync state, the number of sessions); and the dashboard is still live afterwards.
 
-const API_GETS = ['/api/me', '/api/runs', '/api/stats', '/api/bests', '/api/sync'];
+const GLANCE_GETS = ['/api/calendar', '/api/eddington', '/api/years', '/api/goal', '/api/shoes', '/api/routes'];
+const API_GETS = ['/api/me', '/api/runs', '/api/stats', '/api/bests', '/api/sync', ...GLANCE_GETS];
 const PLATFORM_GETS = ['/health/live', '/health/ready', '/metrics', '/openapi.json'];
 const KNOWN_ROUTES = new Set([
   '/',
@@ -46,9 +50,23 @@ const KNOWN_ROUTES = new Set([
   '/auth/strava',
   '/auth/strava/callback',
   '/auth/logout',
+  '/api/shoes/:id',
 ]);
 /** Query keys the routes read, ones that look like a redirect target, and prototype keys. */
-const QUERY_KEYS = ['limit', 'cursor', 'period', 'returnTo', 'next', 'redirect', '_csrf', '__proto__', 'constructor'];
+const QUERY_KEYS = [
+  'limit',
+  'cursor',
+  'period',
+  'from',
+  'to',
+  'year',
+  'returnTo',
+  'next',
+  'redirect',
+  '_csrf',
+  '__proto__',
+  'constructor',
+];
 const SYNC_STATE_FIELDS = ['status', 'requestedAt', 'lastStartedAt', 'lastFinishedAt', 'runsAdded'] as const;
 
 function queryString(pairs: Array<[string, string]>): string {
@@ -150,7 +168,13 @@ describe('dashboard under hostile input', () => {
             }
             // Express parses the query with node:querystring; what the route's schema makes of it decides.
             const parsed = parseQuery(query);
-            const schema = path === '/api/runs' ? RunsQuery : path === '/api/stats' ? StatsQuery : undefined;
+            const schemas: Record<string, z.ZodType> = {
+              '/api/runs': RunsQuery,
+              '/api/stats': StatsQuery,
+              '/api/calendar': CalendarQuery,
+              '/api/goal': GoalQuery,
+            };
+            const schema = schemas[path];
             await expectAnswer(response, schema?.safeParse(parsed).success ?? true, what);
             return;
           }
@@ -424,6 +448,43 @@ describe('dashboard under hostile input', () => {
           const answer = await expectAnswer(response, accepted, what);
           if (answer.status >= 400) await expectNothingWritten(before, what);
           else expect(answer.status, what).toBe(202);
+        },
+      ),
+      hostileRuns(40),
+    );
+  });
+
+  it('answers hostile bodies on the PUT routes (goal, shoe threshold) with a 4xx JSON unless the schema accepts them', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          hostileBody({ year: 2026, distance: 1_000_000 }).map((body) => ({
+            route: { path: '/api/goal', schema: PutGoalBody as z.ZodType },
+            body,
+          })),
+          hostileBody({ retireAt: 700_000 }).map((body) => ({
+            route: { path: '/api/shoes/g1', schema: PutShoeBody as z.ZodType },
+            body,
+          })),
+        ),
+        fc.boolean(),
+        fc.boolean(),
+        async ({ route, body: { raw, contentType } }, loggedIn, withToken) => {
+          const before = await snapshot();
+          const what = `PUT ${route.path} (${loggedIn ? 'logged in' : 'logged out'}, csrf ${withToken}) ${contentType} ${raw.slice(0, 200)}`;
+          const headers = new Headers();
+          if (contentType !== undefined) headers.set('content-type', contentType);
+          if (withToken) headers.set('x-csrf-token', csrfToken);
+          const response = await fetchAs(loggedIn, route.path, { method: 'PUT', headers, body: raw });
+          const answer = await expectAnswer(response, true, what);
+          if (answer.status < 400) {
+            const parsed = parsedJson({ raw, contentType });
+            expect(
+              loggedIn && withToken && parsed !== undefined && route.schema.safeParse(parsed.value).success,
+              what,
+            ).toBe(true);
+          }
+          await expectNothingWritten(before, what);
         },
       ),
       hostileRuns(40),

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
+  CalendarQuery,
+  GoalParams,
+  PutGear,
+  PutGoal,
+  PutGoalParams,
+  PutShoe,
+  RoutesQuery,
+  ShoeParams,
   ListRunsQuery,
   ListUsersQuery,
   RunParams,
@@ -44,8 +52,11 @@ const STRAVA = {
   expiresAt: 1_800_000_000,
   scope: 'read,activity:read_all',
 };
+const GOAL = { distance: 1_000_000 };
+const GEAR = { shoes: [{ id: 'g1', name: 'Daily trainers', primary: true, retired: false, distance: 812_000 }] };
+const SHOE = { retireAt: 700_000 };
 const FULL_USER = { ...USER, email: 'ada@example.com', profileImageUrl: 'https://example.com/ada.png', strava: STRAVA };
-const TABLES = ['users', 'strava_tokens', 'runs'] as const;
+const TABLES = ['users', 'strava_tokens', 'runs', 'gear', 'goals'] as const;
 const WRITES = new Set(['PUT', 'POST', 'DELETE', 'PATCH']);
 
 /** Every route, with a path builder from its params and the schemas that decide what it accepts. */
@@ -117,6 +128,15 @@ describe('data-service under hostile input', () => {
     { method: 'GET', path: (p) => `/users/${p.id}/runs`, params: UserIdParams, query: ListRunsQuery },
     { method: 'DELETE', path: (p) => `/users/${p.id}/runs/${p.stravaId}`, params: RunParams },
     { method: 'GET', path: (p) => `/users/${p.id}/stats`, params: UserIdParams, query: StatsQuery },
+    { method: 'GET', path: (p) => `/users/${p.id}/calendar`, params: UserIdParams, query: CalendarQuery },
+    { method: 'GET', path: (p) => `/users/${p.id}/eddington`, params: UserIdParams },
+    { method: 'GET', path: (p) => `/users/${p.id}/years`, params: UserIdParams },
+    { method: 'GET', path: (p) => `/users/${p.id}/goals/${p.year}`, params: GoalParams },
+    { method: 'PUT', path: (p) => `/users/${p.id}/goals/${p.year}`, params: PutGoalParams, body: PutGoal },
+    { method: 'PUT', path: (p) => `/users/${p.id}/gear`, params: UserIdParams, body: PutGear },
+    { method: 'GET', path: (p) => `/users/${p.id}/shoes`, params: UserIdParams },
+    { method: 'PUT', path: (p) => `/users/${p.id}/shoes/${p.gearId}`, params: ShoeParams, body: PutShoe },
+    { method: 'GET', path: (p) => `/users/${p.id}/routes`, params: UserIdParams, query: RoutesQuery },
   ];
   /** The open endpoints: they take no input, so any query or header must leave them answering. */
   const OPERATOR = ['/metrics', '/openapi.json', '/openapi.yaml', '/docs'];
@@ -130,12 +150,27 @@ describe('data-service under hostile input', () => {
         ? STRAVA
         : route.body === UpsertRuns
           ? { runs: [makeRun(), makeRun()] }
-          : undefined;
+          : route.body === PutGoal
+            ? GOAL
+            : route.body === PutGear
+              ? GEAR
+              : route.body === PutShoe
+                ? SHOE
+                : undefined;
   /** Valid params: the fixture user for reads, an unknown user for writes (a valid delete must not remove the fixture). */
-  const validParams = (route: Route) => ({ id: route.method === 'GET' ? userId : ghostId, stravaId: '1' });
+  const validParams = (route: Route) => ({
+    id: route.method === 'GET' ? userId : ghostId,
+    stravaId: '1',
+    year: '2026',
+    gearId: 'g1',
+  });
   /** A valid query for each route that takes one. */
   const validQuery = (route: Route): Record<string, string> =>
-    route.query === StatsQuery ? { period: 'week' } : { limit: '5' };
+    route.query === StatsQuery
+      ? { period: 'week' }
+      : route.query === CalendarQuery
+        ? { from: '2026-01-01', to: '2026-01-31' }
+        : { limit: '5' };
   const search = (query: Record<string, string>) =>
     Object.entries(query)
       .map(([key, value]) => `${key}=${value}`)
@@ -206,10 +241,31 @@ describe('data-service under hostile input', () => {
     await expectLive();
   });
 
+  it('refuses every hostile body of the year at a glance, writing nothing when it refuses (goals, gear, shoes)', async () => {
+    const cases = fc.oneof(
+      hostileBody(GOAL).map((body) => ({ path: `/users/${userId}/goals/2026`, body, schema: PutGoal as z.ZodType })),
+      hostileBody(GEAR).map((body) => ({ path: `/users/${userId}/gear`, body, schema: PutGear as z.ZodType })),
+      hostileObject(GEAR.shoes[0]!).map((shoe) => ({
+        path: `/users/${userId}/gear`,
+        body: json({ shoes: [shoe] }),
+        schema: PutGear as z.ZodType,
+      })),
+      hostileBody(SHOE).map((body) => ({ path: `/users/${userId}/shoes/g1`, body, schema: PutShoe as z.ZodType })),
+    );
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ path, body, schema }) => {
+        const parsed = parsedJson(body);
+        await check({ method: 'PUT', path, body }, parsed !== undefined && accepts(schema, parsed.value));
+      }),
+      hostileRuns(),
+    );
+    await expectLive();
+  });
+
   it('refuses hostile path params on every route', async () => {
     const cases = fc.record({
       route: fc.constantFrom(...routes().filter((route) => route.params)),
-      which: fc.constantFrom('id', 'stravaId'),
+      which: fc.constantFrom('id', 'stravaId', 'year', 'gearId'),
       segment: hostileSegment,
     });
     await fc.assert(
@@ -217,7 +273,9 @@ describe('data-service under hostile input', () => {
         const valid = validParams(route);
         const params = { ...valid, [which]: segment };
         const decoded = { ...valid, [which]: safeDecode(segment) };
-        const seen = route.params === RunParams ? decoded : { id: decoded.id };
+        // What the route's params schema sees: only its own keys.
+        const keys = Object.keys((route.params as z.ZodObject).shape);
+        const seen = Object.fromEntries(keys.map((key) => [key, decoded[key as keyof typeof decoded]]));
         const body = validBody(route);
         await check(
           { method: route.method, path: route.path(params), ...(body ? { body: json(body) } : {}) },

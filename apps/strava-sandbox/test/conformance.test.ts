@@ -29,6 +29,7 @@ import {
 const validActivities = responseValidator('/athlete/activities', 'get', '200');
 const validAthlete = responseValidator('/athlete', 'get', '200');
 const validFault = responseValidator('/athlete', 'get', 'default');
+const validGear = responseValidator('/gear/{id}', 'get', '200');
 const validSummaryAthlete = modelValidator('SummaryAthlete');
 const validDetailedActivity = responseValidator('/activities/{id}', 'get', '200');
 
@@ -366,6 +367,45 @@ describe('Strava client against the sandbox', () => {
       );
       assertValid(validAthlete, detailed, '/athlete (detailed)');
       expect(detailed).toMatchObject({ resource_state: 3, measurement_preference: expect.any(String) });
+    });
+
+    it("lists the athlete's shoes with profile:read_all, each the sum of its activities, and serves each as DetailedGear", async () => {
+      const athlete = athletes[0]!;
+      const { accessToken } = await connect(athlete.id, ['read', 'profile:read_all', 'activity:read_all']);
+      const detailed = (await client.getAthlete(accessToken)) as unknown as {
+        shoes: Array<{ id: string; name: string; primary: boolean; retired: boolean; distance: number }>;
+      };
+      expect(detailed.shoes.map((shoe) => [shoe.name, shoe.primary, shoe.retired])).toEqual([
+        ['Daily trainers', true, false],
+        ['Race flats', false, false],
+      ]);
+      const perGear = new Map<string, number>();
+      let withoutGear = 0;
+      for await (const { activities } of client.listActivities(accessToken)) {
+        for (const activity of activities) {
+          if (activity.gear_id) perGear.set(activity.gear_id, (perGear.get(activity.gear_id) ?? 0) + activity.distance);
+          else if (activity.sport_type.endsWith('Run')) withoutGear += 1;
+        }
+      }
+      for (const shoe of detailed.shoes) expect(shoe.distance).toBeCloseTo(perGear.get(shoe.id) ?? 0, 0);
+      expect(detailed.shoes[0]!.distance).toBeGreaterThan(100_000);
+      expect(withoutGear).toBeGreaterThan(0); // treadmill runs record no shoe
+      const gear = await fetch(`${sandbox.baseUrl}/api/v3/gear/${detailed.shoes[0]!.id}`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(gear.status).toBe(200);
+      const body = await gear.json();
+      assertValid(validGear, body, '/gear/{id}');
+      expect(body).toMatchObject({
+        id: detailed.shoes[0]!.id,
+        resource_state: 3,
+        distance: detailed.shoes[0]!.distance,
+      });
+      const other = await fetch(`${sandbox.baseUrl}/api/v3/gear/g0`, {
+        headers: { authorization: `Bearer ${accessToken}` },
+      });
+      expect(other.status).toBe(404);
+      assertValid(validFault, await other.json(), '/gear/{id} 404');
     });
 
     it('pages until an empty page, through short pages, every activity valid and once', async () => {

@@ -216,6 +216,20 @@ const definitions: Record<string, Record<string, unknown>> = {
       distance: { type: 'number', format: 'float' },
     },
   },
+  DetailedGear: {
+    allOf: [
+      { $ref: '#/definitions/SummaryGear' },
+      {
+        type: 'object',
+        properties: {
+          brand_name: { type: 'string' },
+          model_name: { type: 'string' },
+          frame_type: { type: 'integer' },
+          description: { type: 'string', 'x-nullable': true },
+        },
+      },
+    ],
+  },
   DetailedAthlete: {
     allOf: [
       { $ref: '#/definitions/SummaryAthlete' },

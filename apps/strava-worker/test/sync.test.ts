@@ -47,6 +47,55 @@ describe('sync of one athlete (sandbox, data-service, Redis)', () => {
     expect(new Date(run.startDate).getTime()).toBe(new Date(sample.start_date).getTime());
   });
 
+  it("gear: each run's gear_id, and with profile:read_all the athlete's shoes in one more request per sync", async () => {
+    const [athlete] = await stack.athletes();
+    const scope = 'read,activity:read_all,profile:read_all';
+    const { userId, accessToken } = await stack.connect(athlete!.id, scope);
+    await stack.sandboxCall('PUT', '/settings', { shortPages: { every: 0 } });
+    const expected = await stack.stravaRuns(accessToken);
+    const strava = (await stack.strava.getAthlete(accessToken)).shoes!;
+    await stack.startWorker();
+    const before = await stack.apiRequests();
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await done(userId);
+    // The pages, the empty page, and one GET /athlete.
+    expect((await stack.apiRequests()) - before).toBe(Math.ceil(athlete!.activity_count / 200) + 2);
+
+    const stored = await stack.storedRuns(userId);
+    const byId = new Map(stored.map((run) => [run.stravaId, run]));
+    for (const run of expected) expect(byId.get(run.id)?.gearId, String(run.id)).toBe(run.gear_id);
+    expect(stored.some((run) => run.gearId === null)).toBe(true); // treadmill runs
+    const distanceIn = (gearId: string) =>
+      stored.filter((run) => run.gearId === gearId).reduce((sum, run) => sum + run.distance, 0);
+
+    const { items } = await stack.data.listShoes(userId);
+    expect(items.map((shoe) => [shoe.id, shoe.name, shoe.primary, shoe.retired, shoe.retireAt])).toEqual(
+      [...strava]
+        .sort((a, b) => distanceIn(b.id) - distanceIn(a.id))
+        .map((shoe) => [shoe.id, shoe.name, shoe.primary, false, 800_000]),
+    );
+    for (const shoe of items) {
+      expect(shoe.distance).toBeCloseTo(distanceIn(shoe.id), 3);
+      // Strava counts every activity with the shoe (private ones included); Runnerly the runs it stores.
+      expect(shoe.stravaDistance).toBe(strava.find((item) => item.id === shoe.id)!.distance);
+    }
+  });
+
+  it('gear: without profile:read_all, no GET /athlete and no shoes, but runs still carry their gear', async () => {
+    const [, athlete] = await stack.athletes();
+    const { userId } = await stack.connect(athlete!.id);
+    await stack.sandboxCall('PUT', '/settings', { shortPages: { every: 0 } });
+    await stack.startWorker();
+    const before = await stack.apiRequests();
+    await stack.syncs.requestSync(userId, { reason: SyncReason.Manual });
+    await done(userId);
+    expect((await stack.apiRequests()) - before).toBe(Math.ceil(athlete!.activity_count / 200) + 1);
+    const { items } = await stack.data.listShoes(userId);
+    expect(items.length).toBeGreaterThan(0);
+    // Known only by the runs' gear ids: unnamed (named by id), no Strava distance.
+    for (const shoe of items) expect(shoe).toMatchObject({ name: shoe.id, stravaDistance: null });
+  });
+
   it('incremental sync: only what is new, in two requests', async () => {
     const [athlete] = await stack.athletes();
     const { userId, accessToken } = await stack.connect(athlete!.id);

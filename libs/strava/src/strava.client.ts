@@ -10,11 +10,11 @@ import {
 } from './errors.js';
 import { exhaustedWindow, parseRateLimitHeaders, type StravaRateLimits, stravaWindow } from './rate-limit.js';
 import type {
+  StravaDetailedAthlete,
   StravaDetailedActivity,
   StravaPushSubscription,
   StravaScope,
   StravaSummaryActivity,
-  StravaSummaryAthlete,
   StravaTokenExchange,
   StravaTokenResponseBody,
   StravaTokenSet,
@@ -196,7 +196,8 @@ export class StravaClient {
     });
   }
 
-  getAthlete(accessToken: string): Promise<StravaSummaryAthlete> {
+  /** The summary athlete, or the detailed one (with `shoes` and `bikes`) for a token with `profile:read_all`. */
+  getAthlete(accessToken: string): Promise<StravaDetailedAthlete> {
     return this.request(`${this.apiBaseUrl}/athlete`, { accessToken, rateLimited: true });
   }
 

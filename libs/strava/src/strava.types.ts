@@ -52,6 +52,24 @@ export interface StravaSummaryAthlete {
   follower?: null;
 }
 
+/** `SummaryGear`: a shoe or bike in the detailed athlete's `shoes`/`bikes`. */
+export interface StravaSummaryGear {
+  id: string;
+  resource_state: number;
+  primary: boolean;
+  name: string;
+  /** Metres. */
+  distance: number;
+  retired?: boolean;
+}
+
+/** `/athlete` with `profile:read_all`: the summary plus, among others, the athlete's gear. */
+export interface StravaDetailedAthlete extends StravaSummaryAthlete {
+  measurement_preference?: 'feet' | 'meters';
+  shoes?: StravaSummaryGear[];
+  bikes?: StravaSummaryGear[];
+}
+
 export interface StravaPolylineMap {
   id: string;
   summary_polyline: string | null;

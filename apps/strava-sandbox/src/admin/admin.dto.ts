@@ -11,6 +11,8 @@ export const NewActivitySchema = z.object({
   private: z.boolean().optional(),
   heartrate: z.boolean().optional(),
   gps: z.boolean().optional(),
+  /** The gear worn; left out, a run gets the athlete's primary shoe (as Strava's default gear does). */
+  gear_id: z.string().max(64).nullable().optional(),
 });
 
 export const ActivityPatchSchema = z.object({

@@ -4,6 +4,7 @@ import type { StravaDetailedActivity } from '@runnerly/strava';
 import { bearer, param, type Params } from '../common/params.js';
 import { Faults } from '../common/strava-fault.js';
 import { type AccessGrant, OAuthService } from '../oauth/oauth.service.js';
+import { shoeIds } from '../seed/world.js';
 import { AthletesService } from './athletes.service.js';
 
 function integer(query: Params, name: string, min: number): number | undefined {
@@ -37,31 +38,34 @@ export class AthletesController {
       ftp: null,
       weight: athlete.weight,
       clubs: [],
-      bikes: [
-        {
-          id: `b${athlete.profile.id % 100_000}1`,
-          primary: true,
-          name: 'Road bike',
-          resource_state: 2,
-          distance: 4_210_000,
-        },
-      ],
-      shoes: [
-        {
-          id: `g${athlete.profile.id % 100_000}1`,
-          primary: true,
-          name: 'Daily trainers',
-          resource_state: 2,
-          distance: 812_000,
-        },
-        {
-          id: `g${athlete.profile.id % 100_000}2`,
-          primary: false,
-          name: 'Race flats',
-          resource_state: 2,
-          distance: 204_000,
-        },
-      ],
+      ...this.gear(athlete.profile.id),
+    };
+  }
+
+  /** DetailedGear, for the token's athlete's own gear (SummaryGear plus brand, model, description). */
+  @Get('gear/:id')
+  gearById(
+    @Headers('authorization') authorization: string | undefined,
+    @Query() query: Params,
+    @Param('id') id: string,
+  ) {
+    const grant = this.authenticate(authorization, query);
+    const { shoes, bikes } = this.gear(grant.athleteId);
+    const gear = [...shoes, ...bikes].find((item) => item.id === id);
+    if (!gear) throw Faults.notFound('Gear');
+    const [brand_name, model_name] = id.startsWith('b')
+      ? ['Canyon', 'Endurace']
+      : gear.name === 'Race flats'
+        ? ['Nike', 'Vaporfly 3']
+        : ['ASICS', 'Novablast 4'];
+    return {
+      ...gear,
+      resource_state: 3,
+      brand_name,
+      model_name,
+      ...(id.startsWith('b') ? { frame_type: 3 } : {}),
+      description: null,
+      converted_distance: Math.round(gear.distance / 100) / 10,
     };
   }
 
@@ -96,6 +100,23 @@ export class AthletesController {
     if (!activity || activity.athlete.id !== grant.athleteId || (activity.private && !includePrivate))
       throw Faults.notFound('Activity');
     return { ...activity, resource_state: 3 };
+  }
+
+  /** The athlete's gear as Strava summarises it (SummaryGear), distances summed from their activities. */
+  private gear(athleteId: number) {
+    const summary = (id: string, name: string, primary: boolean) => ({
+      id,
+      primary,
+      name,
+      resource_state: 2,
+      retired: false,
+      distance: this.athletes.gearDistance(athleteId, id),
+    });
+    const [trainers, flats] = shoeIds(athleteId);
+    return {
+      bikes: [summary(`b${athleteId % 100_000}1`, 'Road bike', true)],
+      shoes: [summary(trainers, 'Daily trainers', true), summary(flats, 'Race flats', false)],
+    };
   }
 
   /** The header, as Strava wants; `?access_token=` still works until 2027 (and is counted). */

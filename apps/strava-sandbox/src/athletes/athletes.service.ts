@@ -3,7 +3,14 @@ import type { StravaDetailedActivity, StravaSummaryActivity } from '@runnerly/st
 import { ClockService } from '../common/clock.service.js';
 import { STRAVA_SANDBOX_CONFIG, type StravaSandboxConfig } from '../config.js';
 import { Prng } from '../seed/prng.js';
-import { buildActivity, generateWorld, legacyType, type SandboxAthlete, type SandboxWorld } from '../seed/world.js';
+import {
+  buildActivity,
+  generateWorld,
+  legacyType,
+  type SandboxAthlete,
+  type SandboxWorld,
+  shoeIds,
+} from '../seed/world.js';
 import { SettingsService } from '../settings/settings.service.js';
 
 export interface ActivityQuery {
@@ -24,6 +31,7 @@ export interface NewActivity {
   private?: boolean;
   heartrate?: boolean;
   gps?: boolean;
+  gear_id?: string | null;
 }
 
 export interface ActivityPatch {
@@ -106,6 +114,14 @@ export class AthletesService {
     return this.timelines.get(athleteId)?.length ?? 0;
   }
 
+  /** What Strava counts for a gear: the distance of every activity of the athlete with it, metres. */
+  gearDistance(athleteId: number, gearId: string): number {
+    let total = 0;
+    for (const activity of this.timelines.get(athleteId) ?? [])
+      if (activity.gear_id === gearId) total += activity.distance;
+    return Math.round(total * 10) / 10;
+  }
+
   findActivity(id: number): StravaDetailedActivity | undefined {
     return this.activities.get(id);
   }
@@ -171,6 +187,7 @@ export class AthletesService {
       gps: input.gps ?? true,
       heartrate: input.heartrate === false ? undefined : { average: 148, max: 165 },
       private: input.private ?? false,
+      gearId: input.gear_id === undefined ? (sportType.endsWith('Run') ? shoeIds(athleteId)[0] : null) : input.gear_id,
     });
     this.nextActivityId += this.prng.int(50_000, 400_000);
     this.activities.set(activity.id, activity);

@@ -275,6 +275,20 @@ export function buildActivity(prng: Prng, id: number, athleteId: number, draft: 
   };
 }
 
+/**
+ * The shoe a run was done in: one of the athlete's two (`shoeIds`); a treadmill run records none,
+ * so that some runs come without gear, as on Strava. The draw is made either way, so that the rest
+ * of the world stays as it was.
+ */
+function shoeFor(athlete: SandboxAthlete, draw: number, treadmill: boolean): string | null {
+  return treadmill ? null : shoeIds(athlete.profile.id)[draw - 1]!;
+}
+
+/** The athlete's shoes' gear ids: daily trainers, then race flats. */
+export function shoeIds(athleteId: number): [string, string] {
+  return [`g${athleteId % 100_000}1`, `g${athleteId % 100_000}2`];
+}
+
 interface Planned {
   startMs: number;
   athlete: SandboxAthlete;
@@ -347,7 +361,7 @@ function planDay(
         trainer: treadmill,
         private: prng.chance(0.03),
         workoutType: race ? 1 : long ? 2 : tempo ? 3 : 0,
-        gearId: `g${athlete.profile.id % 100_000}${prng.int(1, 2)}`,
+        gearId: shoeFor(athlete, prng.int(1, 2), treadmill),
       },
     });
   }

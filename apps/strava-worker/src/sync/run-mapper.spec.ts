@@ -1,6 +1,6 @@
 import type { StravaSummaryActivity } from '@runnerly/strava';
 import { describe, expect, it } from 'vitest';
-import { isRun, toRun } from './run-mapper.js';
+import { isRun, toRun, toShoes } from './run-mapper.js';
 
 const activity = {
   id: 12345678901,
@@ -20,6 +20,7 @@ const activity = {
   average_heartrate: 151.2,
   max_heartrate: 181,
   map: { id: 'a1', summary_polyline: 'abc', resource_state: 2 },
+  gear_id: 'g12345',
 } as unknown as StravaSummaryActivity;
 
 describe('toRun', () => {
@@ -40,6 +41,7 @@ describe('toRun', () => {
       averageHeartrate: 151.2,
       maxHeartrate: 181,
       summaryPolyline: 'abc',
+      gearId: 'g12345',
     });
   });
 
@@ -57,9 +59,29 @@ describe('toRun', () => {
     });
   });
 
+  it('maps no gear, or a gear id the data-service would refuse, to null', () => {
+    expect(toRun({ ...activity, gear_id: null }).gearId).toBeNull();
+    expect(toRun({ ...activity, gear_id: 'g/../1' }).gearId).toBeNull();
+  });
+
   it('keeps the configured sport types only', () => {
     const runs = new Set(['Run', 'TrailRun', 'VirtualRun']);
     expect(isRun(activity, runs)).toBe(true);
     expect(isRun({ sport_type: 'Ride' }, runs)).toBe(false);
+  });
+});
+
+describe('toShoes', () => {
+  it('maps SummaryGear to stored shoes, leaving out bad ids and cutting long names', () => {
+    expect(
+      toShoes([
+        { id: 'g1', name: 'Daily', primary: true, retired: false, distance: 812_000, resource_state: 2 },
+        { id: 'g2', name: 'x'.repeat(300), primary: false, distance: -1, resource_state: 2 },
+        { id: 'bad id', name: 'Nope', primary: false, retired: false, distance: 1, resource_state: 2 },
+      ]),
+    ).toEqual([
+      { id: 'g1', name: 'Daily', primary: true, retired: false, distance: 812_000 },
+      { id: 'g2', name: 'x'.repeat(255), primary: false, retired: false, distance: 0 },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { SyncErrorCode, SyncReason, type SyncStateStore } from '@runnerly/jobs';
 import { ServiceClientError } from '@runnerly/service-client';
 import {
   isExpiring,
+  parseScopes,
   StravaAppInactiveError,
   StravaInvalidGrantError,
   StravaMissingScopeError,
@@ -19,7 +20,7 @@ import { DATA_SERVICE, STRAVA_GATEWAY, SYNC_STATE } from '../common/tokens.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import type { StravaGateway } from '../rate-limit/strava-gateway.js';
 import { type AthleteShare, StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
-import { isRun, toRun } from './run-mapper.js';
+import { isRun, toRun, toShoes } from './run-mapper.js';
 import { SyncCheckpointRepository } from './sync-checkpoint.repository.js';
 import { SyncAbortedError, SyncHandedBackError } from './sync.errors.js';
 
@@ -77,6 +78,11 @@ export class SyncService {
       checkpoint = { after: await this.startAfter(userId), page: 1 };
       // Saved at once: a retry of this job pages too, even if the request that asked for it is gone.
       await this.checkpoints.save(userId, checkpoint);
+      // Once per paged sync (a resumed one has done it): the athlete's shoes, for the dashboard's
+      // mileage per shoe. Only a token with profile:read_all sees them; without it, no request.
+      if (parseScopes(tokens.scope).includes('profile:read_all')) {
+        tokens = await this.syncGear(userId, tokens, outcome, share);
+      }
     }
     let newest = (await this.checkpoints.getWatermark(userId)) ?? 0;
     // Activities that webhooks said changed: those the pages below do not cover are read one by one.
@@ -133,6 +139,22 @@ export class SyncService {
       }
     }
     return outcome;
+  }
+
+  /** One `GET /athlete` (counted in the budget like every Strava call); its `shoes` stored as Strava lists them. */
+  private async syncGear(
+    userId: string,
+    tokens: StravaTokenSet,
+    outcome: SyncOutcome,
+    share: AthleteShare,
+  ): Promise<StravaTokenSet> {
+    const fetched = await this.withToken(userId, tokens, (accessToken) => {
+      outcome.requests += 1;
+      return this.strava.call('get_athlete', (client) => client.getAthlete(accessToken), share);
+    });
+    const shoes = fetched.value.shoes;
+    if (Array.isArray(shoes)) await this.data.putGear(userId, { shoes: toShoes(shoes) });
+    return fetched.tokens;
   }
 
   /** Whether a sync of this athlete was interrupted and will resume. */
