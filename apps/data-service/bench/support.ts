@@ -1,3 +1,13 @@
 // What bench/data-service.bench.ts needs from this app's dependencies (resolved from here).
 export { createTestIssuer } from '@runnerly/auth/testing';
 export { UPSERT_RUNS_SQL } from '../src/runs/runs.sql.js';
+export {
+  CALENDAR_DAYS_SQL,
+  EDDINGTON_SQL,
+  GOAL_SQL,
+  ROUTES_SQL,
+  SHOES_SQL,
+  STREAKS_SQL,
+  YEARS_SQL,
+} from '../src/insights/insights.sql.js';
+export { default as pg } from 'pg';

@@ -180,6 +180,19 @@ describe('data-service: the year at a glance', () => {
         km: { number: 5, nextNeeded: 2 },
         mi: { number: 4, nextNeeded: 1 },
       });
+      // Kept per runs version: a new run shows at once. With a 20 km day: km 20, 12, 10, 10, 9, 5 → E = 5,
+      // 5 days ≥ 6 km → 1 missing; mi 12.4, 7.5, 6.2, 6.2, 5.6, 3.1 → E = 5, 4 days ≥ 6 mi → 2 missing.
+      const long = runAt('2026-05-25T08:00:00', 2, BERLIN, { distance: 20_000 });
+      await h.call('PUT', `/users/${id}/runs`, { body: { runs: [long] } });
+      expect((await h.call('GET', `/users/${id}/eddington`)).body).toEqual({
+        km: { number: 5, nextNeeded: 1 },
+        mi: { number: 5, nextNeeded: 2 },
+      });
+      expect((await h.call('GET', `/users/${id}/years`)).body.years[0].distance).toBe(73_500);
+      // And so does a deleted one.
+      await h.call('DELETE', `/users/${id}/runs/${long.stravaId}`);
+      expect((await h.call('GET', `/users/${id}/eddington`)).body.km).toEqual({ number: 5, nextNeeded: 2 });
+      expect((await h.call('GET', `/users/${id}/years`)).body.years[0].distance).toBe(53_500);
     });
   });
 
