@@ -1,5 +1,4 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { findRepoRoot } from '@runnerly/config';
@@ -7,48 +6,12 @@ import { launchChromium } from '@runnerly/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WEB_DIST } from '../src/web/web-build.js';
+import { accessibilityViolations, watchErrors } from './browser-kit.js';
 import { type Stack, startStack } from './full-stack.js';
 
 // The whole flow in a real browser (Debian's Chromium, driven by playwright-core) against the
 // whole stack: sandbox, token-dealer, data-service, strava-worker and the dashboard.
 const SCREENSHOTS = join(findRepoRoot(import.meta.dirname) ?? process.cwd(), 'test-artifacts', 'screenshots');
-
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** axe-core's WCAG 2.1 A/AA findings on the page as it is (evaluated over CDP: the page's CSP stays on). */
-async function accessibilityViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE_SOURCE);
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            context: Document,
-            options: object,
-          ): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: string[] }> }> }>;
-        };
-      }
-    ).axe;
-    const { violations } = await axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] });
-    return violations.map(
-      (v) =>
-        `${v.impact} ${v.id}: ${v.nodes
-          .map((n) => n.target.join(' '))
-          .slice(0, 3)
-          .join(', ')}`,
-    );
-  });
-}
-
-/** Script errors and CSP refusals: a page that works must have none. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) errors.push(message.text());
-  });
-  return errors;
-}
 
 describe('the runner’s page in a browser', () => {
   let stack: Stack;
@@ -92,7 +55,7 @@ describe('the runner’s page in a browser', () => {
 
     const [athlete] = await stack.sandbox.athletes();
     await expect
-      .poll(() => page.getByTestId('athlete-name').textContent())
+      .poll(() => page.getByTestId('athlete-name').textContent(), { timeout: 15_000 }) // a loaded machine: >1 s
       .toBe(`${athlete!.firstname} ${athlete!.lastname}`);
     await shot(page, '3-first-sync', false); // queued, running or done: whatever the worker has got to
     // The first sync was queued at login: runs appear when it is done, without reloading.

@@ -40,6 +40,7 @@ export async function startStack(
     worker?: boolean;
     dashboards?: number;
     dashboardEnv?: Record<string, string>;
+    /** The sandbox's settings (e.g. `STRAVA_SANDBOX_ATHLETES`: the default world has 2 athletes). */
     sandboxEnv?: Record<string, string>;
   } = {},
 ): Promise<Stack> {

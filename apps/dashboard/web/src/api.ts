@@ -1,10 +1,36 @@
 // Types only: the contracts' values (enums, zod schemas) stay out of the page's bundle.
-import type { Page, Run, UserProfile } from '@runnerly/data-client/contract';
+import type {
+  Calendar,
+  CalendarDay,
+  Eddington,
+  EddingtonNumber,
+  Goal,
+  Page,
+  Run,
+  Shoe,
+  Streaks,
+  UserProfile,
+  Years,
+  YearTotals,
+} from '@runnerly/data-client/contract';
 import type { SyncView } from '@runnerly/jobs/sync-contract';
 import type { PeriodTotals, Period } from './lib/periods.js';
 
 /** The dashboard's JSON API, as the page uses it (see apps/dashboard/src/api). */
-export type { Page, Run, SyncView };
+export type {
+  Calendar,
+  CalendarDay,
+  Eddington,
+  EddingtonNumber,
+  Goal,
+  Page,
+  Run,
+  Shoe,
+  Streaks,
+  SyncView,
+  Years,
+  YearTotals,
+};
 
 export interface Me extends UserProfile {
   /** Sent back in `x-csrf-token` (or the `_csrf` form field) on every state-changing request. */
@@ -23,6 +49,17 @@ export interface PersonalBest {
 
 export interface Bests {
   items: Array<Omit<PersonalBest, 'pace' | 'time' | 'run'> & Partial<Pick<PersonalBest, 'pace' | 'time' | 'run'>>>;
+}
+
+/** `GET /api/shoes`: a shoe with the dashboard's warning (`near` from 90% of `retireAt`, `over` past it). */
+export interface ShoeView extends Shoe {
+  warning: 'near' | 'over' | null;
+}
+
+/** `GET /api/routes`: the newest runs' routes, `privacyMeters` hidden at each end of every one. */
+export interface Routes {
+  privacyMeters: number;
+  routes: Array<{ id: number; date: string; polyline: string }>;
 }
 
 export class ApiError extends Error {
@@ -63,4 +100,22 @@ export const api = {
   sync: () => request<SyncView>('/api/sync'),
   syncNow: (csrfToken: string) =>
     request<SyncView>('/api/sync', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }),
+  calendar: (from: string, to: string) => request<Calendar>(`/api/calendar?${new URLSearchParams({ from, to })}`),
+  eddington: () => request<Eddington>('/api/eddington'),
+  years: () => request<Years>('/api/years'),
+  goal: (year?: number) => request<Goal>(`/api/goal${year ? `?year=${year}` : ''}`),
+  setGoal: (csrfToken: string, goal: { year: number; distance: number }) =>
+    request<Goal>('/api/goal', putJson(csrfToken, goal)),
+  shoes: () => request<ShoeView[]>('/api/shoes'),
+  setShoe: (csrfToken: string, id: string, change: { retireAt: number }) =>
+    request<ShoeView>(`/api/shoes/${encodeURIComponent(id)}`, putJson(csrfToken, change)),
+  routes: () => request<Routes>('/api/routes'),
 };
+
+function putJson(csrfToken: string, body: unknown): RequestInit {
+  return {
+    method: 'PUT',
+    headers: { 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  };
+}

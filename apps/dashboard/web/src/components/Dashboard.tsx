@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Me } from '../api.js';
 import type { Unit } from '../lib/units.js';
 import { Avatar } from './Avatar.js';
@@ -7,12 +7,24 @@ import { RunsList } from './RunsList.js';
 import { SyncPanel } from './SyncPanel.js';
 import { Totals } from './Totals.js';
 import { UnitSwitch } from './UnitSwitch.js';
+import { SectionBoundary } from './SectionBoundary.js';
+import { Loading } from './States.js';
 import { WeeklyChart } from './WeeklyChart.js';
+
+// The year at a glance is its own chunk, and asks for its data once the runs are on screen: the
+// runs list waits neither for its code nor for its six API calls.
+const loadGlance = () => import('./Glance.js');
+const Glance = lazy(loadGlance);
 
 export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUnitChange: (unit: Unit) => void }) {
   // Bumped when a sync finishes: every section reloads its data.
   const [version, setVersion] = useState(0);
   const onSynced = useCallback(() => setVersion((n) => n + 1), []);
+  const [runsSettled, setRunsSettled] = useState(false);
+  const onRunsSettled = useCallback(() => setRunsSettled(true), []);
+  useEffect(() => {
+    void loadGlance();
+  }, []);
   const name = `${me.firstname} ${me.lastname}`.trim();
   return (
     <>
@@ -43,7 +55,16 @@ export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUn
         <Totals unit={unit} version={version} />
         <WeeklyChart unit={unit} version={version} />
         <PersonalBests unit={unit} version={version} />
-        <RunsList unit={unit} version={version} />
+        <RunsList unit={unit} version={version} onSettled={onRunsSettled} />
+        <SectionBoundary title="Your year at a glance could not load">
+          <Suspense fallback={<Loading label="Loading your year at a glance…" />}>
+            {runsSettled ? (
+              <Glance unit={unit} version={version} csrfToken={me.csrfToken} />
+            ) : (
+              <Loading label="Loading your year at a glance…" />
+            )}
+          </Suspense>
+        </SectionBoundary>
       </main>
     </>
   );

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { api } from '../api.js';
 import { wallClock } from '../lib/time.js';
 import { formatDistance, formatDuration, formatElevation, formatPace, type Unit } from '../lib/units.js';
@@ -16,12 +16,16 @@ const when = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
 });
 
-export function RunsList({ unit, version }: { unit: Unit; version: number }) {
+export function RunsList({ unit, version, onSettled }: { unit: Unit; version: number; onSettled?: () => void }) {
   // The cursors of the pages seen so far: the last one is the page shown.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const cursor = cursors.at(-1) ?? null;
   const page = useResource(() => api.runs(cursor, PAGE_SIZE), [cursor, version]);
   const pageNumber = cursors.length;
+  // Tells the page when the runs are on screen (or could not load), so that what waits for them can start.
+  useEffect(() => {
+    if (page.state !== 'loading') onSettled?.();
+  }, [page.state, onSettled]);
   return (
     <section aria-labelledby="runs-title">
       <h2 id="runs-title">Runs</h2>
