@@ -539,6 +539,12 @@ describe('Strava client against the sandbox', () => {
     });
 
     it('sends the headers on errors too, in the windows of the clock', async () => {
+      // Both requests in one UTC day: run near midnight, the 15 minutes would cross into a new
+      // daily window and reset its count. Move the clock past midnight first when that is near.
+      const { now } = await sandbox.admin<{ now: string }>('POST', '/clock', { advance_seconds: 0 });
+      const secondsToMidnight = 86_400 - ((Date.parse(now) / 1000) % 86_400);
+      if (secondsToMidnight < 20 * 60)
+        await sandbox.admin('POST', '/clock', { advance_seconds: Math.ceil(secondsToMidnight) + 60 });
       const response = await fetch(`${sandbox.baseUrl}/api/v3/athlete`);
       expect(response.status).toBe(401);
       expect(response.headers.get('x-ratelimit-limit')).toBe('200,2000');
