@@ -88,11 +88,11 @@ export class DataServiceClient {
   }
 
   /** Batch upsert by `stravaId` (idempotent): sending the same runs twice changes nothing. */
-  upsertRuns(userId: string, runs: RunInput[]): Promise<UpsertRunsResult> {
+  upsertRuns(userId: string, runs: RunInput[], options: { keepExisting?: boolean } = {}): Promise<UpsertRunsResult> {
     return this.client.request<UpsertRunsResult>({
       method: 'PUT',
       path: `${userPath(userId)}/runs`,
-      body: { runs },
+      body: options.keepExisting ? { runs, keepExisting: true } : { runs },
       idempotent: true,
     });
   }

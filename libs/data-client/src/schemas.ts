@@ -184,7 +184,16 @@ export const RunOutput = z.object({
   summaryPolyline: z.string().nullable(),
 }) satisfies z.ZodType<Run>;
 
-export const UpsertRuns = z.object({ runs: z.array(Run) }).strict();
+export const UpsertRuns = z
+  .object({
+    runs: z.array(Run),
+    /**
+     * Insert only the runs not stored yet and leave stored ones as they are (an archive import:
+     * what the API synced wins over the archive's summary).
+     */
+    keepExisting: z.boolean().optional(),
+  })
+  .strict();
 export type UpsertRuns = z.input<typeof UpsertRuns>;
 
 export const UpsertRunsResult = z.object({

@@ -43,6 +43,16 @@ WITH upserted AS (
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`;
 
+/** The same rows, but a run already stored is left alone (archive imports: the API's summary wins). */
+export const INSERT_NEW_RUNS_SQL = `
+WITH inserted AS (
+  INSERT INTO data.runs (user_id, ${RUN_COLUMNS.map(([column]) => column).join(', ')})
+  SELECT $1::uuid, * FROM unnest(${RUN_COLUMNS.map(([, type], index) => `$${index + 2}::${type}[]`).join(', ')})
+  ON CONFLICT (user_id, strava_id) DO NOTHING
+  RETURNING 1
+)
+SELECT count(*)::int AS inserted, 0 AS updated FROM inserted`;
+
 /** A run as the API returns it, straight from SQL (dates formatted, no ORM hydration). */
 export const RUN_SELECT = `
   strava_id::float8 AS "stravaId",
