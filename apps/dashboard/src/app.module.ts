@@ -8,6 +8,8 @@ import { AuthService } from './auth/auth.service.js';
 import { StravaStrategy } from './auth/strava.strategy.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './config.js';
+import { ImportsController } from './imports/imports.controller.js';
+import { ImportsService } from './imports/imports.service.js';
 import { SyncStatusService } from './sync/sync-status.service.js';
 import { WebController } from './web/web.controller.js';
 
@@ -22,13 +24,14 @@ export class AppModule {
         PassportModule,
         ConnectionsModule,
       ],
-      controllers: [AuthController, ApiController, WebController],
+      controllers: [AuthController, ApiController, ImportsController, WebController],
       providers: [
         { provide: DASHBOARD_CONFIG, useValue: config },
         AuthService,
         StravaStrategy,
         TrainingService,
         SyncStatusService,
+        ImportsService,
       ],
       exports: [DASHBOARD_CONFIG],
     };

@@ -67,6 +67,20 @@ export const StravaWorkerConfigSchema = z.object({
   STRAVA_JOB_ATTEMPTS: env.int(8, 1),
   /** Run the job processors in this process (false: HTTP + webhooks + producers only). */
   STRAVA_WORKER_PROCESS_JOBS: env.boolean(true),
+  /** Where uploaded archives wait for their import (shared with the dashboard). */
+  IMPORTS_DIR: env.importsDir(),
+  /** Archive imports run at once per worker process. */
+  IMPORT_CONCURRENCY: env.int(1, 1),
+  /** Entries one archive's ZIP may list. */
+  IMPORT_MAX_ENTRIES: env.int(200_000, 1),
+  /** Inflated bytes of one file read from an archive (activities.csv, an activity file). */
+  IMPORT_MAX_ENTRY_BYTES: env.int(256 * 1024 * 1024, 1),
+  /** Inflated bytes read from one archive in all. */
+  IMPORT_MAX_TOTAL_BYTES: env.int(16 * 1024 * 1024 * 1024, 1),
+  /** Inflated / compressed of one entry above 1 MiB: beyond it a zip bomb. */
+  IMPORT_MAX_RATIO: env.int(100, 2),
+  /** Runs per PUT to the data-service when an import saves. */
+  IMPORT_BATCH_SIZE: env.int(200, 1),
   /** Turns on Bull Board at /queues/board (operator listener) behind HTTP Basic (user `operator`); unset: no board. */
   STRAVA_WORKER_BOARD_PASSWORD: env.password().optional(),
 });

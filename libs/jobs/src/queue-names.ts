@@ -5,6 +5,8 @@
 export enum QueueName {
   StravaSync = 'strava-sync',
   Housekeeping = 'strava-housekeeping',
+  /** Archive imports: no Strava requests, so never parked by Strava's limits. */
+  ArchiveImport = 'archive-import',
 }
 
 export enum JobName {
@@ -18,6 +20,8 @@ export enum JobName {
   DeleteRun = 'delete-run',
   /** The athlete deauthorized the app: delete the athlete's data (queue: Housekeeping). */
   DeleteAthlete = 'delete-athlete',
+  /** Read an athlete's uploaded Strava archive into their runs and best efforts (queue: ArchiveImport). */
+  ImportArchive = 'import-archive',
 }
 
 /** Which queue each job goes to: one place, checked at boot by the worker. */
@@ -27,6 +31,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SyncStravaAthlete]: QueueName.Housekeeping,
   [JobName.DeleteRun]: QueueName.Housekeeping,
   [JobName.DeleteAthlete]: QueueName.Housekeeping,
+  [JobName.ImportArchive]: QueueName.ArchiveImport,
 };
 
 /** Key prefix of every BullMQ key (`runnerly:<queue>:…`). */

@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { Me } from '../api.js';
 import type { Unit } from '../lib/units.js';
+import { ArchiveImport } from './ArchiveImport.js';
 import { Avatar } from './Avatar.js';
 import { PersonalBests } from './PersonalBests.js';
 import { RunsList } from './RunsList.js';
@@ -44,6 +45,7 @@ export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUn
         <WeeklyChart unit={unit} version={version} />
         <PersonalBests unit={unit} version={version} />
         <RunsList unit={unit} version={version} />
+        <ArchiveImport csrfToken={me.csrfToken} onImported={onSynced} />
       </main>
     </>
   );
