@@ -106,6 +106,11 @@ export class AthletesService {
     return this.timelines.get(athleteId)?.length ?? 0;
   }
 
+  /** The athlete's activities, oldest first. */
+  activitiesOf(athleteId: number): readonly StravaDetailedActivity[] {
+    return this.timelines.get(athleteId) ?? [];
+  }
+
   findActivity(id: number): StravaDetailedActivity | undefined {
     return this.activities.get(id);
   }
