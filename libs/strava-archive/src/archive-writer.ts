@@ -1,8 +1,8 @@
 import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { gzipSync } from 'node:zlib';
-import { Encoder, type Mesg, Profile, Utils } from '@garmin/fitsdk';
 import yazl from 'yazl';
+import { writeFitActivity } from './fit-writer.js';
 
 /** The formats Strava keeps uploads in, as they appear in `activities/`. */
 export type ArchiveFileFormat = 'fit.gz' | 'gpx' | 'gpx.gz' | 'tcx.gz';
@@ -191,42 +191,15 @@ function tcx(activity: ArchiveActivityInput, streams: ArchiveStreams): string {
   );
 }
 
-const SEMICIRCLES = 2 ** 31 / 180;
-/** The SDK's message types list only decoded shapes; the encoder takes profile field names. */
-const fields = (values: Record<string, unknown>) => values as Mesg;
-
-/** A real FIT activity through Garmin's encoder: file id, one record per point, the activity with its local time. */
+/** A real FIT activity file (see fit-writer.ts; Garmin's SDK decodes it). */
 export function fitBytes(activity: ArchiveActivityInput, streams: ArchiveStreams): Uint8Array {
-  const encoder = new Encoder();
-  encoder.onMesg(
-    Profile.MesgNum.FILE_ID!,
-    fields({
-      type: 'activity',
-      manufacturer: 'development',
-      product: 0,
-      serialNumber: activity.id % 2 ** 31,
-      timeCreated: activity.startDate,
-    }),
-  );
-  streams.time.forEach((time, index) => {
-    const record: Record<string, unknown> = { timestamp: at(activity, time), distance: streams.distance[index] };
-    const position = streams.latlng?.[index];
-    if (position) {
-      record['positionLat'] = Math.round(position[0] * SEMICIRCLES);
-      record['positionLong'] = Math.round(position[1] * SEMICIRCLES);
-    }
-    encoder.onMesg(Profile.MesgNum.RECORD!, fields(record));
+  return writeFitActivity({
+    start: activity.startDate,
+    utcOffsetSeconds: activity.utcOffsetSeconds,
+    serialNumber: activity.id % 2 ** 31,
+    totalTimerTime: activity.elapsedTime,
+    time: streams.time,
+    distance: streams.distance,
+    ...(streams.latlng ? { latlng: streams.latlng } : {}),
   });
-  const end = at(activity, streams.time.at(-1) ?? 0);
-  encoder.onMesg(
-    Profile.MesgNum.ACTIVITY!,
-    fields({
-      timestamp: end,
-      localTimestamp: Utils.convertDateToDateTime(end) + activity.utcOffsetSeconds,
-      numSessions: 1,
-      type: 'manual',
-      totalTimerTime: activity.elapsedTime,
-    }),
-  );
-  return encoder.close();
 }
