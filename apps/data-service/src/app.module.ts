@@ -3,10 +3,13 @@ import { AuthModule } from '@runnerly/auth';
 import { DATA_SERVICE_AUDIENCE } from '@runnerly/data-client';
 import { DatabaseModule } from '@runnerly/database';
 import { PlatformModule } from '@runnerly/platform';
+import { BestEffortEntity } from './best-efforts/best-effort.entity.js';
+import { BestEffortsModule } from './best-efforts/best-efforts.module.js';
 import { DATA_SERVICE_CONFIG, type DataServiceConfig } from './config.js';
 import { PersistenceModule } from './database/persistence.module.js';
 import { DATA_SCHEMA } from './database/schema.js';
 import { CreateUsersTokensRuns1763890000000 } from './migrations/1763890000000-create-users-tokens-runs.js';
+import { CreateBestEfforts1764800000000 } from './migrations/1764800000000-create-best-efforts.js';
 import { RunEntity } from './runs/run.entity.js';
 import { RunsModule } from './runs/runs.module.js';
 import { StravaTokenEntity } from './strava-tokens/strava-token.entity.js';
@@ -31,14 +34,15 @@ export class AppModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           schema: DATA_SCHEMA,
-          entities: [UserEntity, StravaTokenEntity, RunEntity],
-          migrations: [CreateUsersTokensRuns1763890000000],
+          entities: [UserEntity, StravaTokenEntity, RunEntity, BestEffortEntity],
+          migrations: [CreateUsersTokensRuns1763890000000, CreateBestEfforts1764800000000],
           poolSize: config.DATABASE_POOL_SIZE,
         }),
         PersistenceModule,
         StravaTokensModule.forRoot(config.STRAVA_TOKEN_ENCRYPTION_KEYS),
         UsersModule,
         RunsModule.forRoot({ maxRunsPerRequest: config.DATA_SERVICE_MAX_RUNS_PER_REQUEST }),
+        BestEffortsModule,
       ],
       providers: [{ provide: DATA_SERVICE_CONFIG, useValue: config }],
     };

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  BestsQuery,
   ListRunsQuery,
+  PutBestEfforts,
   ListUsersQuery,
   RunParams,
   StatsQuery,
@@ -45,7 +47,8 @@ const STRAVA = {
   scope: 'read,activity:read_all',
 };
 const FULL_USER = { ...USER, email: 'ada@example.com', profileImageUrl: 'https://example.com/ada.png', strava: STRAVA };
-const TABLES = ['users', 'strava_tokens', 'runs'] as const;
+const TABLES = ['users', 'strava_tokens', 'runs', 'best_efforts'] as const;
+const EFFORTS = { source: 'streams', efforts: [{ distance: 5000, elapsedTime: 1300.5, startOffset: 12 }] };
 const WRITES = new Set(['PUT', 'POST', 'DELETE', 'PATCH']);
 
 /** Every route, with a path builder from its params and the schemas that decide what it accepts. */
@@ -117,6 +120,15 @@ describe('data-service under hostile input', () => {
     { method: 'GET', path: (p) => `/users/${p.id}/runs`, params: UserIdParams, query: ListRunsQuery },
     { method: 'DELETE', path: (p) => `/users/${p.id}/runs/${p.stravaId}`, params: RunParams },
     { method: 'GET', path: (p) => `/users/${p.id}/stats`, params: UserIdParams, query: StatsQuery },
+    {
+      method: 'PUT',
+      path: (p) => `/users/${p.id}/runs/${p.stravaId}/best-efforts`,
+      params: RunParams,
+      body: PutBestEfforts,
+    },
+    { method: 'GET', path: (p) => `/users/${p.id}/runs/${p.stravaId}/best-efforts`, params: RunParams },
+    { method: 'GET', path: (p) => `/users/${p.id}/bests`, params: UserIdParams, query: BestsQuery },
+    { method: 'GET', path: (p) => `/users/${p.id}/best-efforts/progress`, params: UserIdParams },
   ];
   /** The open endpoints: they take no input, so any query or header must leave them answering. */
   const OPERATOR = ['/metrics', '/openapi.json', '/openapi.yaml', '/docs'];
@@ -130,12 +142,14 @@ describe('data-service under hostile input', () => {
         ? STRAVA
         : route.body === UpsertRuns
           ? { runs: [makeRun(), makeRun()] }
-          : undefined;
+          : route.body === PutBestEfforts
+            ? EFFORTS
+            : undefined;
   /** Valid params: the fixture user for reads, an unknown user for writes (a valid delete must not remove the fixture). */
   const validParams = (route: Route) => ({ id: route.method === 'GET' ? userId : ghostId, stravaId: '1' });
   /** A valid query for each route that takes one. */
   const validQuery = (route: Route): Record<string, string> =>
-    route.query === StatsQuery ? { period: 'week' } : { limit: '5' };
+    route.query === StatsQuery ? { period: 'week' } : route.query === BestsQuery ? { year: '2026' } : { limit: '5' };
   const search = (query: Record<string, string>) =>
     Object.entries(query)
       .map(([key, value]) => `${key}=${value}`)
@@ -199,6 +213,26 @@ describe('data-service under hostile input', () => {
         await check(
           { method: 'PUT', path: `/users/${userId}/strava-token`, body },
           parsed !== undefined && accepts(StravaToken, parsed.value),
+        );
+      }),
+      hostileRuns(),
+    );
+    await expectLive();
+  });
+
+  it('refuses every hostile body and writes nothing when it refuses (PUT /users/{id}/runs/{stravaId}/best-efforts)', async () => {
+    const run = makeRun();
+    expect((await h.call('PUT', `/users/${userId}/runs`, { body: { runs: [run] } })).status).toBe(200);
+    const bodies = fc.oneof(
+      hostileBody(EFFORTS),
+      hostileObject(EFFORTS.efforts[0]!).map((bad) => json({ source: 'streams', efforts: [bad] })),
+    );
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        const parsed = parsedJson(body);
+        await check(
+          { method: 'PUT', path: `/users/${userId}/runs/${run.stravaId}/best-efforts`, body },
+          parsed !== undefined && accepts(PutBestEfforts, parsed.value),
         );
       }),
       hostileRuns(),

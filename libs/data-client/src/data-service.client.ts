@@ -1,5 +1,13 @@
 import type { QueryValue, ServiceClient } from '@runnerly/service-client';
 import type {
+  BestEffortsProgress,
+  Bests,
+  BestsQuery,
+  PutBestEfforts,
+  PutBestEffortsResult,
+  RunBestEfforts,
+} from './best-efforts.schemas.js';
+import type {
   ListRunsQuery,
   ListUsersQuery,
   RunInput,
@@ -119,6 +127,42 @@ export class DataServiceClient {
       method: 'GET',
       path: `${userPath(userId)}/stats`,
       query: query as Query,
+      idempotent: true,
+    });
+  }
+
+  /** Replaces a run's best efforts and marks where they came from (scope `runs:write`; idempotent). */
+  putBestEfforts(userId: string, stravaId: number, body: PutBestEfforts): Promise<PutBestEffortsResult> {
+    return this.client.request<PutBestEffortsResult>({
+      method: 'PUT',
+      path: `${userPath(userId)}/runs/${stravaId}/best-efforts`,
+      body,
+      idempotent: true,
+    });
+  }
+
+  getRunBestEfforts(userId: string, stravaId: number): Promise<RunBestEfforts> {
+    return this.client.request<RunBestEfforts>({
+      method: 'GET',
+      path: `${userPath(userId)}/runs/${stravaId}/best-efforts`,
+      idempotent: true,
+    });
+  }
+
+  /** Per standard distance the best and its progression; `year`: that local year only. */
+  getBests(userId: string, query: BestsQuery = {}): Promise<Bests> {
+    return this.client.request<Bests>({
+      method: 'GET',
+      path: `${userPath(userId)}/bests`,
+      query: query as Query,
+      idempotent: true,
+    });
+  }
+
+  getBestEffortsProgress(userId: string): Promise<BestEffortsProgress> {
+    return this.client.request<BestEffortsProgress>({
+      method: 'GET',
+      path: `${userPath(userId)}/best-efforts/progress`,
       idempotent: true,
     });
   }

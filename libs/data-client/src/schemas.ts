@@ -223,6 +223,8 @@ export const ListRunsQuery = z
     after: instant.optional(),
     /** Only runs that started before this instant. */
     before: instant.optional(),
+    /** `missing`: only runs whose best efforts are not computed yet (what the enrichment works through). */
+    efforts: z.enum(['missing']).optional(),
     limit: Limit(50, 200),
     cursor: Cursor.optional(),
   })

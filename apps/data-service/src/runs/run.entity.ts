@@ -54,6 +54,13 @@ export class RunEntity {
   @Column({ name: 'summary_polyline', type: 'text', nullable: true })
   summaryPolyline!: string | null;
 
+  /** Where the run's best efforts came from; null while the enrichment has not computed them. */
+  @Column({ name: 'efforts_source', type: 'text', nullable: true })
+  effortsSource!: string | null;
+
+  @Column({ name: 'efforts_computed_at', type: 'timestamptz', nullable: true })
+  effortsComputedAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

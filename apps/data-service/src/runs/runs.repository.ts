@@ -10,6 +10,8 @@ export interface RunsPageQuery {
   before?: string;
   /** The (startDate, stravaId) of the last run of the previous page. */
   startingBelow?: readonly [string, number];
+  /** Only runs whose best efforts are not computed yet. */
+  effortsMissing?: boolean;
   limit: number;
 }
 
@@ -45,6 +47,7 @@ export class RunsRepository {
       after: query.after !== undefined,
       before: query.before !== undefined,
       cursor: query.startingBelow !== undefined,
+      effortsMissing: query.effortsMissing,
     });
     const { rows } = await this.db.query<Run>(sql, values);
     return rows;

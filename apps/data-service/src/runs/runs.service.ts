@@ -64,6 +64,7 @@ export class RunsService {
       after: query.after,
       before: query.before,
       startingBelow,
+      effortsMissing: query.efforts === 'missing',
       limit: query.limit + 1,
     });
     // An empty first page may mean "no such user": only then is it worth a second query.

@@ -74,10 +74,17 @@ export const RUN_SELECT = `
 /**
  * A page of a runner's runs, newest first, by keyset: $1 user id, $2 limit, then the optional
  * filters named in `filters` (in that order): after (inclusive), before (exclusive), and the
- * (startDate, stravaId) key of the previous page's last run.
+ * (startDate, stravaId) key of the previous page's last run; `effortsMissing` takes no parameter.
  */
-export function listRunsSql(filters: { after: boolean; before: boolean; cursor: boolean }): string {
+export function listRunsSql(filters: {
+  after: boolean;
+  before: boolean;
+  cursor: boolean;
+  effortsMissing?: boolean;
+}): string {
   const conditions = ['user_id = $1'];
+  // Runs whose best efforts are still to compute (a partial index holds exactly those).
+  if (filters.effortsMissing) conditions.push('efforts_source IS NULL');
   const param = (() => {
     let next = 3;
     return () => `$${next++}`;
