@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataServiceClient, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
-import { createRedisConnection, QUEUE_PREFIX, QueueName, SyncQueue } from '@runnerly/jobs';
+import { createRedisConnection, ImportStateStore, QUEUE_PREFIX, QueueName, SyncQueue } from '@runnerly/jobs';
 import { HealthService, MetricsService, PlatformModule } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient } from '@runnerly/strava';
@@ -22,6 +22,8 @@ import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from './config.js';
 import { HousekeepingProcessor } from './housekeeping/housekeeping.processor.js';
 import { DeauthorizationService } from './housekeeping/deauthorization.service.js';
 import { HousekeepingService } from './housekeeping/housekeeping.service.js';
+import { ArchiveImportProcessor } from './imports/archive-import.processor.js';
+import { ArchiveImportService, IMPORT_STATE } from './imports/archive-import.service.js';
 import { QueueStatsService } from './operators/queue-stats.service.js';
 import { QueuesController } from './operators/queues.controller.js';
 import { StravaGateway } from './rate-limit/strava-gateway.js';
@@ -139,6 +141,9 @@ export class AppModule implements OnApplicationShutdown {
         },
         SyncService,
         SyncProcessor,
+        { provide: IMPORT_STATE, inject: [REDIS], useFactory: (redis: Redis) => new ImportStateStore(redis) },
+        ArchiveImportService,
+        ArchiveImportProcessor,
         DeauthorizationService,
         HousekeepingService,
         HousekeepingProcessor,

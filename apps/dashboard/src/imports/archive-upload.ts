@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import { once } from 'node:events';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AppException } from '@runnerly/platform';
@@ -98,8 +99,13 @@ export async function receiveArchive(req: IncomingMessage, path: string, maxByte
     await written;
   } catch (error) {
     req.unpipe(parser);
-    req.resume();
     await rm(path, { force: true });
+    // A refusal is answered once the client has finished sending (or it may see a reset instead
+    // of the answer); past the size cap the connection is closed instead of read to the end.
+    if (!(error instanceof AppException && error.status === 413) && !req.complete) {
+      req.resume();
+      await Promise.race([once(req, 'end'), once(req, 'close'), new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    }
     throw error;
   }
 }

@@ -21,11 +21,10 @@ export class ImportsService {
   ) {}
 
   /**
-   * An upload: rate limit, the athlete's one import at a time, then the archive streamed to
+   * An upload: the athlete's one import at a time, the daily limit, then the archive streamed to
    * IMPORTS_DIR (the worker reads it from there) and the import queued.
    */
   async start(userId: string, req: IncomingMessage): Promise<{ id: string }> {
-    await this.takeRateLimit(userId);
     const id = randomUUID();
     try {
       await this.queue.claim(userId, id);
@@ -37,6 +36,7 @@ export class ImportsService {
     }
     const file = `${id}.zip`;
     try {
+      await this.takeRateLimit(userId);
       await mkdir(this.config.IMPORTS_DIR, { recursive: true, mode: 0o700 });
       await receiveArchive(req, join(this.config.IMPORTS_DIR, file), this.config.IMPORT_MAX_BYTES);
       const requestId = currentRequestId();
