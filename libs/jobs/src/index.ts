@@ -1,8 +1,10 @@
+export { EnrichmentQueue } from './enrichment-queue.js';
 export { jobIds } from './job-ids.js';
 export { DEFAULT_JOB_POLICY, type JobPolicy, jobOptions } from './job-options.js';
 export {
   type DeleteAthleteData,
   type DeleteRunData,
+  type EnrichAthleteData,
   type JobItem,
   type JobPayloads,
   type ScheduleSyncsData,

@@ -44,6 +44,13 @@ export interface DeleteAthleteData {
   requestId?: string;
 }
 
+export interface EnrichAthleteData {
+  userId: string;
+  requestId?: string;
+  /** ISO 8601. */
+  requestedAt: string;
+}
+
 /** The payload of each job name. */
 export interface JobPayloads {
   [JobName.SyncAthlete]: SyncAthleteData;
@@ -51,6 +58,7 @@ export interface JobPayloads {
   [JobName.SyncStravaAthlete]: SyncStravaAthleteData;
   [JobName.DeleteRun]: DeleteRunData;
   [JobName.DeleteAthlete]: DeleteAthleteData;
+  [JobName.EnrichAthlete]: EnrichAthleteData;
 }
 
 /** A job name with its payload, as a discriminated union. */

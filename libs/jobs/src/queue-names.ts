@@ -5,6 +5,8 @@
 export enum QueueName {
   StravaSync = 'strava-sync',
   Housekeeping = 'strava-housekeeping',
+  /** Best efforts from each run's streams: its own queue, on its own share of Strava's budget. */
+  StravaEnrichment = 'strava-enrichment',
 }
 
 export enum JobName {
@@ -18,6 +20,11 @@ export enum JobName {
   DeleteRun = 'delete-run',
   /** The athlete deauthorized the app: delete the athlete's data (queue: Housekeeping). */
   DeleteAthlete = 'delete-athlete',
+  /**
+   * Best efforts for an athlete's runs that lack them: streams from Strava, the engine, the
+   * data-service (queue: StravaEnrichment). Queued after every sync (webhook syncs included).
+   */
+  EnrichAthlete = 'enrich-athlete',
 }
 
 /** Which queue each job goes to: one place, checked at boot by the worker. */
@@ -27,6 +34,7 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SyncStravaAthlete]: QueueName.Housekeeping,
   [JobName.DeleteRun]: QueueName.Housekeeping,
   [JobName.DeleteAthlete]: QueueName.Housekeeping,
+  [JobName.EnrichAthlete]: QueueName.StravaEnrichment,
 };
 
 /** Key prefix of every BullMQ key (`runnerly:<queue>:…`). */
