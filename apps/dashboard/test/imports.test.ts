@@ -108,8 +108,22 @@ describe('archive imports', () => {
       const me = (await (await jar.fetch(url('/api/me'))).json()) as { id: string; csrfToken: string };
       runners.push({ jar, csrf: me.csrfToken, userId: me.id, athleteId: athlete.id });
     }
-    // Login queued each athlete's first sync: let it finish, so that only imports change data from here.
+    // Login queued each athlete's first sync: let it finish, and the best-efforts enrichment after it
+    // spend its share of Strava's window (it then waits for the next one), so that from here only
+    // imports change data or make Strava requests.
     for (const runner of runners) await syncDone(runner);
+    let last = -1;
+    await until(
+      async () => {
+        const now = await sandboxRequests();
+        const quiet = now === last;
+        last = now;
+        if (!quiet) await new Promise((resolve) => setTimeout(resolve, 5_000));
+        return quiet;
+      },
+      (quiet) => quiet,
+      'Strava requests to stop',
+    );
   }, 300_000);
   afterAll(() => stack?.close());
 

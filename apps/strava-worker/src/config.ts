@@ -62,6 +62,16 @@ export const StravaWorkerConfigSchema = z.object({
   STRAVA_RATE_LIMIT_ATHLETE_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(25),
   /** Most of each window that requests made on webhook events' word may use, all athletes together. */
   STRAVA_RATE_LIMIT_EVENT_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(20),
+  /**
+   * Most of each window (15 minutes and the day) the best-efforts enrichment may use, all athletes
+   * together: one streams request per run; the rest stays with the syncs. Spent: it resumes when
+   * the window resets (the next day for the daily one).
+   */
+  STRAVA_RATE_LIMIT_ENRICHMENT_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(30),
+  /** Enrichment jobs run at once per worker process. */
+  STRAVA_ENRICHMENT_CONCURRENCY: env.int(2, 1),
+  /** Runs one enrichment job enriches before it goes to the back of the queue (athletes take turns). */
+  STRAVA_ENRICHMENT_RUNS_PER_TURN: env.int(25, 1),
   /** First retry delay of a failed job; doubles per attempt. */
   STRAVA_JOB_BACKOFF_MS: env.int(5_000, 1),
   STRAVA_JOB_ATTEMPTS: env.int(8, 1),

@@ -1,3 +1,4 @@
+export { EnrichmentQueue } from './enrichment-queue.js';
 export { jobIds } from './job-ids.js';
 export { DEFAULT_JOB_POLICY, type JobPolicy, jobOptions } from './job-options.js';
 export {
@@ -5,6 +6,7 @@ export {
   type DeleteRunData,
   type ImportArchiveData,
   type ImportCheckpoint,
+  type EnrichAthleteData,
   type JobItem,
   type JobPayloads,
   type ScheduleSyncsData,

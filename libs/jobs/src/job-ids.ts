@@ -19,6 +19,8 @@ export const jobIds = {
   deleteAthleteLater: (stravaAthleteId: number) => `delete-athlete-${stravaAthleteId}-later`,
   /** One job per upload. */
   importArchive: (importId: string) => `import-${importId}`,
+  /** At most one enrichment job per athlete: it works through every run still missing efforts. */
+  enrichAthlete: (userId: string) => `enrich-${userId}`,
   /** The one job scheduler of the periodic fan-out. */
   scheduleSyncs: 'schedule-syncs',
 };

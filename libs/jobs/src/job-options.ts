@@ -19,6 +19,7 @@ export const DEFAULT_JOB_POLICY: Record<JobName, JobPolicy> = {
   [JobName.DeleteRun]: { attempts: 10, backoffMs: 2_000 },
   [JobName.DeleteAthlete]: { attempts: 10, backoffMs: 2_000 },
   [JobName.ImportArchive]: { attempts: 5, backoffMs: 5_000 },
+  [JobName.EnrichAthlete]: { attempts: 8, backoffMs: 5_000 },
 };
 
 /** Finished jobs are kept a while for operators, bounded so Redis does not grow with athletes. */

@@ -67,6 +67,13 @@ export interface ImportArchiveData {
   checkpoint?: ImportCheckpoint;
 }
 
+export interface EnrichAthleteData {
+  userId: string;
+  requestId?: string;
+  /** ISO 8601. */
+  requestedAt: string;
+}
+
 /** The payload of each job name. */
 export interface JobPayloads {
   [JobName.SyncAthlete]: SyncAthleteData;
@@ -75,6 +82,7 @@ export interface JobPayloads {
   [JobName.DeleteRun]: DeleteRunData;
   [JobName.DeleteAthlete]: DeleteAthleteData;
   [JobName.ImportArchive]: ImportArchiveData;
+  [JobName.EnrichAthlete]: EnrichAthleteData;
 }
 
 /** A job name with its payload, as a discriminated union. */
