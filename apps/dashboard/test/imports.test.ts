@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CookieJar } from './cookie-jar.js';
 import { type Stack, startStack } from './full-stack.js';
 import { loginAs } from './login.js';
+import { startDashboard } from './stack.js';
 
 // Archive imports end to end: the dashboard takes the upload, the worker imports it into the
 // data-service, the sandbox serves the athlete's archive. Real services, real files.
@@ -152,6 +153,36 @@ describe('archive imports', () => {
     expect((await runner.jar.fetch(url('/api/imports/not-a-uuid'))).status).toBe(400);
     expect(await finished(other, id)).toMatchObject({ status: 'failed', error: { code: ArchiveErrorCode.NotZip } });
     expect(await readdir(stack.importsDir)).toEqual([]);
+  });
+
+  it('cuts an upload off at IMPORT_MAX_BYTES with a 413 and keeps nothing of it', async () => {
+    const small = await startDashboard({ ...stack.dashboardEnv, IMPORT_MAX_BYTES: String(64 * 1024) });
+    try {
+      const runner = runners[1]!;
+      const form = new FormData();
+      const bytes = Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(256 * 1024)]);
+      form.append('archive', new Blob([new Uint8Array(bytes)], { type: 'application/zip' }), 'export.zip');
+      const response = await runner.jar
+        .fetch(`${small.url}/api/imports`, { method: 'POST', body: form, headers: { 'x-csrf-token': runner.csrf } })
+        .catch((error: unknown) => error);
+      // The answer comes before the whole body was sent: the client may see it, or a closed socket.
+      if (response instanceof Response) {
+        expect(response.status).toBe(413);
+        expect(await response.json()).toMatchObject({ error: 'archive_too_large' });
+      }
+      await until(
+        async () => readdir(stack.importsDir),
+        (files) => files.length === 0,
+        'the partial upload to go',
+      );
+      // The slot is free again: the next upload is taken.
+      const truncated = hostileArchives().find((hostile) => hostile.name === 'truncated zip')!;
+      const next = await upload(runner, truncated.bytes);
+      expect(next.status).toBe(202);
+      await finished(runner, ((await next.json()) as { id: string }).id);
+    } finally {
+      await small.close();
+    }
   });
 
   it('refuses every hostile archive with a clear error and writes nothing', async () => {
