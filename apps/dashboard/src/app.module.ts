@@ -10,6 +10,8 @@ import { AuthService } from './auth/auth.service.js';
 import { StravaStrategy } from './auth/strava.strategy.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from './config.js';
+import { ImportsController } from './imports/imports.controller.js';
+import { ImportsService } from './imports/imports.service.js';
 import { SyncStatusService } from './sync/sync-status.service.js';
 import { WebController } from './web/web.controller.js';
 
@@ -24,7 +26,7 @@ export class AppModule {
         PassportModule,
         ConnectionsModule,
       ],
-      controllers: [AuthController, ApiController, GlanceController, WebController],
+      controllers: [AuthController, ApiController, GlanceController, ImportsController, WebController],
       providers: [
         { provide: DASHBOARD_CONFIG, useValue: config },
         AuthService,
@@ -32,6 +34,7 @@ export class AppModule {
         TrainingService,
         GlanceService,
         SyncStatusService,
+        ImportsService,
       ],
       exports: [DASHBOARD_CONFIG],
     };

@@ -68,6 +68,12 @@ export const DashboardConfigSchema = z.object({
   /** Logins started (GET /auth/strava) per client address per window; beyond it a 429. */
   DASHBOARD_LOGIN_RATE_LIMIT: env.int(30, 1),
   DASHBOARD_LOGIN_RATE_WINDOW_SECONDS: env.int(60, 1),
+  /** Where uploaded archives are streamed for the worker to import (shared with the worker). */
+  IMPORTS_DIR: env.importsDir(),
+  /** The largest archive upload accepted (bytes); beyond it a 413. */
+  IMPORT_MAX_BYTES: env.int(2 * 1024 * 1024 * 1024, 1),
+  /** Archive uploads per athlete per day. */
+  IMPORT_UPLOADS_PER_DAY: env.int(10, 1),
   /** See `trustProxy`; unset: `1` when DASHBOARD_URL is https (behind its TLS proxy), `0` otherwise. */
   DASHBOARD_TRUST_PROXY: trustProxy,
   /** The route heatmap hides this many metres at each end of every route (privacy; 0: nothing hidden). */

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DASHBOARD_CALLER, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
 import { startDataService, testEncryptionKeys } from '@runnerly/data-service/testing';
 import { freePort } from '@runnerly/testing';
@@ -23,6 +26,8 @@ export interface Stack {
   dataServiceUrl: string;
   /** The Redis (a leased logical db) of the dashboards and the worker: sessions, sync queue and state. */
   redisUrl: string;
+  /** Where the dashboards stream uploaded archives and the worker reads them (one directory, as a compose volume). */
+  importsDir: string;
   /** What the dashboards were started with, to start another one (`startDashboard`) on the same stack. */
   dashboardEnv: Record<string, string>;
   /** Starts the strava-worker now (for a stack started without one): the queued syncs run. */
@@ -48,6 +53,9 @@ export async function startStack(
   try {
     const [redis, dataDb] = await Promise.all([testRedis(cleanup), testDatabase(cleanup)]);
     const sandbox = cleanup.add(await startSandbox(options.sandboxEnv), (s) => s.close());
+    const importsDir = cleanup.add(await mkdtemp(join(tmpdir(), 'runnerly-imports-')), (dir) =>
+      rm(dir, { recursive: true, force: true }),
+    );
 
     const dealerPort = await freePort();
     const tokenDealerUrl = `http://127.0.0.1:${dealerPort}`;
@@ -97,6 +105,7 @@ export async function startStack(
           STRAVA_WEBHOOK_VERIFY_TOKEN: randomBytes(16).toString('hex'),
           STRAVA_JOB_BACKOFF_MS: '200',
           STRAVA_JOB_ATTEMPTS: '2',
+          IMPORTS_DIR: importsDir,
           ...strava,
         }),
         (w) => w.close(),
@@ -110,6 +119,7 @@ export async function startStack(
       TOKEN_DEALER_URL: tokenDealerUrl,
       DASHBOARD_CLIENT_SECRET: dashboardClient.client_secret,
       SESSION_SECRET: randomBytes(32).toString('hex'),
+      IMPORTS_DIR: importsDir,
       ...strava,
       ...options.dashboardEnv,
     };
@@ -124,6 +134,7 @@ export async function startStack(
       moreDashboards,
       dataServiceUrl,
       redisUrl: redis.url,
+      importsDir,
       dashboardEnv,
       startWorker,
       close: () => cleanup.run(),

@@ -3,6 +3,8 @@ import { AuthModule } from '@runnerly/auth';
 import { DATA_SERVICE_AUDIENCE } from '@runnerly/data-client';
 import { DatabaseModule } from '@runnerly/database';
 import { PlatformModule } from '@runnerly/platform';
+import { BestEffortEntity } from './best-efforts/best-effort.entity.js';
+import { BestEffortsModule } from './best-efforts/best-efforts.module.js';
 import { DATA_SERVICE_CONFIG, type DataServiceConfig } from './config.js';
 import { PersistenceModule } from './database/persistence.module.js';
 import { DATA_SCHEMA } from './database/schema.js';
@@ -10,6 +12,7 @@ import { GearEntity } from './insights/gear.entity.js';
 import { GoalEntity } from './insights/goal.entity.js';
 import { InsightsModule } from './insights/insights.module.js';
 import { CreateUsersTokensRuns1763890000000 } from './migrations/1763890000000-create-users-tokens-runs.js';
+import { CreateBestEfforts1764800000000 } from './migrations/1764800000000-create-best-efforts.js';
 import { CreateGearGoals1764900000000 } from './migrations/1764900000000-create-gear-goals.js';
 import { RunEntity } from './runs/run.entity.js';
 import { RunsModule } from './runs/runs.module.js';
@@ -35,8 +38,12 @@ export class AppModule {
         DatabaseModule.forRoot({
           url: config.DATABASE_URL,
           schema: DATA_SCHEMA,
-          entities: [UserEntity, StravaTokenEntity, RunEntity, GearEntity, GoalEntity],
-          migrations: [CreateUsersTokensRuns1763890000000, CreateGearGoals1764900000000],
+          entities: [UserEntity, StravaTokenEntity, RunEntity, BestEffortEntity, GearEntity, GoalEntity],
+          migrations: [
+            CreateUsersTokensRuns1763890000000,
+            CreateBestEfforts1764800000000,
+            CreateGearGoals1764900000000,
+          ],
           poolSize: config.DATABASE_POOL_SIZE,
         }),
         PersistenceModule,
@@ -44,6 +51,7 @@ export class AppModule {
         UsersModule,
         RunsModule.forRoot({ maxRunsPerRequest: config.DATA_SERVICE_MAX_RUNS_PER_REQUEST }),
         InsightsModule,
+        BestEffortsModule,
       ],
       providers: [{ provide: DATA_SERVICE_CONFIG, useValue: config }],
     };

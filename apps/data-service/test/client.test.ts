@@ -45,6 +45,28 @@ describe('DataServiceClient against the real data-service', () => {
     await h?.close();
   });
 
+  it('covers the best-efforts endpoints', async () => {
+    const user = await client.upsertUser({ stravaAthleteId: 88, firstname: 'Paula', lastname: 'R' });
+    const run = makeRun({ startDateLocal: '2026-04-05T09:00:00' });
+    await client.upsertRuns(user.id, [run, makeRun()]);
+    expect((await client.listRuns(user.id, { efforts: 'missing' })).items).toHaveLength(2);
+    expect(
+      await client.putBestEfforts(user.id, run.stravaId, {
+        source: 'streams',
+        efforts: [{ distance: 5000, elapsedTime: 1000.25, startOffset: 3 }],
+      }),
+    ).toEqual({ stravaId: run.stravaId, source: 'streams', efforts: 1 });
+    expect((await client.getRunBestEfforts(user.id, run.stravaId)).efforts).toEqual([
+      { distance: 5000, name: '5K', elapsedTime: 1000.25, startOffset: 3 },
+    ]);
+    expect((await client.listRuns(user.id, { efforts: 'missing' })).items).toHaveLength(1);
+    expect(await client.getBestEffortsProgress(user.id)).toEqual({ runs: 2, withEfforts: 1 });
+    const bests = await client.getBests(user.id, { year: 2026 });
+    expect(bests.items).toEqual([
+      expect.objectContaining({ name: '5K', elapsedTime: 1000.25, progression: [expect.anything()] }),
+    ]);
+  });
+
   it('covers every endpoint with one typed method each', async () => {
     const token = { accessToken: 'a', refreshToken: 'r', expiresAt: 1_800_000_000, scope: 'read,activity:read_all' };
     const user = await client.upsertUser({ stravaAthleteId: 77, firstname: 'Eliud', lastname: 'K', strava: token });

@@ -8,7 +8,9 @@ import {
   PutShoe,
   RoutesQuery,
   ShoeParams,
+  BestsQuery,
   ListRunsQuery,
+  PutBestEfforts,
   ListUsersQuery,
   RunParams,
   StatsQuery,
@@ -56,7 +58,8 @@ const GOAL = { distance: 1_000_000 };
 const GEAR = { shoes: [{ id: 'g1', name: 'Daily trainers', primary: true, retired: false, distance: 812_000 }] };
 const SHOE = { retireAt: 700_000 };
 const FULL_USER = { ...USER, email: 'ada@example.com', profileImageUrl: 'https://example.com/ada.png', strava: STRAVA };
-const TABLES = ['users', 'strava_tokens', 'runs', 'gear', 'goals'] as const;
+const TABLES = ['users', 'strava_tokens', 'runs', 'best_efforts', 'gear', 'goals'] as const;
+const EFFORTS = { source: 'streams', efforts: [{ distance: 5000, elapsedTime: 1300.5, startOffset: 12 }] };
 const WRITES = new Set(['PUT', 'POST', 'DELETE', 'PATCH']);
 
 /** Every route, with a path builder from its params and the schemas that decide what it accepts. */
@@ -137,6 +140,15 @@ describe('data-service under hostile input', () => {
     { method: 'GET', path: (p) => `/users/${p.id}/shoes`, params: UserIdParams },
     { method: 'PUT', path: (p) => `/users/${p.id}/shoes/${p.gearId}`, params: ShoeParams, body: PutShoe },
     { method: 'GET', path: (p) => `/users/${p.id}/routes`, params: UserIdParams, query: RoutesQuery },
+    {
+      method: 'PUT',
+      path: (p) => `/users/${p.id}/runs/${p.stravaId}/best-efforts`,
+      params: RunParams,
+      body: PutBestEfforts,
+    },
+    { method: 'GET', path: (p) => `/users/${p.id}/runs/${p.stravaId}/best-efforts`, params: RunParams },
+    { method: 'GET', path: (p) => `/users/${p.id}/bests`, params: UserIdParams, query: BestsQuery },
+    { method: 'GET', path: (p) => `/users/${p.id}/best-efforts/progress`, params: UserIdParams },
   ];
   /** The open endpoints: they take no input, so any query or header must leave them answering. */
   const OPERATOR = ['/metrics', '/openapi.json', '/openapi.yaml', '/docs'];
@@ -156,7 +168,9 @@ describe('data-service under hostile input', () => {
               ? GEAR
               : route.body === PutShoe
                 ? SHOE
-                : undefined;
+                : route.body === PutBestEfforts
+                  ? EFFORTS
+                  : undefined;
   /** Valid params: the fixture user for reads, an unknown user for writes (a valid delete must not remove the fixture). */
   const validParams = (route: Route) => ({
     id: route.method === 'GET' ? userId : ghostId,
@@ -170,7 +184,9 @@ describe('data-service under hostile input', () => {
       ? { period: 'week' }
       : route.query === CalendarQuery
         ? { from: '2026-01-01', to: '2026-01-31' }
-        : { limit: '5' };
+        : route.query === BestsQuery
+          ? { year: '2026' }
+          : { limit: '5' };
   const search = (query: Record<string, string>) =>
     Object.entries(query)
       .map(([key, value]) => `${key}=${value}`)
@@ -256,6 +272,26 @@ describe('data-service under hostile input', () => {
       fc.asyncProperty(cases, async ({ path, body, schema }) => {
         const parsed = parsedJson(body);
         await check({ method: 'PUT', path, body }, parsed !== undefined && accepts(schema, parsed.value));
+      }),
+      hostileRuns(),
+    );
+    await expectLive();
+  });
+
+  it('refuses every hostile body and writes nothing when it refuses (PUT /users/{id}/runs/{stravaId}/best-efforts)', async () => {
+    const run = makeRun();
+    expect((await h.call('PUT', `/users/${userId}/runs`, { body: { runs: [run] } })).status).toBe(200);
+    const bodies = fc.oneof(
+      hostileBody(EFFORTS),
+      hostileObject(EFFORTS.efforts[0]!).map((bad) => json({ source: 'streams', efforts: [bad] })),
+    );
+    await fc.assert(
+      fc.asyncProperty(bodies, async (body) => {
+        const parsed = parsedJson(body);
+        await check(
+          { method: 'PUT', path: `/users/${userId}/runs/${run.stravaId}/best-efforts`, body },
+          parsed !== undefined && accepts(PutBestEfforts, parsed.value),
+        );
       }),
       hostileRuns(),
     );

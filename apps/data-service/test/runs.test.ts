@@ -53,6 +53,19 @@ describe('data-service runs and stats', () => {
       expect(metrics).toMatch(/data_service_runs_upserted_total\{outcome="unchanged"\} [1-9]/);
     });
 
+    it('with keepExisting inserts only new runs and leaves stored ones as they are (archive imports)', async () => {
+      const synced = makeRun({ name: 'From the API' });
+      await put([synced]);
+      const archived = { ...synced, name: 'From the archive', distance: 1 };
+      const fresh = makeRun({ name: 'Only in the archive' });
+      const body = { runs: [archived, fresh], keepExisting: true };
+      expect((await h.call('PUT', runsPath(), { body })).body).toEqual({ inserted: 1, updated: 0 });
+      expect((await h.call('PUT', runsPath(), { body })).body).toEqual({ inserted: 0, updated: 0 });
+      const names = (await h.call('GET', runsPath())).body.items.map((run: { name: string }) => run.name).sort();
+      expect(names).toEqual(['From the API', 'Only in the archive']);
+      expect((await h.call('PUT', runsPath(), { body: { runs: [], keepExisting: 'yes' } })).status).toBe(400);
+    });
+
     it('returns runs in the contract shape, dates normalised', async () => {
       const run = makeRun({
         startDate: '2026-03-02T07:15:09.000+01:00',

@@ -2,6 +2,8 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } 
 import { PlatformModule } from '@runnerly/platform';
 import { AdminController } from './admin/admin.controller.js';
 import { AdminService } from './admin/admin.service.js';
+import { ArchiveController } from './archive/archive.controller.js';
+import { ArchiveService } from './archive/archive.service.js';
 import { AthletesController } from './athletes/athletes.controller.js';
 import { AthletesService } from './athletes/athletes.service.js';
 import { ClockService } from './common/clock.service.js';
@@ -30,7 +32,13 @@ export class AppModule implements NestModule {
           exceptionFilter: StravaFaultFilter,
         }),
       ],
-      controllers: [OAuthController, AthletesController, PushSubscriptionsController, AdminController],
+      controllers: [
+        OAuthController,
+        AthletesController,
+        PushSubscriptionsController,
+        AdminController,
+        ArchiveController,
+      ],
       providers: [
         { provide: STRAVA_SANDBOX_CONFIG, useValue: config },
         ClockService,
@@ -41,6 +49,7 @@ export class AppModule implements NestModule {
         RateLimitService,
         RequestLogService,
         AdminService,
+        ArchiveService,
       ],
     };
   }

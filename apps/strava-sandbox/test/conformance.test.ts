@@ -12,6 +12,7 @@ import {
   type StravaTokenSet,
   StravaUnauthorizedError,
 } from '@runnerly/strava';
+import { computeBestEfforts } from '@runnerly/best-efforts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { assertValid, modelValidator, responseValidator } from './strava-schemas.js';
 import {
@@ -32,6 +33,8 @@ const validFault = responseValidator('/athlete', 'get', 'default');
 const validGear = responseValidator('/gear/{id}', 'get', '200');
 const validSummaryAthlete = modelValidator('SummaryAthlete');
 const validDetailedActivity = responseValidator('/activities/{id}', 'get', '200');
+const validStreamSet = responseValidator('/activities/{id}/streams', 'get', '200');
+const validStream = modelValidator('BaseStream');
 
 interface SandboxAthleteRow {
   id: number;
@@ -482,6 +485,91 @@ describe('Strava client against the sandbox', () => {
       const theirs = await connect(athletes[1]!.id);
       const [theirActivity] = await client.listActivitiesPage(theirs.accessToken, { perPage: 1 });
       await expect(client.getActivity(mine.accessToken, theirActivity!.id)).rejects.toBeInstanceOf(StravaNotFoundError);
+    });
+  });
+
+  describe('activity streams', () => {
+    interface Planted {
+      activityId: number;
+      distance: number;
+      elapsedTime: number;
+      startOffset: number;
+    }
+
+    it('serves a StreamSet keyed by type, consistent with the activity, costing one read request', async () => {
+      const tokens = await connect();
+      const [activity] = await client.listActivitiesPage(tokens.accessToken, { perPage: 1 });
+      const before = client.rateLimits!.read!.fifteenMinute.usage;
+      const streams = await client.getActivityStreams(tokens.accessToken, activity!.id);
+      expect(client.rateLimits!.read!.fifteenMinute.usage).toBe(before + 1);
+      assertValid(validStreamSet, streams, '/activities/{id}/streams');
+      const size = streams.time!.data.length;
+      expect(streams.time).toMatchObject({ series_type: 'distance', original_size: size, resolution: 'high' });
+      expect(streams.distance!.data).toHaveLength(size);
+      expect(streams.time!.data[size - 1]).toBe(activity!.elapsed_time);
+      expect(streams.distance!.data[size - 1]).toBe(activity!.distance);
+      expect(Object.keys(streams).sort()).toEqual(
+        ['altitude', 'distance', 'time', ...(activity!.map.summary_polyline ? ['latlng'] : [])]
+          .concat(activity!.has_heartrate ? ['heartrate'] : [])
+          .sort(),
+      );
+    });
+
+    it('without key_by_type answers a list of typed streams, and always sends the distance series', async () => {
+      const tokens = await connect();
+      const [activity] = await client.listActivitiesPage(tokens.accessToken, { perPage: 1 });
+      const response = await fetch(`${sandbox.baseUrl}/api/v3/activities/${activity!.id}/streams?keys=altitude`, {
+        headers: { authorization: `Bearer ${tokens.accessToken}` },
+      });
+      expect(response.status).toBe(200);
+      const list = (await response.json()) as Array<{ type: string }>;
+      expect(list.map((item) => item.type)).toEqual(['distance', 'altitude']);
+      for (const item of list) assertValid(validStream, item, 'a stream of the list');
+      // The client accepts the list form too.
+      const byType = await fetch(
+        `${sandbox.baseUrl}/api/v3/activities/${activity!.id}/streams?keys=time,heartrate,watts&key_by_type=true`,
+        { headers: { authorization: `Bearer ${tokens.accessToken}` } },
+      );
+      const set = (await byType.json()) as Record<string, unknown>;
+      assertValid(validStreamSet, set, 'streams keyed by type');
+      expect(Object.keys(set)).not.toContain('watts');
+      expect(Object.keys(set)).toContain('distance');
+    });
+
+    it("answers 404 for another athlete's activity, a manual one and an unknown id; 401 without an activity scope", async () => {
+      const mine = await connect(athletes[0]!.id);
+      const theirs = await connect(athletes[1]!.id);
+      const [theirActivity] = await client.listActivitiesPage(theirs.accessToken, { perPage: 1 });
+      for (const id of [theirActivity!.id, 1, 'nope']) {
+        const error = await client.getActivityStreams(mine.accessToken, id).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(StravaNotFoundError);
+        assertValid(validFault, faultOf(error), 'streams 404');
+      }
+      const pages = await collect(client.listActivities(mine.accessToken));
+      const manual = pages.flatMap((page) => page.activities).find((activity) => activity.manual);
+      expect(manual).toBeDefined();
+      await expect(client.getActivityStreams(mine.accessToken, manual!.id)).rejects.toBeInstanceOf(StravaNotFoundError);
+      const readOnly = await connect(athletes[0]!.id, ['read']);
+      await expect(client.getActivityStreams(readOnly.accessToken, theirActivity!.id)).rejects.toBeInstanceOf(
+        StravaMissingScopeError,
+      );
+    });
+
+    it('carries the planted fastest segments, which the best-efforts engine finds to the second', async () => {
+      const tokens = await connect();
+      const planted = await sandbox.admin<Planted[]>('GET', `/athletes/${athletes[0]!.id}/planted`);
+      expect(planted.length).toBeGreaterThan(3);
+      for (const segment of planted.slice(0, 4)) {
+        const activity = await client.getActivity(tokens.accessToken, segment.activityId);
+        const streams = await client.getActivityStreams(tokens.accessToken, segment.activityId);
+        const result = computeBestEfforts(
+          { time: streams.time?.data, distance: streams.distance?.data, latlng: streams.latlng?.data },
+          { distance: activity.distance, elapsedTime: activity.elapsed_time },
+        );
+        const found = result.efforts.find((effort) => effort.distance === segment.distance)!;
+        expect(Math.abs(found.elapsedTime - segment.elapsedTime)).toBeLessThanOrEqual(1);
+        expect(Math.abs(found.startOffset - segment.startOffset)).toBeLessThanOrEqual(1);
+      }
     });
   });
 

@@ -73,6 +73,7 @@ describe('strava-sandbox under hostile input', () => {
   let accessToken: string;
   let refreshToken: string;
   let activityIds: Set<number>;
+  let streamIds: Set<number>;
 
   const send = (request: HostileRequest) => sendHostile(sandbox.baseUrl, request);
   const json = (value: unknown): HostileBody => ({ raw: JSON.stringify(value), contentType: JSON_TYPE });
@@ -143,8 +144,9 @@ describe('strava-sandbox under hostile input', () => {
     refreshToken = tokens.refresh_token;
     const activities = (await (
       await fetch(`${sandbox.baseUrl}/api/v3/athlete/activities?per_page=200`, { headers: auth() })
-    ).json()) as Array<{ id: number }>;
+    ).json()) as Array<{ id: number; manual: boolean }>;
     activityIds = new Set(activities.map((activity) => activity.id));
+    streamIds = new Set(activities.filter((activity) => !activity.manual).map((activity) => activity.id));
     expect(activityIds.size).toBeGreaterThan(0);
   });
   afterAll(() => sandbox?.close());
@@ -199,8 +201,42 @@ describe('strava-sandbox under hostile input', () => {
       await expectLive();
     });
 
+    it('GET /api/v3/activities/{id}/streams: hostile ids, keys and key_by_type', async () => {
+      const cases = fc.record({
+        id: fc.oneof(
+          hostileSegment,
+          fc.constantFrom(...[...streamIds].slice(0, 3).map(String)),
+          fc.constantFrom('0x1', '1e3', '-1', ' 1'),
+        ),
+        keys: fc.option(fc.oneof(hostileQueryValue, fc.constantFrom('time,distance', 'latlng,,altitude', 'watts')), {
+          nil: undefined,
+        }),
+        byType: fc.option(fc.oneof(hostileQueryValue, fc.constantFrom('true', 'false')), { nil: undefined }),
+      });
+      await fc.assert(
+        fc.asyncProperty(cases, async ({ id, keys, byType }) => {
+          const query = [keys === undefined ? '' : `keys=${keys}`, byType === undefined ? '' : `key_by_type=${byType}`]
+            .filter(Boolean)
+            .join('&');
+          // Unknown keys are left out and anything but key_by_type=true is the list form, as on Strava.
+          await check(
+            { method: 'GET', path: `/api/v3/activities/${id}/streams${query ? `?${query}` : ''}`, headers: auth() },
+            streamIds.has(Number(safeDecode(id))),
+            'strava',
+          );
+        }),
+        hostileRuns(),
+      );
+      await expectLive();
+    });
+
     it('every API route: hostile Authorization headers and access_token parameters', async () => {
-      const routes = ['/api/v3/athlete', '/api/v3/athlete/activities', `/api/v3/activities/${[...activityIds][0]}`];
+      const routes = [
+        '/api/v3/athlete',
+        '/api/v3/athlete/activities',
+        `/api/v3/activities/${[...activityIds][0]}`,
+        `/api/v3/activities/${[...streamIds][0]}/streams`,
+      ];
       const cases = fc.record({
         path: fc.constantFrom(...routes),
         authorization: fc.option(hostileHeaderValue, { nil: undefined }),
@@ -444,6 +480,7 @@ describe('strava-sandbox under hostile input', () => {
           valid: { scope: 'read' },
         },
         { method: 'POST', path: (id) => `/_sandbox/athletes/${id}/revoke` },
+        { method: 'GET', path: (id) => `/_sandbox/athletes/${id}/planted` },
         {
           method: 'POST',
           path: () => '/_sandbox/tokens/expire',

@@ -9,6 +9,16 @@ import { Ajv, type ValidateFunction } from 'ajv';
  * reference, in Swagger 2.0 form. Two liberties, both marked: `x-nullable` where the live API
  * sends null, and LatLng allowing [] (what the live API sends for activities without GPS).
  */
+/** A stream model of stream.json: a BaseStream whose `data` holds items of one type. */
+function stream(items: Record<string, unknown>): Record<string, unknown> {
+  return {
+    allOf: [
+      { $ref: '#/definitions/BaseStream' },
+      { type: 'object', properties: { data: { type: 'array', items } }, required: ['data'] },
+    ],
+  };
+}
+
 const definitions: Record<string, Record<string, unknown>> = {
   MetaAthlete: { type: 'object', properties: { id: { type: 'integer', format: 'int64' } } },
   MetaActivity: { type: 'object', properties: { id: { type: 'integer', format: 'int64' } } },
@@ -247,6 +257,42 @@ const definitions: Record<string, Record<string, unknown>> = {
         },
       },
     ],
+  },
+  // stream.json: StreamSet and its streams, each a BaseStream with typed data.
+  BaseStream: {
+    type: 'object',
+    properties: {
+      original_size: { type: 'integer' },
+      resolution: { type: 'string', enum: ['low', 'medium', 'high'] },
+      series_type: { type: 'string', enum: ['distance', 'time'] },
+    },
+  },
+  TimeStream: stream({ type: 'integer' }),
+  DistanceStream: stream({ type: 'number', format: 'float' }),
+  LatLngStream: stream({ $ref: '#/definitions/LatLng' }),
+  AltitudeStream: stream({ type: 'number', format: 'float' }),
+  SmoothVelocityStream: stream({ type: 'number', format: 'float' }),
+  HeartrateStream: stream({ type: 'integer' }),
+  CadenceStream: stream({ type: 'integer' }),
+  PowerStream: stream({ type: 'integer' }),
+  TemperatureStream: stream({ type: 'integer' }),
+  MovingStream: stream({ type: 'boolean' }),
+  SmoothGradeStream: stream({ type: 'number', format: 'float' }),
+  StreamSet: {
+    type: 'object',
+    properties: {
+      time: { $ref: '#/definitions/TimeStream' },
+      distance: { $ref: '#/definitions/DistanceStream' },
+      latlng: { $ref: '#/definitions/LatLngStream' },
+      altitude: { $ref: '#/definitions/AltitudeStream' },
+      velocity_smooth: { $ref: '#/definitions/SmoothVelocityStream' },
+      heartrate: { $ref: '#/definitions/HeartrateStream' },
+      cadence: { $ref: '#/definitions/CadenceStream' },
+      watts: { $ref: '#/definitions/PowerStream' },
+      temp: { $ref: '#/definitions/TemperatureStream' },
+      moving: { $ref: '#/definitions/MovingStream' },
+      grade_smooth: { $ref: '#/definitions/SmoothGradeStream' },
+    },
   },
   Error: {
     type: 'object',

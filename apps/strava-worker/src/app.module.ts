@@ -1,6 +1,13 @@
 import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataServiceClient, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
-import { createRedisConnection, QUEUE_PREFIX, QueueName, SyncQueue } from '@runnerly/jobs';
+import {
+  createRedisConnection,
+  EnrichmentQueue,
+  ImportStateStore,
+  QUEUE_PREFIX,
+  QueueName,
+  SyncQueue,
+} from '@runnerly/jobs';
 import { HealthService, MetricsService, PlatformModule } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient } from '@runnerly/strava';
@@ -10,6 +17,7 @@ import { CLOCK, type Clock, systemClock } from './common/clock.js';
 import { jobPolicy } from './common/job-policy.js';
 import {
   DATA_SERVICE,
+  ENRICHMENT_QUEUE,
   HOUSEKEEPING_QUEUE,
   REDIS,
   STRAVA_GATEWAY,
@@ -19,9 +27,13 @@ import {
 } from './common/tokens.js';
 import { WORKER_OPTIONS, type WorkerOptions } from './common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from './config.js';
+import { EnrichmentProcessor } from './enrichment/enrichment.processor.js';
+import { EnrichmentService } from './enrichment/enrichment.service.js';
 import { HousekeepingProcessor } from './housekeeping/housekeeping.processor.js';
 import { DeauthorizationService } from './housekeeping/deauthorization.service.js';
 import { HousekeepingService } from './housekeeping/housekeeping.service.js';
+import { ArchiveImportProcessor } from './imports/archive-import.processor.js';
+import { ArchiveImportService, IMPORT_STATE } from './imports/archive-import.service.js';
 import { QueueStatsService } from './operators/queue-stats.service.js';
 import { QueuesController } from './operators/queues.controller.js';
 import { StravaGateway } from './rate-limit/strava-gateway.js';
@@ -47,6 +59,7 @@ export class AppModule implements OnApplicationShutdown {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(SYNC_QUEUE) private readonly syncQueue: SyncQueue,
     @Inject(HOUSEKEEPING_QUEUE) private readonly housekeepingQueue: Queue,
+    @Inject(ENRICHMENT_QUEUE) private readonly enrichmentQueue: EnrichmentQueue,
     health: HealthService,
   ) {
     health.register('redis', () => this.redis.ping());
@@ -86,6 +99,15 @@ export class AppModule implements OnApplicationShutdown {
             new Queue(QueueName.Housekeeping, { connection: redis, prefix: QUEUE_PREFIX }).on('error', logRedisError),
         },
         {
+          provide: ENRICHMENT_QUEUE,
+          inject: [REDIS],
+          useFactory: (redis: Redis) => {
+            const enrichment = new EnrichmentQueue(redis, jobPolicy(config));
+            enrichment.queue.on('error', logRedisError);
+            return enrichment;
+          },
+        },
+        {
           provide: STRAVA_RATE_LIMITER,
           inject: [REDIS],
           useFactory: (redis: Redis) =>
@@ -95,6 +117,7 @@ export class AppModule implements OnApplicationShutdown {
               trustHeaders: options.trustRateHeaders ?? !options.rateWindowsMs,
               athleteSharePercent: config.STRAVA_RATE_LIMIT_ATHLETE_SHARE_PERCENT,
               eventSharePercent: config.STRAVA_RATE_LIMIT_EVENT_SHARE_PERCENT,
+              enrichmentSharePercent: config.STRAVA_RATE_LIMIT_ENRICHMENT_SHARE_PERCENT,
               ...(options.rateWindowsMs
                 ? { shortWindowMs: options.rateWindowsMs.short, longWindowMs: options.rateWindowsMs.long }
                 : {}),
@@ -141,6 +164,11 @@ export class AppModule implements OnApplicationShutdown {
         },
         SyncService,
         SyncProcessor,
+        { provide: IMPORT_STATE, inject: [REDIS], useFactory: (redis: Redis) => new ImportStateStore(redis) },
+        ArchiveImportService,
+        ArchiveImportProcessor,
+        EnrichmentService,
+        EnrichmentProcessor,
         DeauthorizationService,
         HousekeepingService,
         HousekeepingProcessor,
@@ -154,7 +182,7 @@ export class AppModule implements OnApplicationShutdown {
 
   /** After the processors stopped (beforeApplicationShutdown): close the producers' connections. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.syncQueue.close(), this.housekeepingQueue.close()]);
+    await Promise.allSettled([this.syncQueue.close(), this.housekeepingQueue.close(), this.enrichmentQueue.close()]);
     this.redis.disconnect();
   }
 }

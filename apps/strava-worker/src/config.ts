@@ -63,11 +63,35 @@ export const StravaWorkerConfigSchema = z.object({
   STRAVA_RATE_LIMIT_ATHLETE_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(25),
   /** Most of each window that requests made on webhook events' word may use, all athletes together. */
   STRAVA_RATE_LIMIT_EVENT_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(20),
+  /**
+   * Most of each window (15 minutes and the day) the best-efforts enrichment may use, all athletes
+   * together: one streams request per run; the rest stays with the syncs. Spent: it resumes when
+   * the window resets (the next day for the daily one).
+   */
+  STRAVA_RATE_LIMIT_ENRICHMENT_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(30),
+  /** Enrichment jobs run at once per worker process. */
+  STRAVA_ENRICHMENT_CONCURRENCY: env.int(2, 1),
+  /** Runs one enrichment job enriches before it goes to the back of the queue (athletes take turns). */
+  STRAVA_ENRICHMENT_RUNS_PER_TURN: env.int(25, 1),
   /** First retry delay of a failed job; doubles per attempt. */
   STRAVA_JOB_BACKOFF_MS: env.int(5_000, 1),
   STRAVA_JOB_ATTEMPTS: env.int(8, 1),
   /** Run the job processors in this process (false: HTTP + webhooks + producers only). */
   STRAVA_WORKER_PROCESS_JOBS: env.boolean(true),
+  /** Where uploaded archives wait for their import (shared with the dashboard). */
+  IMPORTS_DIR: env.importsDir(),
+  /** Archive imports run at once per worker process. */
+  IMPORT_CONCURRENCY: env.int(1, 1),
+  /** Entries one archive's ZIP may list. */
+  IMPORT_MAX_ENTRIES: env.int(200_000, 1),
+  /** Inflated bytes of one file read from an archive (activities.csv, an activity file). */
+  IMPORT_MAX_ENTRY_BYTES: env.int(256 * 1024 * 1024, 1),
+  /** Inflated bytes read from one archive in all. */
+  IMPORT_MAX_TOTAL_BYTES: env.int(16 * 1024 * 1024 * 1024, 1),
+  /** Inflated / compressed of one entry above 1 MiB: beyond it a zip bomb. */
+  IMPORT_MAX_RATIO: env.int(100, 2),
+  /** Runs per PUT to the data-service when an import saves. */
+  IMPORT_BATCH_SIZE: env.int(200, 1),
   /** Turns on Bull Board at /queues/board (operator listener) behind HTTP Basic (user `operator`); unset: no board. */
   STRAVA_WORKER_BOARD_PASSWORD: env.password().optional(),
 });

@@ -437,12 +437,24 @@ export class Stack {
     return runs;
   }
 
-  /** Strava API requests the sandbox has served so far. */
+  /**
+   * Strava API requests the sandbox has served so far for syncs and events (the best-efforts
+   * enrichment's streams requests, which follow every sync on their own budget share, are
+   * `streamsRequests`).
+   */
   async apiRequests(): Promise<number> {
     const counts = await this.sandboxCall<{ byRoute: Record<string, number> }>('GET', '/requests');
     return Object.entries(counts.byRoute)
-      .filter(([route]) => route.includes('/api/v3/') && !route.includes('push_subscriptions'))
+      .filter(
+        ([route]) => route.includes('/api/v3/') && !route.includes('push_subscriptions') && !route.endsWith('/streams'),
+      )
       .reduce((sum, [, count]) => sum + count, 0);
+  }
+
+  /** Streams requests (`GET /activities/{id}/streams`, the enrichment's) the sandbox has served so far. */
+  async streamsRequests(): Promise<number> {
+    const counts = await this.sandboxCall<{ byRoute: Record<string, number> }>('GET', '/requests');
+    return counts.byRoute['GET /api/v3/activities/:id/streams'] ?? 0;
   }
 
   syncState(userId: string): Promise<SyncState | undefined> {

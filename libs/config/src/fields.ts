@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
 import { decodeSecret } from './secrets.js';
 import { weakKeyReason, weakSecretReason } from './weak-secret.js';
@@ -92,6 +94,12 @@ export const env = {
       .enum(['true', 'false', '1', '0', 'yes', 'no'])
       .default(defaultValue ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1' || value === 'yes'),
+  /**
+   * The directory the dashboard streams uploaded archives into and the worker reads them from:
+   * the same default for both, so one machine needs nothing set (containers share a volume).
+   */
+  importsDir: () =>
+    z.string().refine(isAbsolute, 'must be an absolute path').default(join(tmpdir(), 'runnerly-imports')),
   /** A whole number of seconds (or milliseconds, whatever the field name says). */
   int: (defaultValue: number, min = 0) => z.coerce.number().int().min(min).default(defaultValue),
   list: (defaultValue: string[]) =>

@@ -269,3 +269,35 @@ export interface RouteLine {
   date: string;
   polyline: string;
 }
+
+/** Where a run's best efforts come from (see @runnerly/best-efforts): GPS streams, a distance stream without GPS, or the run's own summary. */
+export const EFFORT_SOURCES = ['streams', 'distance', 'summary'] as const;
+export type EffortSource = (typeof EFFORT_SOURCES)[number];
+
+/** One record of a progression: a best effort faster than every earlier one at that distance. */
+export interface BestRecord {
+  /** Seconds. */
+  elapsedTime: number;
+  stravaId: number;
+  /** The run's local start (`YYYY-MM-DDTHH:MM:SS`, the athlete's wall clock). */
+  date: string;
+}
+
+/** The best time at one standard distance (`GET /users/{id}/bests`; the dashboard's `GET /api/bests`). */
+export interface Best {
+  /** Metres. */
+  distance: number;
+  /** The distance's name (`5K`, `Half-Marathon`, …). */
+  name: string;
+  /** Seconds. */
+  elapsedTime: number;
+  run: { stravaId: number; name: string; startDate: string; startDateLocal: string };
+  /** Each successive record, oldest first; the last is the best. */
+  progression: BestRecord[];
+}
+
+/** How far the best-efforts enrichment has got: runs with efforts computed, of all runs. */
+export interface BestEffortsProgress {
+  runs: number;
+  withEfforts: number;
+}

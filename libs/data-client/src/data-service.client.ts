@@ -1,5 +1,13 @@
 import type { QueryValue, ServiceClient } from '@runnerly/service-client';
 import type {
+  BestEffortsProgress,
+  Bests,
+  BestsQuery,
+  PutBestEfforts,
+  PutBestEffortsResult,
+  RunBestEfforts,
+} from './best-efforts.schemas.js';
+import type {
   Calendar,
   CalendarQuery,
   Eddington,
@@ -98,11 +106,11 @@ export class DataServiceClient {
   }
 
   /** Batch upsert by `stravaId` (idempotent): sending the same runs twice changes nothing. */
-  upsertRuns(userId: string, runs: RunInput[]): Promise<UpsertRunsResult> {
+  upsertRuns(userId: string, runs: RunInput[], options: { keepExisting?: boolean } = {}): Promise<UpsertRunsResult> {
     return this.client.request<UpsertRunsResult>({
       method: 'PUT',
       path: `${userPath(userId)}/runs`,
-      body: { runs },
+      body: options.keepExisting ? { runs, keepExisting: true } : { runs },
       idempotent: true,
     });
   }
@@ -189,6 +197,29 @@ export class DataServiceClient {
   /** The newest runs' summary polylines (scope `runs:read`). */
   listRoutes(userId: string, query: RoutesQuery = {}): Promise<Routes> {
     return this.get(`${userPath(userId)}/routes`, query as Query);
+  }
+
+  /** Replaces a run's best efforts and marks where they came from (scope `runs:write`; idempotent). */
+  putBestEfforts(userId: string, stravaId: number, body: PutBestEfforts): Promise<PutBestEffortsResult> {
+    return this.client.request<PutBestEffortsResult>({
+      method: 'PUT',
+      path: `${userPath(userId)}/runs/${stravaId}/best-efforts`,
+      body,
+      idempotent: true,
+    });
+  }
+
+  getRunBestEfforts(userId: string, stravaId: number): Promise<RunBestEfforts> {
+    return this.get(`${userPath(userId)}/runs/${stravaId}/best-efforts`);
+  }
+
+  /** Per standard distance the best and its progression; `year`: that local year only. */
+  getBests(userId: string, query: BestsQuery = {}): Promise<Bests> {
+    return this.get(`${userPath(userId)}/bests`, query as Query);
+  }
+
+  getBestEffortsProgress(userId: string): Promise<BestEffortsProgress> {
+    return this.get(`${userPath(userId)}/best-efforts/progress`);
   }
 
   private get<T>(path: string, query?: Query): Promise<T> {

@@ -5,6 +5,7 @@ export {
   DASHBOARD_CALLER,
   DATA_SERVICE_AUDIENCE,
   DataScope,
+  EFFORT_SOURCES,
   type DataServiceCaller,
   RUN_SPORT_TYPES,
   SERVICE_CLIENTS,
@@ -15,3 +16,4 @@ export {
 } from './contract.js';
 export { DataServiceClient } from './data-service.client.js';
 export * from './schemas.js';
+export * from './best-efforts.schemas.js';

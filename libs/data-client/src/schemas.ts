@@ -200,7 +200,16 @@ export const RunOutput = z.object({
   gearId: z.string().nullable(),
 }) satisfies z.ZodType<Run>;
 
-export const UpsertRuns = z.object({ runs: z.array(Run) }).strict();
+export const UpsertRuns = z
+  .object({
+    runs: z.array(Run),
+    /**
+     * Insert only the runs not stored yet and leave stored ones as they are (an archive import:
+     * what the API synced wins over the archive's summary).
+     */
+    keepExisting: z.boolean().optional(),
+  })
+  .strict();
 export type UpsertRuns = z.input<typeof UpsertRuns>;
 
 export const UpsertRunsResult = z.object({
@@ -230,6 +239,8 @@ export const ListRunsQuery = z
     after: instant.optional(),
     /** Only runs that started before this instant. */
     before: instant.optional(),
+    /** `missing`: only runs whose best efforts are not computed yet (what the enrichment works through). */
+    efforts: z.enum(['missing']).optional(),
     limit: Limit(50, 200),
     cursor: Cursor.optional(),
   })

@@ -1,8 +1,12 @@
+export { EnrichmentQueue } from './enrichment-queue.js';
 export { jobIds } from './job-ids.js';
 export { DEFAULT_JOB_POLICY, type JobPolicy, jobOptions } from './job-options.js';
 export {
   type DeleteAthleteData,
   type DeleteRunData,
+  type ImportArchiveData,
+  type ImportCheckpoint,
+  type EnrichAthleteData,
   type JobItem,
   type JobPayloads,
   type ScheduleSyncsData,
@@ -22,3 +26,6 @@ export {
 } from './sync-queue.js';
 export { SyncErrorCode, type SyncProgress, SyncStatus, type SyncView } from './sync-contract.js';
 export { type SyncError, type SyncState, SyncStateStore } from './sync-state.store.js';
+export { ImportPhase, ImportStatus, type ImportView } from './import-contract.js';
+export { ImportInProgressError, ImportQueue } from './import-queue.js';
+export { type ImportRecord, ImportStateStore } from './import-state.store.js';

@@ -17,6 +17,10 @@ export const jobIds = {
   deleteAthlete: (stravaAthleteId: number) => `delete-athlete-${stravaAthleteId}`,
   /** The one deauthorization check of an athlete put off to the end of their check interval. */
   deleteAthleteLater: (stravaAthleteId: number) => `delete-athlete-${stravaAthleteId}-later`,
+  /** One job per upload. */
+  importArchive: (importId: string) => `import-${importId}`,
+  /** At most one enrichment job per athlete: it works through every run still missing efforts. */
+  enrichAthlete: (userId: string) => `enrich-${userId}`,
   /** The one job scheduler of the periodic fan-out. */
   scheduleSyncs: 'schedule-syncs',
 };

@@ -18,6 +18,8 @@ export const DEFAULT_JOB_POLICY: Record<JobName, JobPolicy> = {
   [JobName.SyncStravaAthlete]: { attempts: 8, backoffMs: 2_000 },
   [JobName.DeleteRun]: { attempts: 10, backoffMs: 2_000 },
   [JobName.DeleteAthlete]: { attempts: 10, backoffMs: 2_000 },
+  [JobName.ImportArchive]: { attempts: 5, backoffMs: 5_000 },
+  [JobName.EnrichAthlete]: { attempts: 8, backoffMs: 5_000 },
 };
 
 /** Finished jobs are kept a while for operators, bounded so Redis does not grow with athletes. */
@@ -30,7 +32,10 @@ export function jobOptions(name: JobName, policy: Partial<Record<JobName, JobPol
     attempts,
     backoff: { type: 'exponential', delay: backoffMs, jitter: 0.2 },
     // Jobs with deterministic ids must disappear once done, or the id would swallow the next event.
-    removeOnComplete: name === JobName.SyncAthlete || name === JobName.ScheduleSyncs ? KEEP_COMPLETED : true,
+    removeOnComplete:
+      name === JobName.SyncAthlete || name === JobName.ScheduleSyncs || name === JobName.ImportArchive
+        ? KEEP_COMPLETED
+        : true,
     removeOnFail: KEEP_FAILED,
   };
 }

@@ -44,6 +44,36 @@ export interface DeleteAthleteData {
   requestId?: string;
 }
 
+/** Where an interrupted import resumes (kept in the job's data, so any worker can take it over). */
+export type ImportCheckpoint =
+  | {
+      phase: 'checking';
+      /** The next run of activities.csv to check. */
+      index: number;
+      /** Bytes of the staging file that hold checked runs (anything after them is cut off). */
+      stagedBytes: number;
+      failed: number;
+    }
+  | { phase: 'saving'; saved: number; added: number; failed: number };
+
+export interface ImportArchiveData {
+  importId: string;
+  userId: string;
+  /** The upload's file name inside IMPORTS_DIR (the dashboard's and the worker's shared directory). */
+  file: string;
+  requestId?: string;
+  /** ISO 8601. */
+  requestedAt: string;
+  checkpoint?: ImportCheckpoint;
+}
+
+export interface EnrichAthleteData {
+  userId: string;
+  requestId?: string;
+  /** ISO 8601. */
+  requestedAt: string;
+}
+
 /** The payload of each job name. */
 export interface JobPayloads {
   [JobName.SyncAthlete]: SyncAthleteData;
@@ -51,6 +81,8 @@ export interface JobPayloads {
   [JobName.SyncStravaAthlete]: SyncStravaAthleteData;
   [JobName.DeleteRun]: DeleteRunData;
   [JobName.DeleteAthlete]: DeleteAthleteData;
+  [JobName.ImportArchive]: ImportArchiveData;
+  [JobName.EnrichAthlete]: EnrichAthleteData;
 }
 
 /** A job name with its payload, as a discriminated union. */

@@ -5,6 +5,10 @@
 export enum QueueName {
   StravaSync = 'strava-sync',
   Housekeeping = 'strava-housekeeping',
+  /** Archive imports: no Strava requests, so never parked by Strava's limits. */
+  ArchiveImport = 'archive-import',
+  /** Best efforts from each run's streams: its own queue, on its own share of Strava's budget. */
+  StravaEnrichment = 'strava-enrichment',
 }
 
 export enum JobName {
@@ -18,6 +22,13 @@ export enum JobName {
   DeleteRun = 'delete-run',
   /** The athlete deauthorized the app: delete the athlete's data (queue: Housekeeping). */
   DeleteAthlete = 'delete-athlete',
+  /** Read an athlete's uploaded Strava archive into their runs and best efforts (queue: ArchiveImport). */
+  ImportArchive = 'import-archive',
+  /**
+   * Best efforts for an athlete's runs that lack them: streams from Strava, the engine, the
+   * data-service (queue: StravaEnrichment). Queued after every sync (webhook syncs included).
+   */
+  EnrichAthlete = 'enrich-athlete',
 }
 
 /** Which queue each job goes to: one place, checked at boot by the worker. */
@@ -27,6 +38,8 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.SyncStravaAthlete]: QueueName.Housekeeping,
   [JobName.DeleteRun]: QueueName.Housekeeping,
   [JobName.DeleteAthlete]: QueueName.Housekeeping,
+  [JobName.ImportArchive]: QueueName.ArchiveImport,
+  [JobName.EnrichAthlete]: QueueName.StravaEnrichment,
 };
 
 /** Key prefix of every BullMQ key (`runnerly:<queue>:…`). */

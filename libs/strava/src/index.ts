@@ -30,6 +30,7 @@ export {
   type ActivityPage,
   type AuthorizationCallback,
   type AuthorizeUrlOptions,
+  DEFAULT_STREAM_KEYS,
   type ListActivitiesOptions,
   type OnTokensRefreshed,
   StravaClient,

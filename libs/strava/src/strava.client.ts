@@ -18,6 +18,8 @@ import type {
   StravaTokenExchange,
   StravaTokenResponseBody,
   StravaTokenSet,
+  StravaStreamSet,
+  StravaStreamType,
 } from './strava.types.js';
 import { DEFAULT_EXPIRY_MARGIN_SECONDS, isExpiring, parseScopes, tokensChanged } from './tokens.js';
 
@@ -80,6 +82,8 @@ interface RequestOptions {
 }
 
 const MAX_PER_PAGE = 200;
+/** What best efforts and the runner's page use of an activity's streams. */
+export const DEFAULT_STREAM_KEYS: readonly StravaStreamType[] = ['time', 'distance', 'latlng', 'altitude', 'heartrate'];
 
 /**
  * Talks to Strava (or the sandbox) for one application. Tokens travel only in the Authorization
@@ -206,6 +210,31 @@ export class StravaClient {
       accessToken,
       rateLimited: true,
     });
+  }
+
+  /**
+   * An activity's streams in one request (`key_by_type=true`: keyed by type). Strava leaves out
+   * types the activity lacks and answers 404 (StravaNotFoundError) for one without streams (manual).
+   */
+  async getActivityStreams(
+    accessToken: string,
+    id: number | string,
+    keys: readonly StravaStreamType[] = DEFAULT_STREAM_KEYS,
+  ): Promise<StravaStreamSet> {
+    const body = await this.request<unknown>(
+      `${this.apiBaseUrl}/activities/${encodeURIComponent(String(id))}/streams`,
+      { accessToken, rateLimited: true, query: { keys: keys.join(','), key_by_type: 'true' } },
+    );
+    // Without key_by_type Strava answers a list of streams each naming its type: accept that too.
+    if (Array.isArray(body))
+      return Object.fromEntries(
+        body
+          .filter((item): item is { type: string } => typeof item === 'object' && item !== null && 'type' in item)
+          .map(({ type, ...stream }) => [type, stream]),
+      ) as StravaStreamSet;
+    if (typeof body !== 'object' || body === null)
+      throw new StravaApiError('Strava answered /activities/{id}/streams with something other than a stream set', 200);
+    return body as StravaStreamSet;
   }
 
   /** One page of `/athlete/activities`. */

@@ -191,3 +191,43 @@ export interface StravaWebhookEvent {
   subscription_id: number;
   event_time: number;
 }
+
+/** The stream types of `GET /activities/{id}/streams` (swagger.json's `keys` enum). */
+export type StravaStreamType =
+  | 'time'
+  | 'distance'
+  | 'latlng'
+  | 'altitude'
+  | 'velocity_smooth'
+  | 'heartrate'
+  | 'cadence'
+  | 'watts'
+  | 'temp'
+  | 'moving'
+  | 'grade_smooth';
+
+/** One stream (Strava's BaseStream plus its data). */
+export interface StravaStream<T> {
+  data: T[];
+  series_type: 'distance' | 'time';
+  original_size: number;
+  resolution: 'low' | 'medium' | 'high';
+}
+
+/** Strava's StreamSet (`key_by_type=true`): the streams the activity has among those asked for. */
+export interface StravaStreamSet {
+  /** Seconds from the start. */
+  time?: StravaStream<number>;
+  /** Metres from the start. */
+  distance?: StravaStream<number>;
+  latlng?: StravaStream<[number, number]>;
+  /** Metres. */
+  altitude?: StravaStream<number>;
+  velocity_smooth?: StravaStream<number>;
+  heartrate?: StravaStream<number>;
+  cadence?: StravaStream<number>;
+  watts?: StravaStream<number>;
+  temp?: StravaStream<number>;
+  moving?: StravaStream<boolean>;
+  grade_smooth?: StravaStream<number>;
+}

@@ -1,6 +1,6 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DASHBOARD_CALLER, DataServiceClient } from '@runnerly/data-client';
-import { createRedisConnection, SyncQueue } from '@runnerly/jobs';
+import { createRedisConnection, ImportQueue, SyncQueue } from '@runnerly/jobs';
 import { HealthService } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
 import type { Redis } from 'ioredis';
@@ -23,6 +23,11 @@ export const REDIS = Symbol('Redis');
       useFactory: (redis: Redis) => new SyncQueue(redis),
     },
     {
+      provide: ImportQueue,
+      inject: [REDIS],
+      useFactory: (redis: Redis) => new ImportQueue(redis),
+    },
+    {
       provide: DataServiceClient,
       inject: [DASHBOARD_CONFIG],
       useFactory: (config: DashboardConfig) =>
@@ -39,12 +44,13 @@ export const REDIS = Symbol('Redis');
         ),
     },
   ],
-  exports: [REDIS, SyncQueue, DataServiceClient],
+  exports: [REDIS, SyncQueue, ImportQueue, DataServiceClient],
 })
 export class ConnectionsModule implements OnApplicationShutdown {
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     private readonly syncQueue: SyncQueue,
+    private readonly importQueue: ImportQueue,
     @Inject(DASHBOARD_CONFIG) config: DashboardConfig,
     health: HealthService,
   ) {
@@ -61,7 +67,7 @@ export class ConnectionsModule implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.syncQueue.close();
+    await Promise.allSettled([this.syncQueue.close(), this.importQueue.close()]);
     this.redis.disconnect();
   }
 }

@@ -57,6 +57,12 @@ export class RunEntity {
   /** Strava's gear (shoe) id. */
   @Column({ name: 'gear_id', type: 'text', nullable: true })
   gearId!: string | null;
+  /** Where the run's best efforts came from; null while the enrichment has not computed them. */
+  @Column({ name: 'efforts_source', type: 'text', nullable: true })
+  effortsSource!: string | null;
+
+  @Column({ name: 'efforts_computed_at', type: 'timestamptz', nullable: true })
+  effortsComputedAt!: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

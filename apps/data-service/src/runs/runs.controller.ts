@@ -28,7 +28,7 @@ export class RunsController {
   @Scopes(DataScope.RunsWrite)
   @ApiOperation({
     summary:
-      'Batch upsert by stravaId, idempotent: unchanged runs count as neither inserted nor updated (413 over the configured batch size)',
+      'Batch upsert by stravaId, idempotent: unchanged runs count as neither inserted nor updated (413 over the configured batch size); keepExisting: only new runs are inserted, stored ones are left alone',
   })
   @ApiZodBody(UpsertRuns)
   @ApiZodResponse(200, UpsertRunsResult)
@@ -36,7 +36,7 @@ export class RunsController {
     @Param(new ZodPipe(UserIdParams)) params: z.output<typeof UserIdParams>,
     @Body(RunsBatchPipe) body: z.output<typeof UpsertRuns>,
   ): Promise<UpsertRunsResult> {
-    return this.runs.upsert(params.id, body.runs);
+    return this.runs.upsert(params.id, body.runs, { keepExisting: body.keepExisting ?? false });
   }
 
   @Get('runs')

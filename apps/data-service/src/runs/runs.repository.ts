@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Run, Stats, StatsItem, StatsPeriod } from '@runnerly/data-client';
 import { Db } from '../database/db.js';
-import { listRunsSql, type RunRecord, UPSERT_RUNS_SQL, upsertRunsParams } from './runs.sql.js';
+import { INSERT_NEW_RUNS_SQL, listRunsSql, type RunRecord, UPSERT_RUNS_SQL, upsertRunsParams } from './runs.sql.js';
 
 export type { RunRecord };
 
@@ -10,6 +10,8 @@ export interface RunsPageQuery {
   before?: string;
   /** The (startDate, stravaId) of the last run of the previous page. */
   startingBelow?: readonly [string, number];
+  /** Only runs whose best efforts are not computed yet. */
+  effortsMissing?: boolean;
   limit: number;
 }
 
@@ -19,10 +21,17 @@ const PERIOD_UNITS: Record<StatsPeriod, string> = { week: 'week', month: 'month'
 export class RunsRepository {
   constructor(private readonly db: Db) {}
 
-  /** One INSERT … ON CONFLICT DO UPDATE for the whole batch (stravaIds must be unique within it). */
-  async upsert(userId: string, runs: readonly RunRecord[]): Promise<{ inserted: number; updated: number }> {
+  /**
+   * One INSERT … ON CONFLICT DO UPDATE for the whole batch (stravaIds must be unique within it);
+   * `keepExisting`: ON CONFLICT DO NOTHING, stored runs stay as they are.
+   */
+  async upsert(
+    userId: string,
+    runs: readonly RunRecord[],
+    options: { keepExisting?: boolean } = {},
+  ): Promise<{ inserted: number; updated: number }> {
     const { rows } = await this.db.query<{ inserted: number; updated: number }>(
-      UPSERT_RUNS_SQL,
+      options.keepExisting ? INSERT_NEW_RUNS_SQL : UPSERT_RUNS_SQL,
       upsertRunsParams(userId, runs),
     );
     return rows[0]!;
@@ -38,6 +47,7 @@ export class RunsRepository {
       after: query.after !== undefined,
       before: query.before !== undefined,
       cursor: query.startingBelow !== undefined,
+      effortsMissing: query.effortsMissing,
     });
     const { rows } = await this.db.query<Run>(sql, values);
     return rows;

@@ -33,7 +33,11 @@ export class RunsService {
   }
 
   /** Idempotent batch upsert by stravaId; a stravaId given twice in one batch counts once, the last wins. */
-  async upsert(userId: string, runs: readonly RunRecord[]): Promise<UpsertRunsResult> {
+  async upsert(
+    userId: string,
+    runs: readonly RunRecord[],
+    options: { keepExisting?: boolean } = {},
+  ): Promise<UpsertRunsResult> {
     // In stravaId order: concurrent batches that overlap then lock rows in the same order (no deadlock).
     const unique = [...new Map(runs.map((run) => [run.stravaId, run])).values()].sort(
       (a, b) => a.stravaId - b.stravaId,
@@ -43,7 +47,7 @@ export class RunsService {
       return { inserted: 0, updated: 0 };
     }
     try {
-      const result = await this.runs.upsert(userId, unique);
+      const result = await this.runs.upsert(userId, unique, options);
       this.upserted.inc({ outcome: 'inserted' }, result.inserted);
       this.upserted.inc({ outcome: 'updated' }, result.updated);
       this.upserted.inc({ outcome: 'unchanged' }, unique.length - result.inserted - result.updated);
@@ -60,6 +64,7 @@ export class RunsService {
       after: query.after,
       before: query.before,
       startingBelow,
+      effortsMissing: query.efforts === 'missing',
       limit: query.limit + 1,
     });
     // An empty first page may mean "no such user": only then is it worth a second query.

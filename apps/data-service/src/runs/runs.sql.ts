@@ -48,6 +48,16 @@ WITH upserted AS (
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`;
 
+/** The same rows, but a run already stored is left alone (archive imports: the API's summary wins). */
+export const INSERT_NEW_RUNS_SQL = `
+WITH inserted AS (
+  INSERT INTO data.runs (user_id, ${RUN_COLUMNS.map(([column]) => column).join(', ')})
+  SELECT $1::uuid, * FROM unnest(${RUN_COLUMNS.map(([, type], index) => `$${index + 2}::${type}[]`).join(', ')})
+  ON CONFLICT (user_id, strava_id) DO NOTHING
+  RETURNING 1
+)
+SELECT count(*)::int AS inserted, 0 AS updated FROM inserted`;
+
 /** A run as the API returns it, straight from SQL (dates formatted, no ORM hydration). */
 export const RUN_SELECT = `
   strava_id::float8 AS "stravaId",
@@ -70,10 +80,17 @@ export const RUN_SELECT = `
 /**
  * A page of a runner's runs, newest first, by keyset: $1 user id, $2 limit, then the optional
  * filters named in `filters` (in that order): after (inclusive), before (exclusive), and the
- * (startDate, stravaId) key of the previous page's last run.
+ * (startDate, stravaId) key of the previous page's last run; `effortsMissing` takes no parameter.
  */
-export function listRunsSql(filters: { after: boolean; before: boolean; cursor: boolean }): string {
+export function listRunsSql(filters: {
+  after: boolean;
+  before: boolean;
+  cursor: boolean;
+  effortsMissing?: boolean;
+}): string {
   const conditions = ['user_id = $1'];
+  // Runs whose best efforts are still to compute (a partial index holds exactly those).
+  if (filters.effortsMissing) conditions.push('efforts_source IS NULL');
   const param = (() => {
     let next = 3;
     return () => `$${next++}`;

@@ -23,6 +23,12 @@ export class AdminController {
     return this.admin.listAthletes();
   }
 
+  /** Runs whose fastest segment of a standard distance was planted: what best efforts must find. */
+  @Get('athletes/:id/planted')
+  planted(@Param('id', ParseIntPipe) id: number) {
+    return this.admin.plantedSegments(id);
+  }
+
   @Post('athletes/:id/activities')
   @ApiZodBody(NewActivitySchema)
   addActivity(

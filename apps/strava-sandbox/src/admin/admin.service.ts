@@ -7,6 +7,7 @@ import { ClockService } from '../common/clock.service.js';
 import { OAuthService } from '../oauth/oauth.service.js';
 import { RateLimitService } from '../rate-limit/rate-limit.service.js';
 import { RequestLogService } from '../rate-limit/request-log.service.js';
+import { type PlantedSegment, plantedSegment } from '../seed/streams.js';
 import { SettingsService } from '../settings/settings.service.js';
 import { type Delivery, WebhooksService } from '../webhooks/webhooks.service.js';
 import type { SettingsPatchSchema } from './admin.dto.js';
@@ -39,6 +40,15 @@ export class AdminService {
       activity_count: this.athletes.activityCount(athlete.profile.id),
       connected: connected.has(athlete.profile.id),
     }));
+  }
+
+  /** The athlete's runs with a planted fastest segment (see seed/streams.ts), oldest first. */
+  plantedSegments(athleteId: number): PlantedSegment[] {
+    this.requireAthlete(athleteId);
+    return this.athletes
+      .activitiesOf(athleteId)
+      .map((activity) => plantedSegment(activity))
+      .filter((segment): segment is PlantedSegment => segment !== undefined);
   }
 
   addActivity(athleteId: number, input: NewActivity): { activity: StravaDetailedActivity; webhook?: Delivery } {

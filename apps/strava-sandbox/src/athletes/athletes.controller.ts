@@ -1,10 +1,11 @@
 import { Controller, Get, Header, Headers, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { StravaDetailedActivity } from '@runnerly/strava';
-import { bearer, param, type Params } from '../common/params.js';
+import { bearer, param, type Params, params } from '../common/params.js';
 import { Faults } from '../common/strava-fault.js';
 import { type AccessGrant, OAuthService } from '../oauth/oauth.service.js';
 import { shoeIds } from '../seed/world.js';
+import { activityStreams, type ActivityStreams } from '../seed/streams.js';
 import { AthletesService } from './athletes.service.js';
 
 function integer(query: Params, name: string, min: number): number | undefined {
@@ -15,7 +16,12 @@ function integer(query: Params, name: string, min: number): number | undefined {
   return value;
 }
 
-/** `/api/v3/athlete`, `/api/v3/athlete/activities`, `/api/v3/activities/{id}`. */
+/** The stream types the sandbox keeps (Strava's swagger lists more; an activity lacking one leaves it out). */
+const STREAM_TYPES = ['time', 'distance', 'latlng', 'altitude', 'heartrate'] as const satisfies ReadonlyArray<
+  keyof ActivityStreams
+>;
+
+/** `/api/v3/athlete`, `/api/v3/athlete/activities`, `/api/v3/activities/{id}` and its streams. */
 @ApiExcludeController()
 @Controller('api/v3')
 export class AthletesController {
@@ -92,14 +98,53 @@ export class AthletesController {
     @Query() query: Params,
     @Param('id') id: string,
   ): StravaDetailedActivity {
-    const grant = this.authenticate(authorization, query);
+    const activity = this.readableActivity(this.authenticate(authorization, query), id);
+    return { ...activity, resource_state: 3 };
+  }
+
+  /**
+   * Strava's StreamSet: with `key_by_type=true` an object keyed by stream type, otherwise an array
+   * of streams each carrying its `type`. Types the activity lacks, or nobody asked for, are left
+   * out, except `distance`, the series every stream is indexed by, which Strava always sends.
+   * A manual activity has no streams: 404, as Strava answers.
+   */
+  @Get('activities/:id/streams')
+  @Header('content-type', 'application/json; charset=utf-8')
+  streams(
+    @Headers('authorization') authorization: string | undefined,
+    @Query() query: Params,
+    @Param('id') id: string,
+  ): string {
+    const activity = this.readableActivity(this.authenticate(authorization, query), id);
+    const streams = activityStreams(activity);
+    if (!streams) throw Faults.notFound('Activity');
+    const asked = new Set(
+      params(query, 'keys')
+        .flatMap((value) => value.split(','))
+        .map((key) => key.trim()),
+    );
+    const size = streams.time.length;
+    const sent = STREAM_TYPES.filter((type) => streams[type] !== undefined && (asked.has(type) || type === 'distance'));
+    const stream = (type: (typeof STREAM_TYPES)[number]) => ({
+      data: streams[type],
+      series_type: 'distance',
+      original_size: size,
+      resolution: 'high',
+    });
+    if (param(query, 'key_by_type') === 'true')
+      return JSON.stringify(Object.fromEntries(sent.map((type) => [type, stream(type)])));
+    return JSON.stringify(sent.map((type) => ({ type, ...stream(type) })));
+  }
+
+  /** An activity the token may read: the athlete's own, private ones only with activity:read_all. */
+  private readableActivity(grant: AccessGrant, id: string): StravaDetailedActivity {
     const includePrivate = grant.scopes.includes('activity:read_all');
     if (!includePrivate && !grant.scopes.includes('activity:read'))
       throw Faults.missingScope('activity:read_permission');
     const activity = this.athletes.findActivity(Number(id));
     if (!activity || activity.athlete.id !== grant.athleteId || (activity.private && !includePrivate))
       throw Faults.notFound('Activity');
-    return { ...activity, resource_state: 3 };
+    return activity;
   }
 
   /** The athlete's gear as Strava summarises it (SummaryGear), distances summed from their activities. */

@@ -122,6 +122,11 @@ export class AthletesService {
     return Math.round(total * 10) / 10;
   }
 
+  /** The athlete's activities, oldest first. */
+  activitiesOf(athleteId: number): readonly StravaDetailedActivity[] {
+    return this.timelines.get(athleteId) ?? [];
+  }
+
   findActivity(id: number): StravaDetailedActivity | undefined {
     return this.activities.get(id);
   }

@@ -17,3 +17,6 @@ export async function startSandbox(env: Record<string, string>): Promise<TestSan
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { url, close: () => app.close() };
 }
+
+/** Each seeded run's streams and the planted fastest segments (what archive files and best-efforts tests check against). */
+export { type ActivityStreams, activityStreams, type PlantedSegment, plantedSegment } from '../seed/streams.js';

@@ -6,3 +6,4 @@ export const STRAVA_RATE_LIMITER = Symbol('StravaRateLimiter');
 export const SYNC_QUEUE = Symbol('SyncQueue');
 export const SYNC_STATE = Symbol('SyncStateStore');
 export const HOUSEKEEPING_QUEUE = Symbol('HousekeepingQueue');
+export const ENRICHMENT_QUEUE = Symbol('EnrichmentQueue');

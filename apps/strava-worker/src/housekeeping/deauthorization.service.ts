@@ -5,6 +5,7 @@ import { StravaInvalidGrantError, StravaMissingScopeError, StravaUnauthorizedErr
 import type { SyncStateStore } from '@runnerly/jobs';
 import { DATA_SERVICE, STRAVA_GATEWAY, SYNC_STATE } from '../common/tokens.js';
 import type { StravaGateway } from '../rate-limit/strava-gateway.js';
+import { RequestShare } from '../rate-limit/strava-rate-limiter.js';
 
 /** What Strava says of a deauthorization event's athlete. */
 export enum DeauthorizationCheck {
@@ -43,7 +44,12 @@ export class DeauthorizationService {
       throw error;
     }
     try {
-      await this.strava.call('get_athlete', (client) => client.getAthlete(token.accessToken), undefined, true);
+      await this.strava.call(
+        'get_athlete',
+        (client) => client.getAthlete(token.accessToken),
+        undefined,
+        RequestShare.Events,
+      );
       return DeauthorizationCheck.StillAuthorized;
     } catch (error) {
       if (!(error instanceof StravaUnauthorizedError) || error instanceof StravaMissingScopeError) throw error;

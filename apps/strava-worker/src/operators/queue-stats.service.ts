@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { QueueName, type SyncQueue } from '@runnerly/jobs';
+import type { EnrichmentQueue, QueueName, SyncQueue } from '@runnerly/jobs';
 import { MetricsService } from '@runnerly/platform';
 import type { Queue } from 'bullmq';
-import { HOUSEKEEPING_QUEUE, STRAVA_RATE_LIMITER, SYNC_QUEUE } from '../common/tokens.js';
+import { ENRICHMENT_QUEUE, HOUSEKEEPING_QUEUE, STRAVA_RATE_LIMITER, SYNC_QUEUE } from '../common/tokens.js';
 import type { StravaRateLimiter } from '../rate-limit/strava-rate-limiter.js';
 
 const STATES = ['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed'] as const;
@@ -18,12 +18,13 @@ export class QueueStatsService implements OnModuleInit {
   constructor(
     @Inject(SYNC_QUEUE) private readonly syncs: SyncQueue,
     @Inject(HOUSEKEEPING_QUEUE) private readonly housekeeping: Queue,
+    @Inject(ENRICHMENT_QUEUE) private readonly enrichment: EnrichmentQueue,
     @Inject(STRAVA_RATE_LIMITER) private readonly limiter: StravaRateLimiter,
     private readonly metrics: MetricsService,
   ) {}
 
   get queues(): Queue[] {
-    return [this.syncs.queue as unknown as Queue, this.housekeeping];
+    return [this.syncs.queue as unknown as Queue, this.housekeeping, this.enrichment.queue as unknown as Queue];
   }
 
   onModuleInit(): void {

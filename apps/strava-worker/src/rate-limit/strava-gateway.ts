@@ -1,6 +1,11 @@
 import { StravaRateLimitError, type StravaClient } from '@runnerly/strava';
 import type { Counter } from 'prom-client';
-import { type AthleteShare, RateBudgetExhaustedError, type StravaRateLimiter } from './strava-rate-limiter.js';
+import {
+  type AthleteShare,
+  RateBudgetExhaustedError,
+  type RequestShare,
+  type StravaRateLimiter,
+} from './strava-rate-limiter.js';
 
 /**
  * Every rate-limited Strava call of the worker goes through here: it takes a unit of the shared
@@ -15,15 +20,15 @@ export class StravaGateway {
 
   /**
    * `athlete`: the request is for this athlete's sync, held to their fair share of the window.
-   * `eventDriven`: it is made on a webhook event's word, held to the events' share.
+   * `share`: it belongs to a class held to its own share of each window (webhook events, enrichment).
    */
   async call<T>(
     endpoint: string,
     fn: (client: StravaClient) => Promise<T>,
     athlete?: AthleteShare,
-    eventDriven = false,
+    share?: RequestShare,
   ): Promise<T> {
-    await this.limiter.acquire(athlete, eventDriven);
+    await this.limiter.acquire(athlete, share);
     let outcome = 'ok';
     try {
       return await fn(this.client);

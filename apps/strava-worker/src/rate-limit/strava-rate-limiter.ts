@@ -22,7 +22,21 @@ export interface RateLimiterOptions {
    * events, however many and whoever they name, leave the rest to everyone's syncs.
    */
   eventSharePercent?: number;
+  /**
+   * Most of each window the best-efforts enrichment (a streams request per run) may use, for all
+   * athletes together (percent; default 100): a history of a thousand runs waits for later windows
+   * (the next day's, once the daily share is spent) instead of taking the syncs' budget.
+   */
+  enrichmentSharePercent?: number;
   prefix?: string;
+}
+
+/** A class of requests held to its own share of each window, whoever the athlete. */
+export enum RequestShare {
+  /** Made on a webhook event's word. */
+  Events = 'events',
+  /** The best-efforts enrichment. */
+  Enrichment = 'enrichment',
 }
 
 /** Nothing may be asked of Strava before `until`: jobs that need Strava wait (they do not fail). */
@@ -68,6 +82,18 @@ export class EventShareExceededError extends AthleteShareExceededError {
   }
 }
 
+/** Enrichment requests used their share of a window: the job waits for its reset (the next day for the daily one). */
+export class EnrichmentShareExceededError extends AthleteShareExceededError {
+  constructor(
+    until: Date,
+    readonly scope: RateLimitScope,
+  ) {
+    super(until);
+    this.message = `best-efforts enrichment used its share of Strava's ${scope} window; resuming at ${until.toISOString()}`;
+    this.name = 'EnrichmentShareExceededError';
+  }
+}
+
 /** Who a request is for, so one athlete cannot take the whole window while others wait. */
 export interface AthleteShare {
   id: string;
@@ -85,8 +111,8 @@ export interface BudgetSnapshot {
 // Reserves one request in both windows, or says which window is full. Atomic, so any number of
 // worker processes share one budget. With an athlete (KEYS[4]), their own use of the short window
 // is counted too, and refused (3) at ARGV[5] percent of the short limit when ARGV[6] is 1 (others
-// wait). A request on an event's word (KEYS[5], KEYS[6]: the events' use of each window) is refused
-// (4 short, 5 daily) at ARGV[7] percent of either limit.
+// wait). A request of a share class (events, enrichment: KEYS[5], KEYS[6], the class's use of each
+// window) is refused (4 short, 5 daily) at ARGV[7] percent of either limit.
 const ACQUIRE = `
 local shortLimit = tonumber(redis.call('HGET', KEYS[3], 'short') or ARGV[1])
 local longLimit = tonumber(redis.call('HGET', KEYS[3], 'long') or ARGV[2])
@@ -154,10 +180,10 @@ export class StravaRateLimiter {
   /**
    * Takes one request from the budget, or throws RateBudgetExhaustedError; for an athlete's sync,
    * AthleteShareExceededError once they used their share of the window while others wait; for a
-   * request on a webhook event's word (`eventDriven`), EventShareExceededError once such requests
-   * used their share of either window.
+   * request of a share class (`share`), EventShareExceededError or EnrichmentShareExceededError once
+   * that class used its share of either window.
    */
-  async acquire(athlete?: AthleteShare, eventDriven = false): Promise<void> {
+  async acquire(athlete?: AthleteShare, share?: RequestShare): Promise<void> {
     const percent = this.options.athleteSharePercent ?? 100;
     const enforce = athlete !== undefined && percent < 100 && (await athlete.othersWaiting());
     const now = this.clock.now().getTime();
@@ -170,21 +196,35 @@ export class StravaRateLimiter {
       long.key,
       `${this.prefix}limits`,
       athlete ? `${short.key}:athlete:${athlete.id}` : '',
-      eventDriven ? `${short.key}:events` : '',
-      eventDriven ? `${long.key}:events` : '',
+      share ? `${short.key}:${share}` : '',
+      share ? `${long.key}:${share}` : '',
       this.options.shortLimit,
       this.options.longLimit,
       short.ttlMs,
       long.ttlMs,
       percent,
       enforce ? '1' : '0',
-      this.options.eventSharePercent ?? 100,
+      (share === RequestShare.Enrichment ? this.options.enrichmentSharePercent : this.options.eventSharePercent) ?? 100,
     )) as number;
     if (result === 2) throw new RateBudgetExhaustedError(long.resetAt, 'daily');
     if (result === 1) throw new RateBudgetExhaustedError(short.resetAt, '15min');
     if (result === 3) throw new AthleteShareExceededError(short.resetAt);
-    if (result === 4) throw new EventShareExceededError(short.resetAt);
-    if (result === 5) throw new EventShareExceededError(long.resetAt);
+    if (result === 4 || result === 5) {
+      const window = result === 4 ? short : long;
+      if (share === RequestShare.Enrichment)
+        throw new EnrichmentShareExceededError(window.resetAt, result === 4 ? '15min' : 'daily');
+      throw new EventShareExceededError(window.resetAt);
+    }
+  }
+
+  /** Requests of a share class in the current windows (short, daily). */
+  async shareUsage(share: RequestShare): Promise<{ short: number; daily: number }> {
+    const now = this.clock.now().getTime();
+    const [short, daily] = await this.redis.mget(
+      `${this.window('15min', now).key}:${share}`,
+      `${this.window('daily', now).key}:${share}`,
+    );
+    return { short: Number(short ?? 0), daily: Number(daily ?? 0) };
   }
 
   /** Requests this athlete's syncs made in the current short window. */

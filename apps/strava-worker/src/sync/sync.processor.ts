@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import {
   createRedisConnection,
+  type EnrichmentQueue,
   JobName,
   QUEUE_PREFIX,
   QueueName,
@@ -22,7 +23,7 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Counter } from 'prom-client';
 import { CLOCK, type Clock } from '../common/clock.js';
-import { SYNC_QUEUE, SYNC_STATE } from '../common/tokens.js';
+import { ENRICHMENT_QUEUE, SYNC_QUEUE, SYNC_STATE } from '../common/tokens.js';
 import { WORKER_OPTIONS, type WorkerOptions } from '../common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import {
@@ -50,6 +51,7 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     @Inject(SYNC_QUEUE) private readonly syncQueue: SyncQueue,
     @Inject(SYNC_STATE) private readonly state: SyncStateStore,
+    @Inject(ENRICHMENT_QUEUE) private readonly enrichment: EnrichmentQueue,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly sync: SyncService,
     metrics: MetricsService,
@@ -99,6 +101,10 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
         await this.state.markDone(userId, this.clock.now());
         this.outcomes.inc({ outcome: 'done' });
         this.logger.log({ userId, ...outcome, reason: job.data.reason }, 'athlete synced');
+        // New runs (a webhook's too) get their best efforts next, on the enrichment's own budget share.
+        await this.enrichment
+          .request(userId, job.data.requestId, this.clock.now())
+          .catch((error: unknown) => this.logger.warn({ userId, err: error }, 'could not queue the enrichment'));
       } catch (error) {
         await this.onError(job, token, error);
       }

@@ -19,7 +19,7 @@ import { CLOCK, type Clock } from '../common/clock.js';
 import { DATA_SERVICE, STRAVA_GATEWAY, SYNC_STATE } from '../common/tokens.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import type { StravaGateway } from '../rate-limit/strava-gateway.js';
-import { type AthleteShare, StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
+import { type AthleteShare, RequestShare, StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
 import { isRun, toRun, toShoes } from './run-mapper.js';
 import { SyncCheckpointRepository } from './sync-checkpoint.repository.js';
 import { SyncAbortedError, SyncHandedBackError } from './sync.errors.js';
@@ -207,7 +207,12 @@ export class SyncService {
     try {
       const fetched = await this.withToken(userId, tokens, (accessToken) => {
         outcome.requests += 1;
-        return this.strava.call('get_activity', (client) => client.getActivity(accessToken, activityId), share, true);
+        return this.strava.call(
+          'get_activity',
+          (client) => client.getActivity(accessToken, activityId),
+          share,
+          RequestShare.Events,
+        );
       });
       tokens = fetched.tokens;
       activity = fetched.value;
@@ -224,7 +229,7 @@ export class SyncService {
   }
 
   /** A Strava call with the athlete's token; if the token died early (revoked, a clock off), refreshes once and tries again. */
-  private async withToken<T>(
+  async withToken<T>(
     userId: string,
     tokens: StravaTokenSet,
     call: (accessToken: string) => Promise<T>,
@@ -238,7 +243,7 @@ export class SyncService {
     }
   }
 
-  private async loadTokens(userId: string): Promise<StravaToken> {
+  async loadTokens(userId: string): Promise<StravaToken> {
     try {
       return await this.data.getStravaToken(userId);
     } catch (error) {
@@ -252,7 +257,7 @@ export class SyncService {
   }
 
   /** Tokens valid for a while yet; a refreshed pair is stored back before it is used. */
-  private async freshTokens(userId: string, tokens: StravaTokenSet, force = false): Promise<StravaTokenSet> {
+  async freshTokens(userId: string, tokens: StravaTokenSet, force = false): Promise<StravaTokenSet> {
     if (!force && !isExpiring(tokens, TOKEN_MARGIN_SECONDS, this.clock.now())) return tokens;
     const fresh = await this.stravaCall(userId, () => this.strava.client.refresh(tokens.refreshToken, tokens.scope));
     await this.storeTokens(userId, { ...fresh, scope: fresh.scope ?? tokens.scope ?? '' });

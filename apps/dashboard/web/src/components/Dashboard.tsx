@@ -1,6 +1,7 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Me } from '../api.js';
 import type { Unit } from '../lib/units.js';
+import { ArchiveImport } from './ArchiveImport.js';
 import { Avatar } from './Avatar.js';
 import { PersonalBests } from './PersonalBests.js';
 import { RunsList } from './RunsList.js';
@@ -65,6 +66,7 @@ export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUn
             )}
           </Suspense>
         </SectionBoundary>
+        <ArchiveImport csrfToken={me.csrfToken} onImported={onSynced} />
       </main>
     </>
   );
