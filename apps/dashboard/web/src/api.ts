@@ -1,28 +1,14 @@
 // Types only: the contracts' values (enums, zod schemas) stay out of the page's bundle.
-import type { Page, Run, UserProfile } from '@runnerly/data-client/contract';
+import type { Page, PersonalBests, Run, UserProfile } from '@runnerly/data-client/contract';
 import type { SyncView } from '@runnerly/jobs/sync-contract';
 import type { PeriodTotals, Period } from './lib/periods.js';
 
 /** The dashboard's JSON API, as the page uses it (see apps/dashboard/src/api). */
-export type { Page, Run, SyncView };
+export type { Page, PersonalBests, Run, SyncView };
 
 export interface Me extends UserProfile {
   /** Sent back in `x-csrf-token` (or the `_csrf` form field) on every state-changing request. */
   csrfToken: string;
-}
-
-export interface PersonalBest {
-  key: string;
-  label: string;
-  distance: number;
-  /** Seconds per metre of the fastest qualifying run, and the time that pace gives over `distance`. */
-  pace: number;
-  time: number;
-  run: Pick<Run, 'stravaId' | 'name' | 'startDateLocal' | 'distance' | 'movingTime'>;
-}
-
-export interface Bests {
-  items: Array<Omit<PersonalBest, 'pace' | 'time' | 'run'> & Partial<Pick<PersonalBest, 'pace' | 'time' | 'run'>>>;
 }
 
 export class ApiError extends Error {
@@ -59,7 +45,7 @@ export const api = {
   runs: (cursor: string | null, limit = 10) =>
     request<Page<Run>>(`/api/runs?${new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) })}`),
   stats: (period: Period) => request<{ items: PeriodTotals[] }>(`/api/stats?period=${period}`),
-  bests: () => request<Bests>('/api/bests'),
+  bests: () => request<PersonalBests>('/api/bests'),
   sync: () => request<SyncView>('/api/sync'),
   syncNow: (csrfToken: string) =>
     request<SyncView>('/api/sync', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }),
