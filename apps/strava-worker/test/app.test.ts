@@ -67,6 +67,7 @@ describe('strava-worker', () => {
     expect(overview.queues.map((queue: { name: string }) => queue.name)).toEqual([
       'strava-sync',
       'strava-housekeeping',
+      'strava-enrichment',
     ]);
     expect(overview.stravaBudget[0]).toMatchObject({ scope: '15min', remaining: 100 });
     const operator = basic('operator', BOARD_PASSWORD);
@@ -74,7 +75,7 @@ describe('strava-worker', () => {
     expect(board.status).toBe(200);
     expect(await board.text()).toContain('<html');
     const api = await (await fetch(`${operatorBase}/queues/board/api/queues`, { headers: operator })).json();
-    expect(api.queues.length).toBe(2);
+    expect(api.queues.length).toBe(3);
   });
 
   it('keeps Bull Board (which can empty queues) from anyone without the operator password', async () => {

@@ -301,3 +301,9 @@ export interface BestEffortsProgress {
   runs: number;
   withEfforts: number;
 }
+
+/** The dashboard's `GET /api/bests`: the bests (run trimmed to what the page shows) and the enrichment's progress. */
+export interface PersonalBests {
+  items: Array<Omit<Best, 'run'> & { run: Pick<Best['run'], 'stravaId' | 'name' | 'startDateLocal'> }>;
+  progress: BestEffortsProgress;
+}

@@ -9,7 +9,7 @@ import type { SessionUser } from '../session/session.types.js';
 import type { SyncView as SyncViewType } from '@runnerly/jobs';
 import { SyncStatusService } from '../sync/sync-status.service.js';
 import { Me, RunsQuery, type RunsQueryParams, StatsQuery, type StatsQueryParams, SyncView } from './api.dto.js';
-import type { PersonalBest } from './personal-bests.js';
+import type { PersonalBests } from '@runnerly/data-client/contract';
 import { TrainingService } from './training.service.js';
 
 function sessionUser(req: Request): SessionUser {
@@ -50,8 +50,11 @@ export class ApiController {
   }
 
   @Get('bests')
-  @ApiOperation({ summary: 'Personal bests (5K, 10K, half, marathon) by average pace among runs at least that long' })
-  bests(@Req() req: Request): Promise<{ items: PersonalBest[] }> {
+  @ApiOperation({
+    summary:
+      'Personal bests: per standard distance (400 m … marathon) the fastest effort within any run, its run, the progression of records, and the enrichment’s progress',
+  })
+  bests(@Req() req: Request): Promise<PersonalBests> {
     return this.training.bests(sessionUser(req).id);
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataServiceClient, type RunPage, type Stats, type StatsPeriod } from '@runnerly/data-client';
+import type { PersonalBests } from '@runnerly/data-client/contract';
 import { callDataService } from './data-errors.js';
-import { type PersonalBest, personalBests, type RunSummary } from './personal-bests.js';
 
 /** What the runner's page shows, read from the data-service for the logged-in user. */
 @Injectable()
@@ -16,18 +16,22 @@ export class TrainingService {
     return this.call(() => this.data.getStats(userId, { period }));
   }
 
-  /** Personal bests need every run: read them page by page, keeping only what the ranking needs. */
-  async bests(userId: string): Promise<{ items: PersonalBest[] }> {
-    const runs: RunSummary[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.call(() => this.data.listRuns(userId, { limit: 200, ...(cursor ? { cursor } : {}) }));
-      for (const { stravaId, name, sportType, startDateLocal, distance, movingTime } of page.items) {
-        runs.push({ stravaId, name, sportType, startDateLocal, distance, movingTime });
-      }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return { items: personalBests(runs) };
+  /**
+   * Per standard distance the fastest effort within any run (the strava-worker computes each run's
+   * from its streams; the data-service ranks them in SQL), and how many runs have theirs so far.
+   */
+  async bests(userId: string): Promise<PersonalBests> {
+    const [bests, progress] = await Promise.all([
+      this.call(() => this.data.getBests(userId)),
+      this.call(() => this.data.getBestEffortsProgress(userId)),
+    ]);
+    return {
+      items: bests.items.map(({ run: { stravaId, name, startDateLocal }, ...best }) => ({
+        ...best,
+        run: { stravaId, name, startDateLocal },
+      })),
+      progress,
+    };
   }
 
   private call<T>(fn: () => Promise<T>): Promise<T> {

@@ -6,6 +6,7 @@ import type {
   EddingtonNumber,
   Goal,
   Page,
+  PersonalBests,
   Run,
   Shoe,
   Streaks,
@@ -24,6 +25,7 @@ export type {
   EddingtonNumber,
   Goal,
   Page,
+  PersonalBests,
   Run,
   Shoe,
   Streaks,
@@ -35,20 +37,6 @@ export type {
 export interface Me extends UserProfile {
   /** Sent back in `x-csrf-token` (or the `_csrf` form field) on every state-changing request. */
   csrfToken: string;
-}
-
-export interface PersonalBest {
-  key: string;
-  label: string;
-  distance: number;
-  /** Seconds per metre of the fastest qualifying run, and the time that pace gives over `distance`. */
-  pace: number;
-  time: number;
-  run: Pick<Run, 'stravaId' | 'name' | 'startDateLocal' | 'distance' | 'movingTime'>;
-}
-
-export interface Bests {
-  items: Array<Omit<PersonalBest, 'pace' | 'time' | 'run'> & Partial<Pick<PersonalBest, 'pace' | 'time' | 'run'>>>;
 }
 
 /** `GET /api/shoes`: a shoe with the dashboard's warning (`near` from 90% of `retireAt`, `over` past it). */
@@ -96,7 +84,7 @@ export const api = {
   runs: (cursor: string | null, limit = 10) =>
     request<Page<Run>>(`/api/runs?${new URLSearchParams({ limit: String(limit), ...(cursor ? { cursor } : {}) })}`),
   stats: (period: Period) => request<{ items: PeriodTotals[] }>(`/api/stats?period=${period}`),
-  bests: () => request<Bests>('/api/bests'),
+  bests: () => request<PersonalBests>('/api/bests'),
   sync: () => request<SyncView>('/api/sync'),
   syncNow: (csrfToken: string) =>
     request<SyncView>('/api/sync', { method: 'POST', headers: { 'x-csrf-token': csrfToken } }),
