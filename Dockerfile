@@ -26,12 +26,14 @@ RUN pnpm install --offline --frozen-lockfile && pnpm build \
  && mkdir /out/apps/dashboard/web && cp -r apps/dashboard/web/dist /out/apps/dashboard/web/
 
 # APP's production dependencies: its own and its workspace libs' (their dist/ through their
-# package.json `exports` "runnerly-dist" condition). TypeScript comes in only as @nestjs/swagger's
-# peer (for its compiler plugin, never loaded at run time): removed.
+# package.json `exports` "runnerly-dist" condition), from the store `pnpm fetch` filled (its
+# node_modules, which holds every dependency, is dropped). TypeScript comes in only as
+# @nestjs/swagger's peer (for its compiler plugin, never loaded at run time): removed.
 FROM fetch AS app
 ARG APP
 COPY --from=build /out/ ./
-RUN test -n "$APP" && pnpm install --offline --prod --frozen-lockfile --filter-prod "@runnerly/${APP}..." \
+RUN test -n "$APP" && rm -rf node_modules \
+ && pnpm install --offline --prod --frozen-lockfile --filter-prod "@runnerly/${APP}..." \
  && rm -rf node_modules/.pnpm/typescript@* \
  && test -f "apps/${APP}/dist/main.js"
 

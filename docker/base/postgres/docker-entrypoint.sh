@@ -1,6 +1,6 @@
 #!/bin/bash
 # What the official postgres image's entrypoint does that docker-compose.yml relies on: as root,
-# own PGDATA and drop to postgres; on an empty PGDATA, initdb with POSTGRES_USER and
+# own PGDATA and the socket directory (a tmpfs on a read-only root filesystem) and drop to postgres; on an empty PGDATA, initdb with POSTGRES_USER and
 # POSTGRES_PASSWORD (or POSTGRES_PASSWORD_FILE), create POSTGRES_DB, run
 # /docker-entrypoint-initdb.d/*.sh|*.sql against a server listening on its socket only, stop it;
 # then run the server on every address with password (scram-sha-256) authentication.
@@ -8,9 +8,10 @@ set -Eeo pipefail
 if [ "${1:0:1}" = '-' ]; then set -- postgres "$@"; fi
 
 if [ "$1" = postgres ] && [ "$(id -u)" = 0 ]; then
-  mkdir -p "$PGDATA"
-  chown postgres:postgres "$PGDATA"
+  mkdir -p "$PGDATA" /var/run/postgresql
+  chown postgres:postgres "$PGDATA" /var/run/postgresql
   chmod 700 "$PGDATA"
+  chmod 3777 /var/run/postgresql
   exec setpriv --reuid=postgres --regid=postgres --init-groups "${BASH_SOURCE[0]}" "$@"
 fi
 
