@@ -8,6 +8,7 @@
 // Host ports are picked free (PUBLISH_*), so it runs beside another stack on this machine.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +88,18 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Whether the Docker-compatible API answers on the socket. */
+function ping(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const request = httpRequest({ socketPath: socket, path: '/_ping' }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.on('error', () => resolve(false));
+    request.end();
+  });
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
@@ -159,7 +172,17 @@ function pumpHealthchecks(): () => Promise<void> {
   const loop = (async () => {
     while (!stopped) {
       const { stdout } = await podman(
-        ['ps', '--filter', `label=com.docker.compose.project=${PROJECT}`, '--format', '{{.ID}}'],
+        [
+          'ps',
+          '--filter',
+          `label=com.docker.compose.project=${PROJECT}`,
+          '--filter',
+          'health=starting',
+          '--filter',
+          'health=unhealthy',
+          '--format',
+          '{{.ID}}',
+        ],
         { allowFailure: true },
       );
       for (const id of stdout.trim().split('\n').filter(Boolean)) {
@@ -231,6 +254,8 @@ try {
         '.',
       ]),
     );
+    // A Docker client's short name is Docker Hub's, in podman's Docker-compatible API too.
+    await podman(['tag', `runnerly/${app}`, `docker.io/runnerly/${app}`]);
   }
 
   await phase('podman service (Docker-compatible socket)', async () => {
@@ -242,9 +267,7 @@ try {
       stdio: 'ignore',
     });
     await until('the podman socket', 30_000, async () => (existsSync(socket) ? true : undefined));
-    await until('the podman API', 30_000, async () =>
-      (await run('docker-compose', ['version'], { allowFailure: true })).code === 0 ? true : undefined,
-    );
+    await until('the podman API', 30_000, async () => ((await ping()) ? true : undefined));
   });
 
   const ports: Record<string, number> = {};
