@@ -239,7 +239,8 @@ try {
   );
   env = { ...env, ...baseImages };
 
-  for (const app of APPS) {
+  // --no-build: the app images as they are (after a run that built them from the same sources).
+  for (const app of process.argv.includes('--no-build') ? [] : APPS) {
     await phase(`image runnerly/${app}`, () =>
       podman([
         'build',
@@ -254,9 +255,9 @@ try {
         '.',
       ]),
     );
-    // A Docker client's short name is Docker Hub's, in podman's Docker-compatible API too.
-    await podman(['tag', `runnerly/${app}`, `docker.io/runnerly/${app}`]);
   }
+  // A Docker client's short name is Docker Hub's, in podman's Docker-compatible API too.
+  for (const app of APPS) await podman(['tag', `runnerly/${app}`, `docker.io/runnerly/${app}`]);
 
   await phase('podman service (Docker-compatible socket)', async () => {
     rmSync(socket, { force: true });
