@@ -1,6 +1,9 @@
-# syntax=docker/dockerfile:1
-# One image recipe for every app: `docker build --build-arg APP=data-service .`
-# Only the npm registry and Debian's mirrors are needed to build it.
+# One image recipe for every app: `docker build --build-arg APP=data-service -t runnerly/data-service .`
+# Compiled JavaScript and production dependencies only: no TypeScript compiler, swc or Vite in the
+# image. Runs as `node`, with its files owned by root, and needs nothing writable but /tmp (compose
+# runs it with a read-only root filesystem). Only the npm registry is needed to build it; NODE_IMAGE
+# names another Node.js 24 base (scripts/podman/base-images.sh builds one where no registry is reachable).
+# Classic-builder compatible (no BuildKit-only syntax).
 ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS base
@@ -8,25 +11,37 @@ ENV CI=true
 RUN npm install --global --no-audit --no-fund pnpm@10.34.9
 WORKDIR /repo
 
-# Dependencies only: cached until the lockfile changes.
+# Every dependency in the store: cached until the lockfile changes.
 FROM base AS fetch
 COPY pnpm-lock.yaml pnpm-workspace.yaml ./
-RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store pnpm fetch --prod
+RUN pnpm fetch
 
-# The app and the workspace libs it uses, with production dependencies only. The workspace layout
-# is kept (rather than `pnpm deploy`, which copies the libs under node_modules) because apps run
-# their TypeScript through @swc-node/register, which compiles workspace sources but never
-# node_modules. The dashboard builds its page with Vite (a production dependency) at first start.
+# `pnpm build` (every package's dist/, the dashboard's page): the same for every APP, so one cached
+# stage. /out keeps what production needs of it: the manifests, dist/ and the built page.
 FROM fetch AS build
-ARG APP
 COPY . .
-RUN --mount=type=cache,id=pnpm-store,target=/root/.local/share/pnpm/store \
-    pnpm install --offline --prod --frozen-lockfile --filter "@runnerly/${APP}..."
+RUN pnpm install --offline --frozen-lockfile && pnpm build \
+ && mkdir /out && cp package.json pnpm-lock.yaml pnpm-workspace.yaml /out/ \
+ && for pkg in apps/* libs/*; do mkdir -p "/out/$pkg" && cp -r "$pkg/package.json" "$pkg/dist" "/out/$pkg/"; done \
+ && mkdir /out/apps/dashboard/web && cp -r apps/dashboard/web/dist /out/apps/dashboard/web/
+
+# APP's production dependencies: its own and its workspace libs' (their dist/ through their
+# package.json `exports` "runnerly-dist" condition), from the store `pnpm fetch` filled (its
+# node_modules, which holds every dependency, is dropped). TypeScript comes in only as
+# @nestjs/swagger's peer (for its compiler plugin, never loaded at run time): removed.
+FROM fetch AS app
+ARG APP
+COPY --from=build /out/ ./
+RUN test -n "$APP" && rm -rf node_modules \
+ && pnpm install --offline --prod --frozen-lockfile --filter-prod "@runnerly/${APP}..." \
+ && rm -rf node_modules/.pnpm/typescript@* \
+ && test -f "apps/${APP}/dist/main.js"
 
 FROM ${NODE_IMAGE} AS runtime
 ARG APP
-ENV NODE_ENV=production HOST=0.0.0.0
-COPY --from=build --chown=node:node /repo /repo
+ENV NODE_ENV=production HOST=0.0.0.0 NODE_OPTIONS="--conditions=runnerly-dist --enable-source-maps"
+COPY --from=app /repo /repo
 WORKDIR /repo/apps/${APP}
 USER node
-CMD ["node", "--enable-source-maps", "--import", "@swc-node/register/esm-register", "src/main.ts"]
+STOPSIGNAL SIGTERM
+CMD ["node", "dist/main.js"]

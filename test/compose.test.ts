@@ -101,6 +101,64 @@ function secretVolumes(service: { volumes?: Array<string | { source?: string; ty
     .sort();
 }
 
+describe('docker-compose.yml: production containers', () => {
+  interface Hardened {
+    read_only?: boolean;
+    user?: string;
+    tmpfs?: string[];
+    stop_grace_period?: string;
+    image?: string;
+    command?: string[];
+  }
+
+  it('runs every app as the non-root node user on a read-only root filesystem, /tmp its only scratch space', async () => {
+    const { services } = await composeConfig();
+    for (const name of [...APPS, 'provision']) {
+      const service = services[name] as Service & Hardened;
+      expect([service.read_only, service.user, service.tmpfs], name).toEqual([true, 'node', ['/tmp']]);
+    }
+    for (const name of ['postgres', 'redis', 'secrets'])
+      expect((services[name] as Hardened).read_only, name).toBe(true);
+  });
+
+  it('gives every long-running service a grace period to stop in after SIGTERM', async () => {
+    const { services } = await composeConfig();
+    for (const name of [...APPS, 'postgres', 'redis']) {
+      const grace = (services[name] as Hardened).stop_grace_period ?? '';
+      expect(grace, name).toMatch(/^\d+s$/);
+      expect(Number.parseInt(grace, 10), name).toBeGreaterThanOrEqual(15);
+    }
+  });
+
+  it('runs compiled JavaScript, never TypeScript, in the containers', async () => {
+    const { services } = await composeConfig();
+    expect(JSON.stringify(services)).not.toMatch(/swc-node|\.ts"/);
+    expect((services.provision as Hardened).command?.slice(0, 2)).toEqual(['node', 'dist/cli/main.js']);
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).not.toMatch(/swc-node|--mount=|^# syntax=/m);
+  });
+
+  it('takes the base images from variables that default to the official ones', async () => {
+    const official = await composeConfig();
+    expect(
+      [official.services.postgres, official.services.redis, official.services.secrets].map(
+        (s) => (s as Hardened).image,
+      ),
+    ).toEqual(['postgres:15-bookworm', 'redis:7-bookworm', 'redis:7-bookworm']);
+    for (const app of APPS) expect(official.services[app]?.build?.args?.NODE_IMAGE, app).toBe('node:24-bookworm-slim');
+    const local = await composeConfig({
+      NODE_IMAGE: 'localhost/runnerly-base/node:24',
+      POSTGRES_IMAGE: 'localhost/runnerly-base/postgres:15',
+      REDIS_IMAGE: 'localhost/runnerly-base/redis:7',
+    });
+    expect((local.services.postgres as Hardened).image).toBe('localhost/runnerly-base/postgres:15');
+    expect((local.services.secrets as Hardened).image).toBe('localhost/runnerly-base/redis:7');
+    expect(local.services.dashboard?.build?.args?.NODE_IMAGE).toBe('localhost/runnerly-base/node:24');
+  });
+});
+
 describe('docker-compose.yml: exposure and secrets', () => {
   it('publishes only the dashboard, the worker webhook port and the sandbox; the rest on 127.0.0.1 or not at all', async () => {
     const { services } = await composeConfig();

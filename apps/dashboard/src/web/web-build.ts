@@ -13,10 +13,14 @@ function newestChange(path: string): number {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
 }
 
-/** Whether the built page is missing or older than its sources. */
+/**
+ * Whether the built page is missing or older than its sources. A production image has the page
+ * built (by `pnpm build`) and no sources: it is what it is there.
+ */
 export function webBuildIsStale(): boolean {
   const built = join(WEB_DIST, 'index.html');
   if (!existsSync(built)) return true;
+  if (!existsSync(join(WEB_ROOT, 'src'))) return false;
   const sources = ['src', 'index.html', 'vite.config.ts'].map((name) => newestChange(join(WEB_ROOT, name)));
   // What the page imports from the workspace's libs (imports nothing itself) is a source too.
   sources.push(newestChange(createRequire(import.meta.url).resolve('@runnerly/strava/polyline')));
