@@ -3,7 +3,7 @@ import type { Me } from '../api.js';
 import type { Unit } from '../lib/units.js';
 import { ArchiveImport } from './ArchiveImport.js';
 import { Avatar } from './Avatar.js';
-import { PersonalBests } from './PersonalBests.js';
+import { PersonalBests, useBests } from './PersonalBests.js';
 import { RunsList } from './RunsList.js';
 import { SyncPanel } from './SyncPanel.js';
 import { Totals } from './Totals.js';
@@ -21,6 +21,7 @@ export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUn
   // Bumped when a sync finishes: every section reloads its data.
   const [version, setVersion] = useState(0);
   const onSynced = useCallback(() => setVersion((n) => n + 1), []);
+  const bests = useBests(version);
   const [runsSettled, setRunsSettled] = useState(false);
   const onRunsSettled = useCallback(() => setRunsSettled(true), []);
   useEffect(() => {
@@ -55,8 +56,8 @@ export function Dashboard({ me, unit, onUnitChange }: { me: Me; unit: Unit; onUn
         <SyncPanel csrfToken={me.csrfToken} onSynced={onSynced} />
         <Totals unit={unit} version={version} />
         <WeeklyChart unit={unit} version={version} />
-        <PersonalBests unit={unit} version={version} />
-        <RunsList unit={unit} version={version} onSettled={onRunsSettled} />
+        <PersonalBests unit={unit} bests={bests} />
+        <RunsList unit={unit} version={version} bests={bests.data} onSettled={onRunsSettled} />
         <SectionBoundary title="Your year at a glance could not load">
           <Suspense fallback={<Loading label="Loading your year at a glance…" />}>
             {runsSettled ? (

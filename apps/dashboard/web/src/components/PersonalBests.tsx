@@ -1,15 +1,19 @@
 import { useEffect, useState } from 'react';
-import { api } from '../api.js';
+import { api, type PersonalBests as Bests } from '../api.js';
 import { wallClock } from '../lib/time.js';
 import { formatDuration, formatPace, type Unit } from '../lib/units.js';
-import { useResource } from '../useResource.js';
+import { type Resource, useResource } from '../useResource.js';
+import { BestsProgression } from './BestsProgression.js';
 import { ErrorPanel, Loading } from './States.js';
 
 const day = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
 /** While best efforts are still being computed, the table is read again this often. */
 const REFRESH_MS = 15_000;
 
-export function PersonalBests({ unit, version }: { unit: Unit; version: number }) {
+export type BestsResource = Resource<Bests> & { reload: () => void };
+
+/** The bests, read once for the page (the table and the runs list's marks), again while efforts are pending. */
+export function useBests(version: number): BestsResource {
   const [tick, setTick] = useState(0);
   const bests = useResource(() => api.bests(), [version, tick]);
   const progress = bests.data?.progress;
@@ -19,6 +23,12 @@ export function PersonalBests({ unit, version }: { unit: Unit; version: number }
     const timer = setTimeout(() => setTick((n) => n + 1), REFRESH_MS);
     return () => clearTimeout(timer);
   }, [pending, bests.data]);
+  return bests;
+}
+
+export function PersonalBests({ unit, bests }: { unit: Unit; bests: BestsResource }) {
+  const progress = bests.data?.progress;
+  const pending = progress !== undefined && progress.withEfforts < progress.runs;
   return (
     <section aria-labelledby="bests-title">
       <h2 id="bests-title">Personal bests</h2>
@@ -46,6 +56,7 @@ export function PersonalBests({ unit, version }: { unit: Unit; version: number }
                 on {day.format(wallClock(best.run.startDateLocal))}
                 {best.progression.length > 1 ? ` · record ${best.progression.length} times` : ''}
               </p>
+              <BestsProgression best={best} />
             </li>
           ))}
         </ul>

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
-import { api } from '../api.js';
+import { useEffect, useMemo, useState } from 'react';
+import { api, type PersonalBests } from '../api.js';
+import { marksByRun } from '../lib/bests.js';
 import { wallClock } from '../lib/time.js';
 import { formatDistance, formatDuration, formatElevation, formatPace, type Unit } from '../lib/units.js';
 import { useResource } from '../useResource.js';
@@ -16,7 +17,19 @@ const when = new Intl.DateTimeFormat(undefined, {
   minute: '2-digit',
 });
 
-export function RunsList({ unit, version, onSettled }: { unit: Unit; version: number; onSettled?: () => void }) {
+export function RunsList({
+  unit,
+  version,
+  bests,
+  onSettled,
+}: {
+  unit: Unit;
+  version: number;
+  /** The page's bests (shared with the table), for the runs' record marks. */
+  bests?: PersonalBests;
+  onSettled?: () => void;
+}) {
+  const marks = useMemo(() => marksByRun(bests?.items ?? []), [bests]);
   // The cursors of the pages seen so far: the last one is the page shown.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const cursor = cursors.at(-1) ?? null;
@@ -41,10 +54,19 @@ export function RunsList({ unit, version, onSettled }: { unit: Unit; version: nu
       {page.data && page.data.items.length > 0 && (
         <ol className="runs" aria-busy={page.state === 'loading'} data-testid="runs">
           {page.data.items.map((run) => (
-            <li key={run.stravaId} className="card run">
+            <li key={run.stravaId} className="card run" data-strava-id={run.stravaId}>
               <RouteMap polyline={run.summaryPolyline} name={run.name} />
               <div className="run-body">
                 <h3>{run.name}</h3>
+                {marks.has(run.stravaId) && (
+                  <ul className="marks" aria-label="Records set" data-testid="run-marks">
+                    {marks.get(run.stravaId)!.map((mark) => (
+                      <li key={mark.distance} className={mark.current ? 'mark current' : 'mark'}>
+                        {mark.current ? `${mark.name} best` : `${mark.name} record at the time`}
+                      </li>
+                    ))}
+                  </ul>
+                )}
                 <p className="muted">
                   <time dateTime={run.startDateLocal}>{when.format(wallClock(run.startDateLocal))}</time>
                 </p>
