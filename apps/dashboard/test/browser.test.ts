@@ -111,6 +111,7 @@ describe('the runner’s page in a browser', () => {
       )
       .toBe(true);
     expect(await progression.getByTestId('record').count()).toBeGreaterThan(0);
+    await progression.screenshot({ path: join(SCREENSHOTS, 'dashboard-4a-5k-progression.png') });
     // A run that holds a current best says so in the runs list (looked for on the first few pages).
     const current = new Map<number, string[]>();
     for (const best of (await ranked()).items) {
@@ -140,6 +141,10 @@ describe('the runner’s page in a browser', () => {
       await page.locator('[data-testid="runs"][aria-busy="false"]').waitFor();
     }
     expect(checked).toBeGreaterThan(0);
+    await page
+      .getByTestId('run-marks')
+      .first()
+      .screenshot({ path: join(SCREENSHOTS, 'dashboard-4b-run-marks.png') });
     // Back to the first page, and the focus to the top, for what follows.
     await page.reload();
     await page.getByTestId('runs').waitFor();

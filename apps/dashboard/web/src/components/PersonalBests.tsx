@@ -54,7 +54,6 @@ export function PersonalBests({ unit, bests }: { unit: Unit; bests: BestsResourc
                 {formatPace(best.distance, best.elapsedTime, unit)} · {best.run.name}
                 <br />
                 on {day.format(wallClock(best.run.startDateLocal))}
-                {best.progression.length > 1 ? ` · record ${best.progression.length} times` : ''}
               </p>
               <BestsProgression best={best} />
             </li>
