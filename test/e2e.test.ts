@@ -2,7 +2,7 @@
 // sandbox, token-dealer, data-service, strava-worker, dashboard as separate processes, migrations,
 // provisioned clients) and drives it from the outside only: a browser, the sandbox's admin API
 // (standing in for the athlete's actions on Strava) and the token-dealer's CLI.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import {
 } from '@runnerly/testing';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnStartScript, untilStackIsUp } from './start-script.js';
 
 const root = join(import.meta.dirname, '..');
 const SCREENSHOTS = join(root, 'test-artifacts', 'screenshots', 'e2e');
@@ -82,25 +83,8 @@ describe('Runnerly end to end, as `pnpm start` runs it', () => {
       DATA_SERVICE_URL: url(ports.data),
       DASHBOARD_URL: url(ports.dashboard),
     };
-    stack = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/start.ts'], {
-      cwd: root,
-      env,
-    });
-    stack.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the stack did not come up:\n${output.slice(-4000)}`)), 150_000);
-      const check = () => {
-        if (output.includes('Runnerly is up')) {
-          clearTimeout(timer);
-          resolve();
-        } else if (stack.exitCode !== null || output.includes('Not ready')) {
-          clearTimeout(timer);
-          reject(new Error(`the stack failed to start:\n${output.slice(-4000)}`));
-        } else setTimeout(check, 200);
-      };
-      check();
-    });
+    stack = spawnStartScript(env, (chunk) => (output += chunk));
+    await untilStackIsUp(stack, () => output, 150_000);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     mkdirSync(SCREENSHOTS, { recursive: true });

@@ -6,7 +6,7 @@
 // This machine does have a PostgreSQL and a Redis at the default ports; the test moves the ports
 // `pnpm start` looks at (RUNNERLY_LOCAL_POSTGRES_PORT, RUNNERLY_LOCAL_REDIS_PORT) to free ones,
 // where nothing answers: the same path as a machine with none.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +14,9 @@ import { parseEnv } from 'node:util';
 import { freePort } from '@runnerly/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnStartScript, untilStackIsUp } from './start-script.js';
 import { answers, type LocalServices, startLocalServices } from '../scripts/local-services.js';
 
-const root = join(import.meta.dirname, '..');
 const url = (port: number) => `http://127.0.0.1:${port}`;
 
 /** Just enough of a browser's cookies for one host, no redirects followed. */
@@ -90,25 +90,8 @@ describe('`pnpm start` with no PostgreSQL and no Redis', () => {
     };
     expect(await answers(ports.postgres)).toBe(false);
     expect(await answers(ports.redis)).toBe(false);
-    stack = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/start.ts'], {
-      cwd: root,
-      env,
-    });
-    stack.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    stack.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the stack did not come up:\n${output.slice(-4000)}`)), 240_000);
-      const check = () => {
-        if (output.includes('Runnerly is up')) {
-          clearTimeout(timer);
-          resolve();
-        } else if (stack.exitCode !== null || output.includes('Not ready')) {
-          clearTimeout(timer);
-          reject(new Error(`the stack failed to start:\n${output.slice(-4000)}`));
-        } else setTimeout(check, 200);
-      };
-      check();
-    });
+    stack = spawnStartScript(env, (chunk) => (output += chunk));
+    await untilStackIsUp(stack, () => output, 240_000);
   }, 250_000);
 
   afterAll(async () => {
@@ -192,19 +175,17 @@ describe('`pnpm start` with no Redis and no redis-server', () => {
     try {
       const redisPort = await freePort();
       // A PATH without redis-server (start.ts runs everything through Node's own path).
-      const child = spawn(process.execPath, ['--import', '@swc-node/register/esm-register', 'scripts/start.ts'], {
-        cwd: root,
-        env: {
+      let output = '';
+      const child = spawnStartScript(
+        {
           HOME: process.env.HOME,
           PATH: stateDir,
           RUNNERLY_LOCAL_ENV_FILE: join(stateDir, 'local.env'),
           DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/runnerly_unused',
           RUNNERLY_LOCAL_REDIS_PORT: String(redisPort),
         },
-      });
-      let output = '';
-      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        (chunk) => (output += chunk),
+      );
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(1);
       expect(output.trim().split('\n')).toEqual([
