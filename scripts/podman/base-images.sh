@@ -25,8 +25,9 @@ if wanted "$DEBIAN_IMAGE"; then
   tarball="$cache/debian-bookworm.tar"
   if [ ! -s "$tarball" ]; then
     mirror="${DEBIAN_MIRROR:-$({
-      grep -hE '^URIs:' /etc/apt/sources.list.d/*.sources 2>/dev/null | awk '{print $2}'
-      grep -hE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null | awk '{print $2}'
+      # Either file may be missing (deb822 sources or the classic list): no match is no failure.
+      grep -shE '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' || true
+      grep -shE '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list | awk '{print $2}' || true
     } | grep -v security | head -n1)}"
     step "debootstrap bookworm from $mirror"
     rootfs="$(mktemp -d "$cache/rootfs.XXXX")"

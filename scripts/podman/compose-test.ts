@@ -113,10 +113,14 @@ async function until<T>(what: string, timeoutMs: number, check: () => Promise<T 
 }
 
 // The project's own podman (scripts/podman/env.sh): its config and storage under .runnerly/podman.
-const podmanEnv = await run('bash', [
-  '-c',
-  'source scripts/podman/env.sh && printf "%s\\n" "$RUNNERLY_PODMAN_DIR" "$CONTAINERS_CONF" "$CONTAINERS_STORAGE_CONF"',
-]);
+const podmanEnv = await run(
+  'bash',
+  [
+    '-c',
+    'source scripts/podman/env.sh && printf "%s\\n" "$RUNNERLY_PODMAN_DIR" "$CONTAINERS_CONF" "$CONTAINERS_STORAGE_CONF"',
+  ],
+  { env: process.env },
+);
 const [podmanDir, containersConf, storageConf] = podmanEnv.stdout.trim().split('\n') as [string, string, string];
 const socket = join(podmanDir, 'podman.sock');
 let env: NodeJS.ProcessEnv = {
@@ -216,7 +220,7 @@ async function json(page: Page, path: string): Promise<unknown> {
   return response.json();
 }
 
-const composeFile = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as {
+const composeFile = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
   services: Record<string, { stop_grace_period?: string; healthcheck?: unknown }>;
 };
 const healthChecked = Object.entries(composeFile.services)
@@ -311,7 +315,7 @@ try {
     const runs = (await json(page, '/api/runs')) as { items: unknown[] };
     if (runs.items.length === 0) throw new Error('compose-test: no runs after the first sync');
     console.log(`compose-test: ${runs.items.length} runs on the first page`);
-    return { runs, stats: await json(page, '/api/stats') };
+    return { runs, stats: await json(page, '/api/stats?period=week') };
   });
 
   await phase('restart postgres, redis, data-service; nothing lost', async () => {
@@ -322,7 +326,7 @@ try {
       return response?.ok() ? true : undefined;
     });
     await page.getByTestId('athlete-name').waitFor({ timeout: 30_000 });
-    const after = { runs: await json(page, '/api/runs'), stats: await json(page, '/api/stats') };
+    const after = { runs: await json(page, '/api/runs'), stats: await json(page, '/api/stats?period=week') };
     if (JSON.stringify(after) !== JSON.stringify(before)) {
       throw new Error(
         `compose-test: the runs changed across the restart\nbefore ${JSON.stringify(before)}\nafter ${JSON.stringify(after)}`,
@@ -352,16 +356,24 @@ try {
 } catch (error) {
   failed = true;
   console.error(error);
-  await compose(['ps'], { echo: true, allowFailure: true }).catch(() => undefined);
-  await compose(['logs', '--tail', '40'], { echo: true, allowFailure: true }).catch(() => undefined);
+  // What the stack said, when it got as far as running (compose needs the podman socket).
+  if (service) {
+    await compose(['ps'], { echo: true, allowFailure: true }).catch(() => undefined);
+    await compose(['logs', '--tail', '40'], { echo: true, allowFailure: true }).catch(() => undefined);
+  }
 } finally {
   await browser?.close();
   await stopPump?.();
-  await phase('docker-compose down -v', () =>
-    compose(['down', '-v', '--remove-orphans'], { allowFailure: true }),
-  ).catch(() => undefined);
+  if (service) {
+    await phase('docker-compose down -v', () =>
+      compose(['down', '-v', '--remove-orphans'], { allowFailure: true }),
+    ).catch(() => undefined);
+  }
   service?.kill('SIGTERM');
-  const { stdout } = await podman(['images', '--format', '{{.Repository}}:{{.Tag}} {{.Size}}'], { allowFailure: true });
+  const { stdout } = await podman(
+    ['images', '--filter', 'dangling=false', '--format', '{{.Repository}}:{{.Tag}} {{.Size}}'],
+    { allowFailure: true },
+  );
   console.log('\ncompose-test: images\n' + stdout);
   console.log('compose-test: timings');
   for (const [name, seconds] of timings) console.log(`  ${seconds.toFixed(1).padStart(7)} s  ${name}`);
