@@ -5,12 +5,12 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { createRedisConnection, type EnrichAthleteData, JobName, QUEUE_PREFIX, QueueName } from '@runnerly/jobs';
+import { type EnrichAthleteData, JobName, QueueName } from '@runnerly/jobs';
 import { MetricsService, runWithRequestId } from '@runnerly/platform';
-import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { Counter } from 'prom-client';
 import { CLOCK, type Clock } from '../common/clock.js';
+import { delayJob, QueueWorker, waitMsUntil } from '../common/queue-worker.js';
 import { WORKER_OPTIONS, type WorkerOptions } from '../common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import { AthleteShareExceededError, StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
@@ -25,9 +25,7 @@ import { EnrichmentService } from './enrichment.service.js';
 @Injectable()
 export class EnrichmentProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EnrichmentProcessor.name);
-  private worker: Worker<EnrichAthleteData, void> | undefined;
-  private connection: Redis | undefined;
-  private stopping = false;
+  private readonly worker = new QueueWorker<EnrichAthleteData>(QueueName.StravaEnrichment, this.logger);
   private readonly outcomes: Counter<'outcome'>;
   private readonly runs: Counter<'source'>;
 
@@ -52,26 +50,16 @@ export class EnrichmentProcessor implements OnApplicationBootstrap, BeforeApplic
 
   onApplicationBootstrap(): void {
     if (!this.config.STRAVA_WORKER_PROCESS_JOBS) return;
-    this.connection = createRedisConnection(this.config.REDIS_URL);
-    this.worker = new Worker<EnrichAthleteData, void>(
-      QueueName.StravaEnrichment,
+    this.worker.start(
+      this.config.REDIS_URL,
+      this.options,
+      { concurrency: this.config.STRAVA_ENRICHMENT_CONCURRENCY },
       (job, token) => this.handle(job, token),
-      {
-        connection: this.connection,
-        prefix: QUEUE_PREFIX,
-        concurrency: this.config.STRAVA_ENRICHMENT_CONCURRENCY,
-        ...(this.options.lockDurationMs
-          ? { lockDuration: this.options.lockDurationMs, stalledInterval: this.options.lockDurationMs }
-          : {}),
-      },
     );
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'enrichment worker error'));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.worker?.close();
-    this.connection?.disconnect();
+    await this.worker.stop();
   }
 
   async handle(job: Job<EnrichAthleteData, void>, token?: string): Promise<void> {
@@ -80,7 +68,7 @@ export class EnrichmentProcessor implements OnApplicationBootstrap, BeforeApplic
     return runWithRequestId(job.data.requestId ?? `enrich-${job.id}`, async () => {
       let outcome;
       try {
-        outcome = await this.enrichment.enrich(userId, { shouldStop: () => this.stopping });
+        outcome = await this.enrichment.enrich(userId, { shouldStop: () => this.worker.stopping });
       } catch (error) {
         return this.onError(job, token, error);
       }
@@ -91,22 +79,16 @@ export class EnrichmentProcessor implements OnApplicationBootstrap, BeforeApplic
         return;
       }
       this.outcomes.inc({ outcome: 'turn_used' });
-      await job.moveToDelayed(Date.now(), token);
-      throw new DelayedError();
+      return delayJob(job, token, 0);
     });
   }
 
   private async onError(job: Job<EnrichAthleteData, void>, token: string | undefined, error: unknown): Promise<never> {
     const { userId } = job.data;
     if (error instanceof StravaPausedError || error instanceof AthleteShareExceededError) {
-      const waitMs = Math.max(
-        1,
-        Math.min(error.until.getTime() - this.clock.now().getTime(), this.options.maxParkMs ?? Infinity),
-      );
-      await job.moveToDelayed(Date.now() + waitMs, token);
       this.outcomes.inc({ outcome: 'waiting_for_budget' });
       this.logger.log({ userId, until: error.until.toISOString() }, `${error.message}: enrichment delayed`);
-      throw new DelayedError();
+      return delayJob(job, token, waitMsUntil(error.until, this.clock, this.options.maxParkMs));
     }
     if (error instanceof SyncAbortedError) {
       // Not connected any more (revoked, scope withdrawn): nothing to read streams with.

@@ -5,24 +5,15 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  createRedisConnection,
-  JOB_QUEUE,
-  jobIds,
-  type JobItem,
-  JobName,
-  jobOptions,
-  type JobPayloads,
-  QUEUE_PREFIX,
-  QueueName,
-} from '@runnerly/jobs';
+import { JOB_QUEUE, jobIds, type JobItem, JobName, jobOptions, type JobPayloads, QueueName } from '@runnerly/jobs';
 import { MetricsService, runWithRequestId } from '@runnerly/platform';
-import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type Job, type Queue, UnrecoverableError } from 'bullmq';
 import type { Counter } from 'prom-client';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { jobPolicy } from '../common/job-policy.js';
+import { delayJob, QueueWorker, waitMsUntil } from '../common/queue-worker.js';
 import { HOUSEKEEPING_QUEUE } from '../common/tokens.js';
+import { WORKER_OPTIONS, type WorkerOptions } from '../common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import { StravaPausedError } from '../rate-limit/strava-rate-limiter.js';
 import { HousekeepingService } from './housekeeping.service.js';
@@ -38,8 +29,7 @@ type Handlers = { [N in HousekeepingJobName]: (job: Job<JobPayloads[N]>) => Prom
 @Injectable()
 export class HousekeepingProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(HousekeepingProcessor.name);
-  private worker: Worker | undefined;
-  private connection: Redis | undefined;
+  private readonly worker = new QueueWorker<unknown, unknown>(QueueName.Housekeeping, this.logger);
   private readonly outcomes: Counter<'job' | 'outcome'>;
   private readonly handlers: Handlers;
 
@@ -48,6 +38,7 @@ export class HousekeepingProcessor implements OnApplicationBootstrap, BeforeAppl
     @Inject(HOUSEKEEPING_QUEUE) private readonly queue: Queue,
     private readonly service: HousekeepingService,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(WORKER_OPTIONS) private readonly options: WorkerOptions,
     metrics: MetricsService,
   ) {
     this.outcomes = metrics.counter({
@@ -77,18 +68,13 @@ export class HousekeepingProcessor implements OnApplicationBootstrap, BeforeAppl
       );
     }
     if (!this.config.STRAVA_WORKER_PROCESS_JOBS) return;
-    this.connection = createRedisConnection(this.config.REDIS_URL);
-    this.worker = new Worker(QueueName.Housekeeping, (job: Job, token) => this.handle(job as Job & JobItem, token), {
-      connection: this.connection,
-      prefix: QUEUE_PREFIX,
-      concurrency: 4,
-    });
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'housekeeping worker error'));
+    this.worker.start(this.config.REDIS_URL, this.options, { concurrency: 4 }, (job: Job, token) =>
+      this.handle(job as Job & JobItem, token),
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
-    this.connection?.disconnect();
+    await this.worker.stop();
   }
 
   async handle(job: Job & JobItem, token?: string): Promise<unknown> {
@@ -103,10 +89,8 @@ export class HousekeepingProcessor implements OnApplicationBootstrap, BeforeAppl
       } catch (error) {
         if (error instanceof StravaPausedError && token) {
           // A deauthorization check waits for Strava's window like a sync does, without using attempts.
-          const waitMs = Math.max(1_000, error.until.getTime() - this.clock.now().getTime());
-          await job.moveToDelayed(Date.now() + waitMs, token);
           this.outcomes.inc({ job: job.name, outcome: 'rate_limited' });
-          throw new DelayedError();
+          return delayJob(job, token, waitMsUntil(error.until, this.clock, undefined, 1_000));
         }
         this.outcomes.inc({ job: job.name, outcome: 'retry' });
         throw error;

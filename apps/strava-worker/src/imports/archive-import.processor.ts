@@ -6,20 +6,13 @@ import {
   Logger,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  createRedisConnection,
-  type ImportArchiveData,
-  type ImportStateStore,
-  JobName,
-  QUEUE_PREFIX,
-  QueueName,
-} from '@runnerly/jobs';
+import { type ImportArchiveData, type ImportStateStore, JobName, QueueName } from '@runnerly/jobs';
 import { MetricsService, runWithRequestId } from '@runnerly/platform';
 import { ServiceClientError } from '@runnerly/service-client';
 import { ArchiveError } from '@runnerly/strava-archive';
-import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type Job, UnrecoverableError } from 'bullmq';
 import type { Counter } from 'prom-client';
+import { delayJob, QueueWorker } from '../common/queue-worker.js';
 import { WORKER_OPTIONS, type WorkerOptions } from '../common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import { ImportInterruptedError } from './archive-import.errors.js';
@@ -34,9 +27,7 @@ import { ArchiveImportService, IMPORT_STATE } from './archive-import.service.js'
 @Injectable()
 export class ArchiveImportProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ArchiveImportProcessor.name);
-  private worker: Worker<ImportArchiveData, void> | undefined;
-  private connection: Redis | undefined;
-  private stopping = false;
+  private readonly worker = new QueueWorker<ImportArchiveData>(QueueName.ArchiveImport, this.logger);
   private readonly outcomes: Counter<'outcome'>;
 
   constructor(
@@ -56,27 +47,17 @@ export class ArchiveImportProcessor implements OnApplicationBootstrap, BeforeApp
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.STRAVA_WORKER_PROCESS_JOBS) return;
     await mkdir(this.config.IMPORTS_DIR, { recursive: true, mode: 0o700 });
-    this.connection = createRedisConnection(this.config.REDIS_URL);
-    this.worker = new Worker<ImportArchiveData, void>(
-      QueueName.ArchiveImport,
+    const worker = this.worker.start(
+      this.config.REDIS_URL,
+      this.options,
+      { concurrency: this.config.IMPORT_CONCURRENCY },
       (job, token) => this.handle(job, token),
-      {
-        connection: this.connection,
-        prefix: QUEUE_PREFIX,
-        concurrency: this.config.IMPORT_CONCURRENCY,
-        ...(this.options.lockDurationMs
-          ? { lockDuration: this.options.lockDurationMs, stalledInterval: this.options.lockDurationMs }
-          : {}),
-      },
     );
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'import worker error'));
-    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
+    worker.on('failed', (job, error) => void this.onFailed(job, error));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.worker?.close();
-    this.connection?.disconnect();
+    await this.worker.stop();
   }
 
   async handle(job: Job<ImportArchiveData, void>, token?: string): Promise<void> {
@@ -88,7 +69,7 @@ export class ArchiveImportProcessor implements OnApplicationBootstrap, BeforeApp
           checkpoint: async (checkpoint) => {
             await job.updateData({ ...job.data, checkpoint });
           },
-          shouldStop: () => this.stopping,
+          shouldStop: () => this.worker.stopping,
         });
         await this.state.markDone(importId, result.added);
         await this.finish(job.data);
@@ -96,9 +77,8 @@ export class ArchiveImportProcessor implements OnApplicationBootstrap, BeforeApp
         this.logger.log({ importId, userId, ...result }, 'archive imported');
       } catch (error) {
         if (error instanceof ImportInterruptedError) {
-          await job.moveToDelayed(Date.now(), token);
           this.outcomes.inc({ outcome: 'handed_back' });
-          throw new DelayedError();
+          return delayJob(job, token, 0);
         }
         if (error instanceof ArchiveError) {
           await this.state.markFailed(importId, { code: error.code, message: error.message });

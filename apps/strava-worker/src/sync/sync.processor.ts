@@ -6,10 +6,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import {
-  createRedisConnection,
   type EnrichmentQueue,
   JobName,
-  QUEUE_PREFIX,
   QueueName,
   type SyncAthleteData,
   SyncErrorCode,
@@ -19,10 +17,10 @@ import {
 import { MetricsService, runWithRequestId } from '@runnerly/platform';
 import { ServiceClientError } from '@runnerly/service-client';
 import { StravaError } from '@runnerly/strava';
-import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Counter } from 'prom-client';
 import { CLOCK, type Clock } from '../common/clock.js';
+import { delayJob, QueueWorker, waitMsUntil } from '../common/queue-worker.js';
 import { ENRICHMENT_QUEUE, SYNC_QUEUE, SYNC_STATE } from '../common/tokens.js';
 import { WORKER_OPTIONS, type WorkerOptions } from '../common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
@@ -41,9 +39,7 @@ import { SyncService } from './sync.service.js';
 @Injectable()
 export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncProcessor.name);
-  private worker: Worker<SyncAthleteData, void> | undefined;
-  private connection: Redis | undefined;
-  private stopping = false;
+  private readonly worker = new QueueWorker<SyncAthleteData>(QueueName.StravaSync, this.logger);
   private readonly outcomes: Counter<'outcome'>;
 
   constructor(
@@ -65,26 +61,22 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.config.STRAVA_WORKER_PROCESS_JOBS) return;
-    this.connection = createRedisConnection(this.config.REDIS_URL);
-    this.worker = new Worker<SyncAthleteData, void>(QueueName.StravaSync, (job, token) => this.handle(job, token), {
-      connection: this.connection,
-      prefix: QUEUE_PREFIX,
-      concurrency: this.config.STRAVA_SYNC_CONCURRENCY,
-      // Jobs are not limited by count; a limiter must exist for `queue.rateLimit()` to park the queue.
-      limiter: { max: 1_000_000, duration: 1_000 },
-      maximumRateLimitDelay: this.options.maxParkMs ?? 30_000,
-      ...(this.options.lockDurationMs
-        ? { lockDuration: this.options.lockDurationMs, stalledInterval: this.options.lockDurationMs }
-        : {}),
-    });
-    this.worker.on('error', (error) => this.logger.error({ err: error }, 'sync worker error'));
-    this.worker.on('failed', (job, error) => void this.onFailed(job, error));
+    const worker = this.worker.start(
+      this.config.REDIS_URL,
+      this.options,
+      {
+        concurrency: this.config.STRAVA_SYNC_CONCURRENCY,
+        // Jobs are not limited by count; a limiter must exist for `queue.rateLimit()` to park the queue.
+        limiter: { max: 1_000_000, duration: 1_000 },
+        maximumRateLimitDelay: this.options.maxParkMs ?? 30_000,
+      },
+      (job, token) => this.handle(job, token),
+    );
+    worker.on('failed', (job, error) => void this.onFailed(job, error));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopping = true;
-    await this.worker?.close();
-    this.connection?.disconnect();
+    await this.worker.stop();
   }
 
   async handle(job: Job<SyncAthleteData, void>, token?: string): Promise<void> {
@@ -94,7 +86,7 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
       await this.state.markRunning(userId, this.clock.now(), { resume: await this.sync.isResuming(userId) });
       try {
         const outcome = await this.sync.sync(userId, {
-          shouldStop: () => this.stopping,
+          shouldStop: () => this.worker.stopping,
           reason: job.data.reason,
           othersWaiting: async () => (await this.syncQueue.queue.getWaitingCount()) > 0,
         });
@@ -114,10 +106,7 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
   private async onError(job: Job<SyncAthleteData, void>, token: string | undefined, error: unknown): Promise<never> {
     const { userId } = job.data;
     if (error instanceof StravaPausedError) {
-      const waitMs = Math.max(
-        1,
-        Math.min(error.until.getTime() - this.clock.now().getTime(), this.options.maxParkMs ?? Infinity),
-      );
+      const waitMs = waitMsUntil(error.until, this.clock, this.options.maxParkMs);
       await this.state.markWaiting(userId, error.until);
       if (error.reason === 'app_inactive')
         await this.state.recordError(userId, { code: SyncErrorCode.AppInactive, message: error.message });
@@ -133,21 +122,15 @@ export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationS
       // Others wait (or webhook-driven reads used their share): this athlete's sync steps aside
       // until the window resets and resumes from its checkpoint (no attempt used); the others run
       // meanwhile.
-      const waitMs = Math.max(
-        1,
-        Math.min(error.until.getTime() - this.clock.now().getTime(), this.options.maxParkMs ?? Infinity),
-      );
-      await job.moveToDelayed(Date.now() + waitMs, token);
       await this.state.markWaiting(userId, error.until);
       this.outcomes.inc({ outcome: error instanceof EventShareExceededError ? 'event_share' : 'fair_share' });
       this.logger.log({ userId, until: error.until.toISOString() }, `${error.message}: sync parked`);
-      throw new DelayedError();
+      return delayJob(job, token, waitMsUntil(error.until, this.clock, this.options.maxParkMs));
     }
     if (error instanceof SyncHandedBackError) {
-      await job.moveToDelayed(Date.now(), token);
       await this.state.markWaiting(userId, this.clock.now());
       this.outcomes.inc({ outcome: 'handed_back' });
-      throw new DelayedError();
+      return delayJob(job, token, 0);
     }
     if (error instanceof SyncAbortedError) {
       await this.state.markFailed(userId, { code: error.code, message: error.message }, this.clock.now());
