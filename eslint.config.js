@@ -33,5 +33,5 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
-  { files: ['scripts/**', 'bench/**', '**/cli/**'], rules: { 'no-console': 'off' } },
+  { files: ['scripts/**', 'bench/**', 'apps/*/bench/**', '**/cli/**'], rules: { 'no-console': 'off' } },
 );

@@ -18,7 +18,15 @@ const sections: Array<{ file: string; results: BenchResult[]; error?: string }> 
 for (const file of files) {
   console.log(`bench: ${file}`);
   try {
-    const module = (await import(pathToFileURL(join(dir, file)).href)) as { default: () => Promise<BenchResult[]> };
+    const module = (await import(pathToFileURL(join(dir, file)).href)) as {
+      default: () => Promise<BenchResult[]>;
+      /** Too long or too big for every run: only when named exactly (`pnpm bench data-service-10m`). */
+      optIn?: boolean;
+    };
+    if (module.optIn && !only.includes(file.slice(0, -'.bench.ts'.length))) {
+      console.log('  skipped: opt-in, run it by its full name');
+      continue;
+    }
     const results = await module.default();
     for (const result of results) console.log(`  ${format(result)}`);
     sections.push({ file, results });

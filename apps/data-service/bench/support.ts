@@ -1,6 +1,7 @@
-// What bench/data-service.bench.ts needs from this app's dependencies (resolved from here).
+// What the benchmarks in bench/ need from this app's dependencies (resolved from here).
 export { createTestIssuer } from '@runnerly/auth/testing';
-export { UPSERT_RUNS_SQL } from '../src/runs/runs.sql.js';
+export { listRunsSql, statsSql, UPSERT_RUNS_SQL } from '../src/runs/runs.sql.js';
+export { bestsSql, PROGRESS_SQL } from '../src/best-efforts/best-efforts.sql.js';
 export {
   CALENDAR_DAYS_SQL,
   EDDINGTON_SQL,

@@ -209,6 +209,29 @@ describe('data-service users and Strava tokens', () => {
       expect(others.map((user) => user.id)).toEqual(expect.arrayContaining([ids[1], ids[3]]));
     });
 
+    it.each([true, false])(
+      'pages through connected=%s users one at a time: all of them, in id order, none of the others',
+      async (connected) => {
+        const all = (await h.call('GET', `/users?connected=${connected}&limit=500`)).body.items as Array<{
+          id: string;
+        }>;
+        const seen: string[] = [];
+        let cursor: string | null = null;
+        do {
+          const query: string = `connected=${connected}&limit=1${cursor ? `&cursor=${cursor}` : ''}`;
+          const page = (await h.call('GET', `/users?${query}`)).body;
+          for (const user of page.items as Array<{ id: string; connected: boolean }>) {
+            expect(user.connected).toBe(connected);
+            seen.push(user.id);
+          }
+          cursor = page.nextCursor;
+        } while (cursor);
+        expect(seen).toEqual(all.map((user) => user.id));
+        expect(seen).toEqual([...seen].sort());
+        expect(seen).toEqual(expect.arrayContaining(connected ? [ids[0], ids[2], ids[4]] : [ids[1], ids[3]]));
+      },
+    );
+
     it.each([
       ['limit=0', 'limit'],
       ['limit=501', 'limit'],

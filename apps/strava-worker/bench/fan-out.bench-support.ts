@@ -1,7 +1,8 @@
 // The scheduled fan-out over many athletes, and only the fan-out: connected athletes seeded
 // straight into the data-service's tables, one fan-out job run by a real worker process
 // (`src/main.ts` with a memory probe preloaded), the sync jobs it queues left waiting (the sync
-// queue is paused). 1,000 athletes is the same-run baseline of 10,000. Each size runs twice in its
+// queue is paused). 1,000 athletes is the same-run baseline of 10,000 and 100,000 (one database,
+// grown between the sizes). Each size runs twice in its
 // process: as in production (peaks, time), then again with a full GC every 100 ms, whose leftovers
 // (the live heap) show whether the worker holds more the more athletes it has queued.
 import 'reflect-metadata';
@@ -15,10 +16,15 @@ import { Stack } from '../test/harness.js';
 import { type BenchResult, compared } from '../../../bench/types.js';
 import type { MemoryReport, ProbeRequest } from './memory-probe.js';
 
-const BASELINE_ATHLETES = 1_000;
-const ATHLETES = 10_000;
-/** The live pass: a forced full collection this often. */
-const COLLECT_EVERY_MS = 100;
+/** The first size is the baseline of the others. */
+const SIZES = [1_000, 10_000, 100_000] as const;
+/**
+ * The live pass: a forced full collection this often. Every 100 ms starved the worker at 100,000
+ * athletes on the loaded 2-core machine (full collections back to back, the job past 120 s).
+ */
+const COLLECT_EVERY_MS = 500;
+/** Longest wait for one fan-out job. */
+const FAN_OUT_TIMEOUT_MS = 600_000;
 const FIRST_ATHLETE_ID = 70_000_000;
 const WORKER_DIR = join(import.meta.dirname, '..');
 const MiB = 2 ** 20;
@@ -111,7 +117,7 @@ async function measureOnce(
   await queues.sync.pause();
   await worker.ask({ type: 'mark', ...(collectEveryMs ? { collectEveryMs } : {}) }, 'marked');
   const added = await queues.housekeeping.add(JobName.ScheduleSyncs, {}, jobOptions(JobName.ScheduleSyncs));
-  const returned = (await added.waitUntilFinished(queues.events, 120_000)) as number;
+  const returned = (await added.waitUntilFinished(queues.events, FAN_OUT_TIMEOUT_MS)) as number;
   const memory = await worker.ask<MemoryReport>({ type: 'report' }, 'report');
   const job = await queues.housekeeping.getJob(added.id!);
   if (!job?.processedOn || !job.finishedOn) throw new Error('the fan-out job has no timestamps');
@@ -135,9 +141,13 @@ async function fanOut(stack: Stack, queues: Queues, athletes: readonly string[])
   const worker = await WorkerProcess.start(stack);
   try {
     const production = await measureOnce(stack, queues, worker, athletes);
+    console.log(`  fan-out over ${athletes.length} athletes, production-like pass: ${production.seconds.toFixed(2)} s`);
     const queueBytes = await keyBytes(stack.connection, `${QUEUE_PREFIX}:${QueueName.StravaSync}:*`);
     const stateBytes = await keyBytes(stack.connection, `${QUEUE_PREFIX}:sync-state:*`);
     const live = await measureOnce(stack, queues, worker, athletes, COLLECT_EVERY_MS);
+    console.log(
+      `  fan-out over ${athletes.length} athletes, pass with forced collections: ${live.seconds.toFixed(2)} s`,
+    );
     return { athletes: athletes.length, ...production, live: live.memory, queueBytes, stateBytes };
   } finally {
     await worker.stop();
@@ -148,8 +158,76 @@ const mib = (bytes: number) => bytes / MiB;
 const heapGrowth = (run: FanOut) => mib(run.memory.peak.heapUsed - run.memory.baseline.heapUsed);
 const rssGrowth = (run: FanOut) => mib(run.memory.peak.rss - run.memory.baseline.rss);
 const settledGrowth = (run: FanOut) => mib(run.memory.settled.heapUsed - run.memory.baseline.heapUsed);
+// The last collection (at the report) counts too: a short run may end before the first forced one.
 const liveGrowth = (run: FanOut) =>
-  mib((run.live.peakLiveHeap ?? run.live.baseline.heapUsed) - run.live.baseline.heapUsed);
+  mib(Math.max(run.live.peakLiveHeap ?? 0, run.live.settled.heapUsed) - run.live.baseline.heapUsed);
+
+/** The rows of one size against the baseline size. */
+function compare(large: FanOut, small: FanOut, seconds: { seeding: number; bench: number }): BenchResult[] {
+  const sizes = `${large.athletes.toLocaleString('en-US')} athletes`;
+  const baseline = `${small.athletes.toLocaleString('en-US')} athletes`;
+  const ratio = large.athletes / small.athletes;
+  const method = `real src/main.ts, a fresh process per size, full GC before the run, process.memoryUsage() every 20 ms (${large.memory.samples} samples); pages of 500 users`;
+  return [
+    compared(
+      `scheduled fan-out, ${sizes}: worker live heap growth (full GC every ${COLLECT_EVERY_MS} ms)`,
+      'MiB',
+      liveGrowth(large),
+      { name: baseline, value: liveGrowth(small) },
+      {
+        target: `flat: ratio ≈ 1 (loading every athlete would be ≈ ${ratio})`,
+        notes: `largest heap left after a forced full GC during the fan-out or at its end (${large.live.collections} GCs, ${small.live.collections} at the baseline), over the heap before it; left after the production-like run: ${settledGrowth(large).toFixed(2)} vs ${settledGrowth(small).toFixed(2)} MiB`,
+      },
+    ),
+    compared(
+      `scheduled fan-out, ${sizes}: worker peak heap growth`,
+      'MiB',
+      heapGrowth(large),
+      { name: baseline, value: heapGrowth(small) },
+      {
+        target: `not proportional: ≪ ${ratio}`,
+        notes: `${method}. Garbage, not data: the 1k run is over before V8 needs a full GC; larger runs peak at the young generation plus what was promoted before the next full GC (the live heap above stays flat)`,
+      },
+    ),
+    compared(
+      `scheduled fan-out, ${sizes}: worker peak RSS growth`,
+      'MiB',
+      rssGrowth(large),
+      { name: baseline, value: rssGrowth(small) },
+      { target: `not proportional: ≪ ${ratio}`, notes: method },
+    ),
+    compared(
+      `scheduled fan-out throughput, ${sizes}`,
+      'athletes enqueued/s',
+      large.athletes / large.seconds,
+      { name: baseline, value: small.athletes / small.seconds },
+      {
+        target: 'ratio ≥ 1 (time linear in athletes)',
+        notes: `fan-out job ${large.seconds.toFixed(2)} s vs ${small.seconds.toFixed(2)} s (worker's processedOn → finishedOn; the baseline also pays the cold start); seeding up to this size ${seconds.seeding.toFixed(1)} s; whole bench ${seconds.bench.toFixed(0)} s`,
+      },
+    ),
+    compared(
+      `scheduled fan-out, ${sizes}: sync jobs enqueued`,
+      'jobs',
+      large.jobs,
+      { name: 'connected athletes', value: large.athletes },
+      {
+        target: 'ratio 1.00 exactly (asserted)',
+        notes: `each seeded athlete once, nobody else (asserted in every run; ${small.jobs} of ${small.athletes} at the baseline)`,
+      },
+    ),
+    compared(
+      `scheduled fan-out, ${sizes}: Redis bytes per queued athlete (sync queue)`,
+      'bytes',
+      large.queueBytes / large.athletes,
+      { name: baseline, value: small.queueBytes / small.athletes },
+      {
+        target: 'ratio ≈ 1 (Redis grows with the queue, linearly)',
+        notes: `MEMORY USAGE over the sync queue's keys: ${mib(large.queueBytes).toFixed(1)} MiB vs ${mib(small.queueBytes).toFixed(1)} MiB; the athletes' sync-state hashes ${mib(large.stateBytes).toFixed(1)} MiB more (${(large.stateBytes / large.athletes).toFixed(0)} bytes per athlete)`,
+      },
+    ),
+  ];
+}
 
 export async function runFanOutBench(): Promise<BenchResult[]> {
   const benchStarted = performance.now();
@@ -159,84 +237,30 @@ export async function runFanOutBench(): Promise<BenchResult[]> {
   const queues = { housekeeping: stack.queue(QueueName.Housekeeping), sync: stack.queue(QueueName.StravaSync), events };
   try {
     await events.waitUntilReady();
-    let seeding = performance.now();
-    const athletes = await stack.seedAthletes({ count: BASELINE_ATHLETES, firstAthleteId: FIRST_ATHLETE_ID });
-    let seedSeconds = (performance.now() - seeding) / 1000;
-    const small = await fanOut(stack, queues, athletes);
-    // The same database grown to 10,000: the second fan-out runs over every athlete seeded so far.
-    seeding = performance.now();
-    athletes.push(
-      ...(await stack.seedAthletes({
-        count: ATHLETES - BASELINE_ATHLETES,
-        firstAthleteId: FIRST_ATHLETE_ID + BASELINE_ATHLETES,
-      })),
-    );
-    seedSeconds += (performance.now() - seeding) / 1000;
-    const large = await fanOut(stack, queues, athletes);
+    // One database grown size by size: each fan-out runs over every athlete seeded so far.
+    const athletes: string[] = [];
+    const runs: Array<{ run: FanOut; seedSeconds: number }> = [];
+    let seedSeconds = 0;
+    for (const size of SIZES) {
+      const seeding = performance.now();
+      athletes.push(
+        ...(await stack.seedAthletes({
+          count: size - athletes.length,
+          firstAthleteId: FIRST_ATHLETE_ID + athletes.length,
+        })),
+      );
+      seedSeconds += (performance.now() - seeding) / 1000;
+      const run = await fanOut(stack, queues, athletes);
+      console.log(
+        `  fan-out over ${size} athletes: ${run.seconds.toFixed(2)} s, live heap +${liveGrowth(run).toFixed(2)} MiB, ${run.jobs} jobs`,
+      );
+      runs.push({ run, seedSeconds });
+    }
     const benchSeconds = (performance.now() - benchStarted) / 1000;
-
-    const sizes = `${ATHLETES.toLocaleString('en-US')} athletes`;
-    const baseline = `${BASELINE_ATHLETES.toLocaleString('en-US')} athletes`;
-    const method = `real src/main.ts, a fresh process per size, full GC before the run, process.memoryUsage() every 20 ms (${large.memory.samples} samples at 10k); pages of 500 users`;
-    return [
-      compared(
-        `scheduled fan-out, ${sizes}: worker live heap growth (full GC every ${COLLECT_EVERY_MS} ms)`,
-        'MiB',
-        liveGrowth(large),
-        { name: baseline, value: liveGrowth(small) },
-        {
-          target: 'flat: ratio ≈ 1 (loading every athlete would be ≈ 10)',
-          notes: `largest heap left after a forced full GC during the fan-out (${large.live.collections} GCs at 10k, ${small.live.collections} at 1k), over the heap before it; left after the production-like run: ${settledGrowth(large).toFixed(2)} vs ${settledGrowth(small).toFixed(2)} MiB`,
-        },
-      ),
-      compared(
-        `scheduled fan-out, ${sizes}: worker peak heap growth`,
-        'MiB',
-        heapGrowth(large),
-        { name: baseline, value: heapGrowth(small) },
-        {
-          target: 'not proportional: ≪ 10',
-          notes: `${method}. Garbage, not data: the 1k run is over before V8 needs a full GC, at 10k the peak is the young generation plus what was promoted before the next full GC (the live heap above stays flat)`,
-        },
-      ),
-      compared(
-        `scheduled fan-out, ${sizes}: worker peak RSS growth`,
-        'MiB',
-        rssGrowth(large),
-        { name: baseline, value: rssGrowth(small) },
-        { target: 'not proportional: ≪ 10', notes: method },
-      ),
-      compared(
-        `scheduled fan-out throughput, ${sizes}`,
-        'athletes enqueued/s',
-        large.athletes / large.seconds,
-        { name: baseline, value: small.athletes / small.seconds },
-        {
-          target: 'ratio ≥ 1 (time linear in athletes)',
-          notes: `fan-out job ${large.seconds.toFixed(2)} s vs ${small.seconds.toFixed(2)} s (worker's processedOn → finishedOn; the 1k run also pays the cold start); seeding ${seedSeconds.toFixed(1)} s; whole bench ${benchSeconds.toFixed(0)} s`,
-        },
-      ),
-      compared(
-        `scheduled fan-out, ${sizes}: sync jobs enqueued`,
-        'jobs',
-        large.jobs,
-        { name: 'connected athletes', value: large.athletes },
-        {
-          target: 'ratio 1.00 exactly (asserted)',
-          notes: `each seeded athlete once, nobody else (asserted in every run; ${small.jobs} of ${small.athletes} at 1k)`,
-        },
-      ),
-      compared(
-        `scheduled fan-out, ${sizes}: Redis bytes per queued athlete (sync queue)`,
-        'bytes',
-        large.queueBytes / large.athletes,
-        { name: baseline, value: small.queueBytes / small.athletes },
-        {
-          target: 'ratio ≈ 1 (Redis grows with the queue, linearly)',
-          notes: `MEMORY USAGE over the sync queue's keys: ${mib(large.queueBytes).toFixed(1)} MiB vs ${mib(small.queueBytes).toFixed(1)} MiB; the athletes' sync-state hashes ${mib(large.stateBytes).toFixed(1)} MiB more`,
-        },
-      ),
-    ];
+    const [small, ...larger] = runs;
+    return larger.flatMap(({ run, seedSeconds: seeding }) =>
+      compare(run, small!.run, { seeding, bench: benchSeconds }),
+    );
   } finally {
     await Promise.all([events.close(), queues.housekeeping.close(), queues.sync.close()]);
     eventsConnection.disconnect();

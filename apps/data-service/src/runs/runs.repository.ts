@@ -1,7 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Run, Stats, StatsItem, StatsPeriod } from '@runnerly/data-client';
 import { Db } from '../database/db.js';
-import { INSERT_NEW_RUNS_SQL, listRunsSql, type RunRecord, UPSERT_RUNS_SQL, upsertRunsParams } from './runs.sql.js';
+import {
+  INSERT_NEW_RUNS_SQL,
+  listRunsSql,
+  type RunRecord,
+  statsSql,
+  UPSERT_RUNS_SQL,
+  upsertRunsParams,
+} from './runs.sql.js';
 
 export type { RunRecord };
 
@@ -78,18 +85,7 @@ export class RunsRepository {
       values.push(range.to);
       conditions.push(`start_date_local < $${values.length}::date`);
     }
-    const { rows } = await this.db.query<StatsItem>(
-      `SELECT to_char(date_trunc($2, start_date_local), 'YYYY-MM-DD') AS "periodStart",
-              count(*)::int AS count,
-              sum(distance)::float8 AS distance,
-              sum(moving_time)::float8 AS "movingTime",
-              sum(total_elevation_gain)::float8 AS "elevationGain"
-       FROM data.runs
-       WHERE ${conditions.join(' AND ')}
-       GROUP BY 1
-       ORDER BY 1`,
-      values,
-    );
+    const { rows } = await this.db.query<StatsItem>(statsSql(conditions), values);
     return rows;
   }
 }
