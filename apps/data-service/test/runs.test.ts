@@ -321,6 +321,26 @@ describe('data-service runs and stats', () => {
       ]);
     });
 
+    it('sums metres exactly, so totals never depend on the order a plan reads the runs in', async () => {
+      // In float8, 0.1 + 0.1 + 0.1 is 0.30000000000000004, and sums of other values differ in their
+      // last bits from one order to another: totals that changed with the plan (seen across a
+      // PostgreSQL restart) would look like changed data.
+      await put(
+        [0.1, 0.1, 0.1].map((metres, day) =>
+          makeRun({
+            startDate: `2026-03-0${day + 2}T09:00:00Z`,
+            startDateLocal: `2026-03-0${day + 2}T10:00:00`,
+            distance: metres,
+            movingTime: 1,
+            totalElevationGain: metres,
+          }),
+        ),
+      );
+      expect((await stats('period=month')).items).toEqual([
+        { periodStart: '2026-03-01', count: 3, distance: 0.3, movingTime: 3, elevationGain: 0.3 },
+      ]);
+    });
+
     it('answers no periods for a user without runs, 404 for an unknown user, 400 for a bad period', async () => {
       expect(await stats('period=month')).toEqual({ period: 'month', items: [] });
       expect((await h.call('GET', '/users/00000000-0000-4000-8000-00000000000d/stats?period=week')).status).toBe(404);

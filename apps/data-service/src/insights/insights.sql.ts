@@ -1,13 +1,15 @@
 /**
  * The year at a glance in SQL, on the athlete's local calendar: a run's day is its local wall-clock
  * start (`start_date_local::date`), so a run at 23:30 in Tokyo counts on that Tokyo day. Shared with
- * the benchmark so that both send the very same statements. $1 is always the user id.
+ * the benchmark so that both send the very same statements. $1 is always the user id. Metres are
+ * summed as numeric: exact, so the same runs give the same totals whatever order a plan reads them
+ * in (float8 sums differ in their last bits from one plan to another).
  */
 
 /** Runs per local day in [$2, $3] (both inclusive). */
 export const CALENDAR_DAYS_SQL = `
 SELECT to_char(start_date_local::date, 'YYYY-MM-DD') AS date,
-       sum(distance)::float8 AS distance,
+       sum(distance::numeric)::float8 AS distance,
        count(*)::int AS runs
 FROM data.runs
 WHERE user_id = $1 AND start_date_local >= $2::date AND start_date_local < $3::date + 1
@@ -48,7 +50,7 @@ SELECT
  */
 export const EDDINGTON_SQL = `
 WITH days AS (
-  SELECT sum(distance) AS distance FROM data.runs WHERE user_id = $1 GROUP BY start_date_local::date
+  SELECT sum(distance::numeric) AS distance FROM data.runs WHERE user_id = $1 GROUP BY start_date_local::date
 ), units (unit, metres) AS (
   VALUES ('km', 1000::float8), ('mi', 1609.344::float8)
 ), ranked AS (
@@ -72,7 +74,7 @@ FROM numbers n`;
  */
 export const YEARS_SQL = `
 WITH per_day AS (
-  SELECT start_date_local::date AS day, sum(distance) AS distance, count(*) AS runs
+  SELECT start_date_local::date AS day, sum(distance::numeric) AS distance, count(*) AS runs
   FROM data.runs WHERE user_id = $1 GROUP BY 1
 ), years AS (
   SELECT extract(year FROM day)::int AS year, sum(distance) AS distance, sum(runs)::int AS runs
@@ -102,7 +104,7 @@ ORDER BY y.year`;
 /** Metres run in local year $2 and the goal set for it (null when none). */
 export const GOAL_SQL = `
 SELECT (SELECT distance FROM data.goals WHERE user_id = $1 AND year = $2) AS distance,
-       coalesce((SELECT sum(distance) FROM data.runs
+       coalesce((SELECT sum(distance::numeric) FROM data.runs
                  WHERE user_id = $1 AND start_date_local >= make_date($2, 1, 1)
                    AND start_date_local < make_date($2 + 1, 1, 1)), 0)::float8 AS done`;
 
@@ -125,7 +127,7 @@ SELECT coalesce(g.gear_id, r.gear_id) AS id,
        g.strava_distance AS "stravaDistance"
 FROM (SELECT * FROM data.gear WHERE user_id = $1) g
 FULL JOIN (
-  SELECT gear_id, sum(distance) AS distance, count(*) AS runs
+  SELECT gear_id, sum(distance::numeric) AS distance, count(*) AS runs
   FROM data.runs WHERE user_id = $1 AND gear_id IS NOT NULL GROUP BY gear_id
 ) r ON r.gear_id = g.gear_id
 ORDER BY 7, 3 DESC, 1`;

@@ -101,13 +101,17 @@ export function listRunsSql(filters: {
   return `SELECT ${RUN_SELECT} FROM data.runs WHERE ${conditions.join(' AND ')} ORDER BY start_date DESC, strava_id DESC LIMIT $2`;
 }
 
-/** Totals per period: $1 user id, $2 the date_trunc unit, then the range's `conditions` (over start_date_local). */
+/**
+ * Totals per period: $1 user id, $2 the date_trunc unit, then the range's `conditions` (over
+ * start_date_local). Metres are summed as numeric: exact, so the same runs give the same totals
+ * whatever order the plan reads them in (a float8 sum differs in its last bits between plans).
+ */
 export function statsSql(conditions: readonly string[]): string {
   return `SELECT to_char(date_trunc($2, start_date_local), 'YYYY-MM-DD') AS "periodStart",
               count(*)::int AS count,
-              sum(distance)::float8 AS distance,
+              sum(distance::numeric)::float8 AS distance,
               sum(moving_time)::float8 AS "movingTime",
-              sum(total_elevation_gain)::float8 AS "elevationGain"
+              sum(total_elevation_gain::numeric)::float8 AS "elevationGain"
        FROM data.runs
        WHERE ${conditions.join(' AND ')}
        GROUP BY 1
