@@ -6,7 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { MetricsService } from './metrics/metrics.service.js';
-import { DEFAULT_OPERATOR_ROUTES, isOperatorPath, isOperatorRequest, operatorRouteNotFound } from './operator.js';
+import { DEFAULT_OPERATOR_ROUTES, isOperatorRequest, operatorPathMatcher, operatorRouteNotFound } from './operator.js';
 import { serviceLogger } from './logging.js';
 import { EXCEPTION_FILTER } from './platform.module.js';
 import { ensureRequestId, REQUEST_ID_HEADER } from './request-context.js';
@@ -68,10 +68,10 @@ export async function createFastifyService(
     // created) and before any plugin's own hooks (Bull Board's password check): the public listener
     // does not even say an operator route exists. Both the matched route and the raw path are
     // checked, so no spelling the router would still match gets through.
+    const operatorPath = operatorPathMatcher(operatorRoutes);
     fastify.addHook('onRequest', async (request, reply) => {
       if (isOperatorRequest(request.raw)) return;
-      if (!isOperatorPath(request.routeOptions.url, operatorRoutes) && !isOperatorPath(request.url, operatorRoutes))
-        return;
+      if (!operatorPath.routePattern(request.routeOptions.url) && !operatorPath.url(request.url)) return;
       errors.filter?.catch(
         operatorRouteNotFound(request.method, request.url),
         new ExecutionContextHost([request, reply]),
@@ -107,9 +107,10 @@ export function expressOperatorGate(
   operatorRoutes: readonly string[] = DEFAULT_OPERATOR_ROUTES,
 ) {
   const filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
+  const operatorPath = operatorPathMatcher(operatorRoutes);
   return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void) => {
     const url = req.originalUrl ?? req.url;
-    if (isOperatorRequest(req) || !isOperatorPath(url, operatorRoutes)) {
+    if (isOperatorRequest(req) || !operatorPath.url(url)) {
       next();
       return;
     }

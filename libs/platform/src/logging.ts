@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { LoggerService } from '@nestjs/common';
 import type { Logger, Params } from 'nestjs-pino';
-import type { Level } from 'pino';
+import type { Level, Logger as PinoLogger } from 'pino';
 import type PinoPretty from 'pino-pretty';
-import { ensureRequestId } from './request-context.js';
+import { ensureRequestId, REQUEST_ID_HEADER, runWithRequestContext } from './request-context.js';
 
 /** Requests not worth a line each: probes and scrapes. Health failures are told by the HealthService, once per change. */
 const QUIET_PATHS = ['/health/', '/metrics'];
@@ -53,16 +53,6 @@ export function requestLogLevel(req: LoggedRequest, res: ServerResponse, error?:
   return 'info';
 }
 
-/**
- * pino-http makes up an Error (with its own stack, inside pino-http) for every 5xx: it says nothing
- * the status does not, and the exception filter has already logged a real error with its stack.
- */
-function withoutMadeUpError(res: ServerResponse, error: Error, line: Record<string, unknown>): Record<string, unknown> {
-  if ((res as { err?: unknown }).err || error.message !== `failed with status code ${res.statusCode}`) return line;
-  const { err: _err, ...rest } = line;
-  return rest;
-}
-
 interface PrettyLine {
   [key: string]: unknown;
   context?: string;
@@ -89,22 +79,17 @@ export function loggerParams(service: string, level: string, format: LogFormat =
     base: { service },
     messageKey: 'msg',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    genReqId: (req: IncomingMessage) => ensureRequestId(req),
-    // Every line logged while handling a request carries its id (nestjs-pino binds this child logger).
-    customProps: (req: IncomingMessage) => ({ requestId: ensureRequestId(req) }),
-    customLogLevel: requestLogLevel,
-    customErrorObject: (_req: IncomingMessage, res: ServerResponse, error: Error, line: Record<string, unknown>) =>
-      withoutMadeUpError(res, error, line),
-    customErrorMessage: (_req: IncomingMessage, res: ServerResponse, error: Error) =>
-      withoutMadeUpError(res, error, { err: error }).err ? 'request errored' : 'request completed',
     serializers: {
       req: (req: LoggedRequest & { id?: string }) => ({ method: req.method, url: stripQuery(req.url) }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
   };
   return {
-    // The same route pattern as the request-id middleware (nestjs-pino's default misses every route under Nest 12).
+    // The same route pattern as the request middleware (nestjs-pino's default misses every route under Nest 12).
     forRoutes: ['*'],
+    // Requests are logged by requestLoggingMiddleware below, which hands nestjs-pino each request's
+    // logger as `req.log`; pino-http builds only the root logger (its serializers and redaction).
+    useExisting: true,
     pinoHttp:
       format === 'pretty'
         ? [
@@ -123,6 +108,59 @@ export function loggerParams(service: string, level: string, format: LogFormat =
             timestamp: () => `,"time":"${new Date().toISOString()}"`,
             formatters: { level: (label: string) => ({ level: label }) },
           },
+  };
+}
+
+/** The logger of one request, as nestjs-pino finds it (`useExisting`) to run the request with it. */
+type RequestWithLogger = LoggedRequest & { log?: PinoLogger };
+
+const LEVEL_METHODS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+
+/**
+ * A logger that becomes `create()` when first used. A child logger costs its bindings' serialising
+ * and redaction (tens of microseconds with the wildcard paths above): most requests log nothing
+ * but their last line, and probes not even that. Levels `parent` leaves off stay free.
+ */
+function deferredLogger(parent: PinoLogger, create: () => PinoLogger): PinoLogger {
+  return new Proxy(parent, {
+    get(target, property) {
+      if (typeof property === 'string' && LEVEL_METHODS.has(property) && !target.isLevelEnabled(property))
+        return target[property as Level];
+      const logger = create();
+      const value: unknown = Reflect.get(logger, property, logger);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(logger) : value;
+    },
+  });
+}
+
+/**
+ * Per request: its id (the caller's `x-request-id` when well-formed, else a new one) on the
+ * response and in the request context, a logger whose every line carries the request and its id
+ * (made only when something logs), and one line when the response is done (see requestLogLevel;
+ * a 5xx carries the error only when there was one: the exception filter has logged its stack).
+ */
+export function requestLoggingMiddleware(root: PinoLogger) {
+  return (req: RequestWithLogger, res: ServerResponse, next: () => void): void => {
+    const requestId = ensureRequestId(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const started = Date.now();
+    let logger: PinoLogger | undefined;
+    const requestLogger = () => (logger ??= root.child({ req, requestId }));
+    req.log = deferredLogger(root, requestLogger);
+    const done = (error?: Error) => {
+      res.removeListener('close', done);
+      res.removeListener('finish', done);
+      res.removeListener('error', done);
+      const level = requestLogLevel(req, res, error);
+      if (level === 'silent' || !root.isLevelEnabled(level)) return;
+      const responseTime = Date.now() - started;
+      if (error) requestLogger()[level]({ res, err: error, responseTime }, 'request errored');
+      else requestLogger()[level]({ res, responseTime }, 'request completed');
+    };
+    res.on('close', done);
+    res.on('finish', done);
+    res.on('error', done);
+    runWithRequestContext({ requestId }, next);
   };
 }
 

@@ -1,20 +1,22 @@
 import {
   type DynamicModule,
   Global,
+  Inject,
+  Injectable,
   type MiddlewareConsumer,
   Module,
+  type NestMiddleware,
   type NestModule,
   type Type,
 } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './errors.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
-import { type LogFormat, loggerParams, resolveLogFormat } from './logging.js';
+import { type LogFormat, loggerParams, requestLoggingMiddleware, resolveLogFormat } from './logging.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
-import { requestContextMiddleware } from './request-context.js';
 
 export interface PlatformOptions {
   /** The service name, on every log line and in the OpenAPI title. */
@@ -32,6 +34,17 @@ export interface PlatformOptions {
 
 /** The app's exception filter (the one global filter), for errors the router answers before Nest sees the request. */
 export const EXCEPTION_FILTER = Symbol('ExceptionFilter');
+
+/** Request ids and request logging (requestLoggingMiddleware) on the app's root logger. */
+@Injectable()
+class RequestLoggingMiddleware implements NestMiddleware {
+  readonly use: NestMiddleware['use'];
+
+  constructor(@Inject(PinoLogger) pino: PinoLogger) {
+    // Built outside any request, so `logger` is nestjs-pino's root logger.
+    this.use = requestLoggingMiddleware(pino.logger) as NestMiddleware['use'];
+  }
+}
 
 /** Logging, request ids, health, metrics and error mapping: what every Runnerly app has. */
 @Global()
@@ -55,6 +68,7 @@ export class PlatformModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestContextMiddleware).forRoutes('*');
+    // Before nestjs-pino's own middleware, which runs the request with the `req.log` this one sets.
+    consumer.apply(RequestLoggingMiddleware).forRoutes('*');
   }
 }

@@ -33,12 +33,7 @@ export function ensureRequestId(req: IncomingMessage): string {
   return id;
 }
 
-export function requestContextMiddleware(
-  req: IncomingMessage,
-  res: { setHeader(name: string, value: string): unknown },
-  next: () => void,
-): void {
-  const requestId = ensureRequestId(req);
-  res.setHeader(REQUEST_ID_HEADER, requestId);
-  storage.run({ requestId }, next);
+/** Runs `fn` in `context` (the request middleware, for the rest of the request's handling). */
+export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
 }
