@@ -20,12 +20,18 @@ export function isOperatorRequest(req: IncomingMessage | { raw?: IncomingMessage
   return raw.socket !== undefined && operatorSockets.has(raw.socket);
 }
 
+/** A path needing no normalising (no encoding, upper case, `;`, `\\` or empty segment), then any query or fragment. */
+const PLAIN_PATH = /^((?:\/[a-z0-9._~-]+)+)(?:[?#].*)?$/s;
+
 /**
  * The path as any router could read it: percent-decoded, lower-cased, without query, matrix
  * parameters, repeated or trailing slashes. Wider than what any one router matches, on purpose:
  * blocking `/METRICS/` on the public listener costs nothing, missing it would leak the route.
  */
 function normalisePath(url: string): string {
+  // Most request paths are already in that form: lower-case segments of plain characters.
+  const plain = PLAIN_PATH.exec(url);
+  if (plain) return plain[1]!;
   let path = url.split('?')[0]?.split('#')[0] ?? '';
   for (let i = 0; i < 3; i += 1) {
     try {
