@@ -4,10 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { MetricsService } from './metrics/metrics.service.js';
 import { DEFAULT_OPERATOR_ROUTES, isOperatorRequest, operatorPathMatcher, operatorRouteNotFound } from './operator.js';
-import { serviceLogger } from './logging.js';
+import { requestLogging, serviceLogger } from './logging.js';
 import { EXCEPTION_FILTER } from './platform.module.js';
 import { ensureRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
@@ -52,10 +52,19 @@ export async function createFastifyService(
       else (reply as { send(payload: unknown): unknown }).send(error);
     },
   });
+  // Request ids and request logging (see requestLogging) as the first hook of the app's own, ahead
+  // of Nest's middleware and the operator gate: a Fastify hook, not a Nest middleware, so that a
+  // Fastify app has no Nest middleware at all (each request through Nest's middleware layer costs
+  // more than the logging itself). Its logger exists once the app does.
+  const logging: { handle?: ReturnType<typeof requestLogging> } = {};
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    logging.handle!(request.raw, reply.raw, done);
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     bufferLogs: true,
     ...nestOptions,
   });
+  logging.handle = requestLogging((await app.resolve(PinoLogger)).logger);
   errors.filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();

@@ -4,7 +4,7 @@ import type { LoggerService } from '@nestjs/common';
 import type { Logger, Params } from 'nestjs-pino';
 import type { Level, Logger as PinoLogger } from 'pino';
 import type PinoPretty from 'pino-pretty';
-import { ensureRequestId, REQUEST_ID_HEADER, runWithRequestContext } from './request-context.js';
+import { currentRequestContext, ensureRequestId, REQUEST_ID_HEADER, runWithRequestContext } from './request-context.js';
 
 /** Requests not worth a line each: probes and scrapes. Health failures are told by the HealthService, once per change. */
 const QUIET_PATHS = ['/health/', '/metrics'];
@@ -79,17 +79,20 @@ export function loggerParams(service: string, level: string, format: LogFormat =
     base: { service },
     messageKey: 'msg',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Every line logged while handling a request (or a job) carries its id, and a request's line
+    // the request: read from the request context when a line is written, so a request that logs
+    // nothing costs nothing (a child logger per request cost its bindings' serialising and
+    // redaction, tens of microseconds with the wildcard paths above, on every request).
+    mixin: requestBindings,
     serializers: {
       req: (req: LoggedRequest & { id?: string }) => ({ method: req.method, url: stripQuery(req.url) }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
   };
   return {
-    // The same route pattern as the request middleware (nestjs-pino's default misses every route under Nest 12).
-    forRoutes: ['*'],
-    // Requests are logged by requestLoggingMiddleware below, which hands nestjs-pino each request's
-    // logger as `req.log`; pino-http builds only the root logger (its serializers and redaction).
-    useExisting: true,
+    // No per-request middleware of nestjs-pino's (see `mixin`; requests are logged by
+    // requestLogging below): pino-http builds only the root logger, its serializers and redaction.
+    forRoutes: [],
     pinoHttp:
       format === 'pretty'
         ? [
@@ -111,42 +114,25 @@ export function loggerParams(service: string, level: string, format: LogFormat =
   };
 }
 
-/** The logger of one request, as nestjs-pino finds it (`useExisting`) to run the request with it. */
-type RequestWithLogger = LoggedRequest & { log?: PinoLogger };
-
-const LEVEL_METHODS = new Set(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
-
-/**
- * A logger that becomes `create()` when first used. A child logger costs its bindings' serialising
- * and redaction (tens of microseconds with the wildcard paths above): most requests log nothing
- * but their last line, and probes not even that. Levels `parent` leaves off stay free.
- */
-function deferredLogger(parent: PinoLogger, create: () => PinoLogger): PinoLogger {
-  return new Proxy(parent, {
-    get(target, property) {
-      if (typeof property === 'string' && LEVEL_METHODS.has(property) && !target.isLevelEnabled(property))
-        return target[property as Level];
-      const logger = create();
-      const value: unknown = Reflect.get(logger, property, logger);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(logger) : value;
-    },
-  });
+function requestBindings(): Record<string, unknown> {
+  const context = currentRequestContext();
+  if (context === undefined) return {};
+  return context.request === undefined
+    ? { requestId: context.requestId }
+    : { req: context.request, requestId: context.requestId };
 }
 
 /**
  * Per request: its id (the caller's `x-request-id` when well-formed, else a new one) on the
- * response and in the request context, a logger whose every line carries the request and its id
- * (made only when something logs), and one line when the response is done (see requestLogLevel;
- * a 5xx carries the error only when there was one: the exception filter has logged its stack).
+ * response and in the request context (which every line logged meanwhile carries), and one line
+ * when the response is done (see requestLogLevel; a 5xx carries the error only when there was one:
+ * the exception filter has logged its stack). `next` runs the rest of the request in the context.
  */
-export function requestLoggingMiddleware(root: PinoLogger) {
-  return (req: RequestWithLogger, res: ServerResponse, next: () => void): void => {
+export function requestLogging(root: Pick<PinoLogger, Level | 'isLevelEnabled'>) {
+  return (req: LoggedRequest, res: ServerResponse, next: () => void): void => {
     const requestId = ensureRequestId(req);
     res.setHeader(REQUEST_ID_HEADER, requestId);
     const started = Date.now();
-    let logger: PinoLogger | undefined;
-    const requestLogger = () => (logger ??= root.child({ req, requestId }));
-    req.log = deferredLogger(root, requestLogger);
     const done = (error?: Error) => {
       res.removeListener('close', done);
       res.removeListener('finish', done);
@@ -154,13 +140,13 @@ export function requestLoggingMiddleware(root: PinoLogger) {
       const level = requestLogLevel(req, res, error);
       if (level === 'silent' || !root.isLevelEnabled(level)) return;
       const responseTime = Date.now() - started;
-      if (error) requestLogger()[level]({ res, err: error, responseTime }, 'request errored');
-      else requestLogger()[level]({ res, responseTime }, 'request completed');
+      if (error) root[level]({ req, requestId, res, err: error, responseTime }, 'request errored');
+      else root[level]({ req, requestId, res, responseTime }, 'request completed');
     };
     res.on('close', done);
     res.on('finish', done);
     res.on('error', done);
-    runWithRequestContext({ requestId }, next);
+    runWithRequestContext({ requestId, request: req }, next);
   };
 }
 

@@ -9,12 +9,12 @@ import {
   type NestModule,
   type Type,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './errors.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
-import { type LogFormat, loggerParams, requestLoggingMiddleware, resolveLogFormat } from './logging.js';
+import { type LogFormat, loggerParams, requestLogging, resolveLogFormat } from './logging.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
@@ -35,14 +35,14 @@ export interface PlatformOptions {
 /** The app's exception filter (the one global filter), for errors the router answers before Nest sees the request. */
 export const EXCEPTION_FILTER = Symbol('ExceptionFilter');
 
-/** Request ids and request logging (requestLoggingMiddleware) on the app's root logger. */
+/** Request ids and request logging (requestLogging) on the app's root logger, for Express apps. */
 @Injectable()
 class RequestLoggingMiddleware implements NestMiddleware {
   readonly use: NestMiddleware['use'];
 
   constructor(@Inject(PinoLogger) pino: PinoLogger) {
     // Built outside any request, so `logger` is nestjs-pino's root logger.
-    this.use = requestLoggingMiddleware(pino.logger) as NestMiddleware['use'];
+    this.use = requestLogging(pino.logger) as NestMiddleware['use'];
   }
 }
 
@@ -67,8 +67,10 @@ export class PlatformModule implements NestModule {
     };
   }
 
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    // Before nestjs-pino's own middleware, which runs the request with the `req.log` this one sets.
-    consumer.apply(RequestLoggingMiddleware).forRoutes('*');
+    // A Fastify app (createFastifyService) runs it as a Fastify hook instead.
+    if (this.adapterHost.httpAdapter.getType() === 'express') consumer.apply(RequestLoggingMiddleware).forRoutes('*');
   }
 }
