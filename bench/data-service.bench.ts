@@ -14,7 +14,7 @@ import { type BenchResult, compared } from './types.js';
 
 const appDir = join(import.meta.dirname, '..', 'apps', 'data-service');
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 8;
 const BATCH = 200;
 const SEEDED_RUNS = 600;

@@ -15,7 +15,7 @@ import { type BenchResult, compared } from './types.js';
 const root = join(import.meta.dirname, '..');
 const appDir = join(root, 'apps', 'token-dealer');
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CONNECTIONS = 32;
 const ISSUER = 'http://127.0.0.1:5000';
 

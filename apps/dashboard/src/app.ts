@@ -24,7 +24,8 @@ export async function createApp(config: DashboardConfig): Promise<NestExpressApp
   // a list of proxy addresses, never every hop.
   app.set('trust proxy', trustedProxies(config));
   app.use(expressMetricsMiddleware(app.get(MetricsService)));
-  app.use(sessionMiddleware(config, app.get<Redis>(REDIS)));
+  // The page's assets before the session: files, the same for everyone, need none.
   app.useStaticAssets(join(WEB_DIST, 'assets'), { prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
+  app.use(sessionMiddleware(config, app.get<Redis>(REDIS)));
   return finishSetup(app, { title: 'Runnerly dashboard' });
 }

@@ -4,10 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { Logger } from 'nestjs-pino';
+import { Logger, PinoLogger } from 'nestjs-pino';
 import { MetricsService } from './metrics/metrics.service.js';
-import { DEFAULT_OPERATOR_ROUTES, isOperatorPath, isOperatorRequest, operatorRouteNotFound } from './operator.js';
-import { serviceLogger } from './logging.js';
+import { DEFAULT_OPERATOR_ROUTES, isOperatorRequest, operatorPathMatcher, operatorRouteNotFound } from './operator.js';
+import { requestLogging, serviceLogger } from './logging.js';
 import { EXCEPTION_FILTER } from './platform.module.js';
 import { ensureRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
@@ -52,15 +52,26 @@ export async function createFastifyService(
       else (reply as { send(payload: unknown): unknown }).send(error);
     },
   });
+  // Request ids and request logging (see requestLogging) as the first hook of the app's own, ahead
+  // of Nest's middleware and the operator gate: a Fastify hook, not a Nest middleware, so that a
+  // Fastify app has no Nest middleware at all (each request through Nest's middleware layer costs
+  // more than the logging itself). Its logger exists once the app does.
+  const logging: { handle?: ReturnType<typeof requestLogging> } = {};
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    logging.handle!(request.raw, reply.raw, done);
+  });
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     bufferLogs: true,
     ...nestOptions,
   });
+  logging.handle = requestLogging((await app.resolve(PinoLogger)).logger);
   errors.filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onResponse', async (request, reply) => {
+  // Callback-style hooks: on every request, an async one costs a promise and a microtask more.
+  fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeHttp(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   const operatorRoutes = options.operatorRoutes ?? DEFAULT_OPERATOR_ROUTES;
   if (operatorRoutes.length > 0) {
@@ -68,15 +79,20 @@ export async function createFastifyService(
     // created) and before any plugin's own hooks (Bull Board's password check): the public listener
     // does not even say an operator route exists. Both the matched route and the raw path are
     // checked, so no spelling the router would still match gets through.
-    fastify.addHook('onRequest', async (request, reply) => {
-      if (isOperatorRequest(request.raw)) return;
-      if (!isOperatorPath(request.routeOptions.url, operatorRoutes) && !isOperatorPath(request.url, operatorRoutes))
+    const operatorPath = operatorPathMatcher(operatorRoutes);
+    fastify.addHook('onRequest', (request, reply, done) => {
+      const operatorRoute =
+        !isOperatorRequest(request.raw) &&
+        (operatorPath.routePattern(request.routeOptions.url) || operatorPath.url(request.url));
+      if (!operatorRoute) {
+        done();
         return;
+      }
+      // Answered here (the filter sends the 404); `done` is not called, so nothing else runs.
       errors.filter?.catch(
         operatorRouteNotFound(request.method, request.url),
         new ExecutionContextHost([request, reply]),
       );
-      return reply;
     });
   }
   return finishSetup(app, options);
@@ -107,9 +123,10 @@ export function expressOperatorGate(
   operatorRoutes: readonly string[] = DEFAULT_OPERATOR_ROUTES,
 ) {
   const filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
+  const operatorPath = operatorPathMatcher(operatorRoutes);
   return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void) => {
     const url = req.originalUrl ?? req.url;
-    if (isOperatorRequest(req) || !isOperatorPath(url, operatorRoutes)) {
+    if (isOperatorRequest(req) || !operatorPath.url(url)) {
       next();
       return;
     }

@@ -19,13 +19,7 @@ export {
   startOperatorListener,
 } from './operator.js';
 export { PlatformModule, type PlatformOptions } from './platform.module.js';
-export {
-  currentRequestId,
-  ensureRequestId,
-  REQUEST_ID_HEADER,
-  requestContextMiddleware,
-  runWithRequestId,
-} from './request-context.js';
+export { currentRequestId, ensureRequestId, REQUEST_ID_HEADER, runWithRequestId } from './request-context.js';
 export {
   ApiZodBody,
   ApiZodQuery,

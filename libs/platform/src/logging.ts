@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import type { LoggerService } from '@nestjs/common';
 import type { Logger, Params } from 'nestjs-pino';
-import type { Level } from 'pino';
+import type { Level, Logger as PinoLogger } from 'pino';
 import type PinoPretty from 'pino-pretty';
-import { ensureRequestId } from './request-context.js';
+import { currentRequestContext, ensureRequestId, REQUEST_ID_HEADER, runWithRequestContext } from './request-context.js';
 
 /** Requests not worth a line each: probes and scrapes. Health failures are told by the HealthService, once per change. */
 const QUIET_PATHS = ['/health/', '/metrics'];
@@ -53,16 +53,6 @@ export function requestLogLevel(req: LoggedRequest, res: ServerResponse, error?:
   return 'info';
 }
 
-/**
- * pino-http makes up an Error (with its own stack, inside pino-http) for every 5xx: it says nothing
- * the status does not, and the exception filter has already logged a real error with its stack.
- */
-function withoutMadeUpError(res: ServerResponse, error: Error, line: Record<string, unknown>): Record<string, unknown> {
-  if ((res as { err?: unknown }).err || error.message !== `failed with status code ${res.statusCode}`) return line;
-  const { err: _err, ...rest } = line;
-  return rest;
-}
-
 interface PrettyLine {
   [key: string]: unknown;
   context?: string;
@@ -89,22 +79,20 @@ export function loggerParams(service: string, level: string, format: LogFormat =
     base: { service },
     messageKey: 'msg',
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    genReqId: (req: IncomingMessage) => ensureRequestId(req),
-    // Every line logged while handling a request carries its id (nestjs-pino binds this child logger).
-    customProps: (req: IncomingMessage) => ({ requestId: ensureRequestId(req) }),
-    customLogLevel: requestLogLevel,
-    customErrorObject: (_req: IncomingMessage, res: ServerResponse, error: Error, line: Record<string, unknown>) =>
-      withoutMadeUpError(res, error, line),
-    customErrorMessage: (_req: IncomingMessage, res: ServerResponse, error: Error) =>
-      withoutMadeUpError(res, error, { err: error }).err ? 'request errored' : 'request completed',
+    // Every line logged while handling a request (or a job) carries its id, and a request's line
+    // the request: read from the request context when a line is written, so a request that logs
+    // nothing costs nothing (a child logger per request cost its bindings' serialising and
+    // redaction, tens of microseconds with the wildcard paths above, on every request).
+    mixin: requestBindings,
     serializers: {
       req: (req: LoggedRequest & { id?: string }) => ({ method: req.method, url: stripQuery(req.url) }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
     },
   };
   return {
-    // The same route pattern as the request-id middleware (nestjs-pino's default misses every route under Nest 12).
-    forRoutes: ['*'],
+    // No per-request middleware of nestjs-pino's (see `mixin`; requests are logged by
+    // requestLogging below): pino-http builds only the root logger, its serializers and redaction.
+    forRoutes: [],
     pinoHttp:
       format === 'pretty'
         ? [
@@ -123,6 +111,42 @@ export function loggerParams(service: string, level: string, format: LogFormat =
             timestamp: () => `,"time":"${new Date().toISOString()}"`,
             formatters: { level: (label: string) => ({ level: label }) },
           },
+  };
+}
+
+function requestBindings(): Record<string, unknown> {
+  const context = currentRequestContext();
+  if (context === undefined) return {};
+  return context.request === undefined
+    ? { requestId: context.requestId }
+    : { req: context.request, requestId: context.requestId };
+}
+
+/**
+ * Per request: its id (the caller's `x-request-id` when well-formed, else a new one) on the
+ * response and in the request context (which every line logged meanwhile carries), and one line
+ * when the response is done (see requestLogLevel; a 5xx carries the error only when there was one:
+ * the exception filter has logged its stack). `next` runs the rest of the request in the context.
+ */
+export function requestLogging(root: Pick<PinoLogger, Level | 'isLevelEnabled'>) {
+  return (req: LoggedRequest, res: ServerResponse, next: () => void): void => {
+    const requestId = ensureRequestId(req);
+    res.setHeader(REQUEST_ID_HEADER, requestId);
+    const started = Date.now();
+    const done = (error?: Error) => {
+      res.removeListener('close', done);
+      res.removeListener('finish', done);
+      res.removeListener('error', done);
+      const level = requestLogLevel(req, res, error);
+      if (level === 'silent' || !root.isLevelEnabled(level)) return;
+      const responseTime = Date.now() - started;
+      if (error) root[level]({ req, requestId, res, err: error, responseTime }, 'request errored');
+      else root[level]({ req, requestId, res, responseTime }, 'request completed');
+    };
+    res.on('close', done);
+    res.on('finish', done);
+    res.on('error', done);
+    runWithRequestContext({ requestId, request: req }, next);
   };
 }
 

@@ -20,12 +20,18 @@ export function isOperatorRequest(req: IncomingMessage | { raw?: IncomingMessage
   return raw.socket !== undefined && operatorSockets.has(raw.socket);
 }
 
+/** A path needing no normalising (no encoding, upper case, `;`, `\\` or empty segment), then any query or fragment. */
+const PLAIN_PATH = /^((?:\/[a-z0-9._~-]+)+)(?:[?#].*)?$/s;
+
 /**
  * The path as any router could read it: percent-decoded, lower-cased, without query, matrix
  * parameters, repeated or trailing slashes. Wider than what any one router matches, on purpose:
  * blocking `/METRICS/` on the public listener costs nothing, missing it would leak the route.
  */
 function normalisePath(url: string): string {
+  // Most request paths are already in that form: lower-case segments of plain characters.
+  const plain = PLAIN_PATH.exec(url);
+  if (plain) return plain[1]!;
   let path = url.split('?')[0]?.split('#')[0] ?? '';
   for (let i = 0; i < 3; i += 1) {
     try {
@@ -39,14 +45,38 @@ function normalisePath(url: string): string {
   return `/${path.split(';')[0]?.toLowerCase().replace(/\\/g, '/').split('/').filter(Boolean).join('/') ?? ''}`;
 }
 
+/**
+ * A test of whether a URL (a request URL or a route pattern) falls under one of `routes` (prefixes,
+ * whole segments), with the routes normalised once; route patterns, a handful per app, are
+ * remembered with their answer (request URLs, which callers choose, are not).
+ */
+export function operatorPathMatcher(routes: readonly string[]): {
+  url(url: string | undefined): boolean;
+  routePattern(pattern: string | undefined): boolean;
+} {
+  const prefixes = routes.map(normalisePath);
+  const url = (value: string | undefined): boolean => {
+    if (!value) return false;
+    const path = normalisePath(value);
+    return prefixes.some(
+      (prefix) => path === prefix || path.startsWith(`${prefix}/`) || (prefix === '/docs' && path.startsWith('/docs-')),
+    );
+  };
+  const patterns = new Map<string, boolean>();
+  return {
+    url,
+    routePattern(pattern) {
+      if (pattern === undefined) return false;
+      let answer = patterns.get(pattern);
+      if (answer === undefined) patterns.set(pattern, (answer = url(pattern)));
+      return answer;
+    },
+  };
+}
+
 /** Whether `url` (a request URL or a route pattern) falls under one of `routes` (prefixes, whole segments). */
 export function isOperatorPath(url: string | undefined, routes: readonly string[]): boolean {
-  if (!url) return false;
-  const path = normalisePath(url);
-  return routes.some((route) => {
-    const prefix = normalisePath(route);
-    return path === prefix || path.startsWith(`${prefix}/`) || (prefix === '/docs' && path.startsWith('/docs-'));
-  });
+  return operatorPathMatcher(routes).url(url);
 }
 
 /** The 404 an unknown route gets, so that the public listener does not even say the route exists. */

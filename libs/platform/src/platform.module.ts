@@ -1,20 +1,22 @@
 import {
   type DynamicModule,
   Global,
+  Inject,
+  Injectable,
   type MiddlewareConsumer,
   Module,
+  type NestMiddleware,
   type NestModule,
   type Type,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
+import { LoggerModule, PinoLogger } from 'nestjs-pino';
 import { AllExceptionsFilter } from './errors.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
-import { type LogFormat, loggerParams, resolveLogFormat } from './logging.js';
+import { type LogFormat, loggerParams, requestLogging, resolveLogFormat } from './logging.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
-import { requestContextMiddleware } from './request-context.js';
 
 export interface PlatformOptions {
   /** The service name, on every log line and in the OpenAPI title. */
@@ -32,6 +34,17 @@ export interface PlatformOptions {
 
 /** The app's exception filter (the one global filter), for errors the router answers before Nest sees the request. */
 export const EXCEPTION_FILTER = Symbol('ExceptionFilter');
+
+/** Request ids and request logging (requestLogging) on the app's root logger, for Express apps. */
+@Injectable()
+class RequestLoggingMiddleware implements NestMiddleware {
+  readonly use: NestMiddleware['use'];
+
+  constructor(@Inject(PinoLogger) pino: PinoLogger) {
+    // Built outside any request, so `logger` is nestjs-pino's root logger.
+    this.use = requestLogging(pino.logger) as NestMiddleware['use'];
+  }
+}
 
 /** Logging, request ids, health, metrics and error mapping: what every Runnerly app has. */
 @Global()
@@ -54,7 +67,10 @@ export class PlatformModule implements NestModule {
     };
   }
 
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestContextMiddleware).forRoutes('*');
+    // A Fastify app (createFastifyService) runs it as a Fastify hook instead.
+    if (this.adapterHost.httpAdapter.getType() === 'express') consumer.apply(RequestLoggingMiddleware).forRoutes('*');
   }
 }

@@ -7,6 +7,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 
 export interface RequestContext {
   requestId: string;
+  /** The HTTP request being handled (none in a job): what log lines say of it. */
+  request?: IncomingMessage;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
@@ -15,6 +17,11 @@ const SAFE_REQUEST_ID = /^[\w.:-]{1,128}$/;
 /** The request id of the HTTP request or job being handled, if any. */
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
+}
+
+/** The HTTP request or job being handled, if any. */
+export function currentRequestContext(): RequestContext | undefined {
+  return storage.getStore();
 }
 
 /** Runs `fn` with `requestId` as the current request id (used by job handlers). */
@@ -33,12 +40,7 @@ export function ensureRequestId(req: IncomingMessage): string {
   return id;
 }
 
-export function requestContextMiddleware(
-  req: IncomingMessage,
-  res: { setHeader(name: string, value: string): unknown },
-  next: () => void,
-): void {
-  const requestId = ensureRequestId(req);
-  res.setHeader(REQUEST_ID_HEADER, requestId);
-  storage.run({ requestId }, next);
+/** Runs `fn` in `context` (the request middleware, for the rest of the request's handling). */
+export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
+  return storage.run(context, fn);
 }

@@ -22,7 +22,7 @@ export function sessionCookieOptions(config: DashboardConfig) {
  * each request slides it. Only a login start writes a session for a visitor who is not logged in.
  */
 export function sessionMiddleware(config: DashboardConfig, redis: Redis): RequestHandler {
-  return session({
+  const sessions = session({
     name: SESSION_COOKIE,
     secret: config.SESSION_SECRET,
     store: createSessionStore(redis, config.DASHBOARD_SESSION_TTL_SECONDS),
@@ -32,4 +32,9 @@ export function sessionMiddleware(config: DashboardConfig, redis: Redis): Reques
     proxy: isHttps(config),
     cookie: { ...sessionCookieOptions(config), maxAge: config.DASHBOARD_SESSION_TTL_SECONDS * 1000 },
   });
+  // Probes never read or write a session: spared express-session's work on every request without
+  // a cookie (a new session id from random bytes, a hash of the session, a cookie object).
+  return (req, res, next) => (req.path.startsWith(SESSIONLESS_PREFIX) ? next() : sessions(req, res, next));
 }
+
+const SESSIONLESS_PREFIX = '/health/';
