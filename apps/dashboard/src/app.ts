@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { expressMetricsMiddleware, expressOperatorGate, finishSetup, MetricsService } from '@runnerly/platform';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { AppModule } from './app.module.js';
 import { REDIS } from './connections/connections.module.js';
 import { type DashboardConfig, trustedProxies } from './config.js';
@@ -24,7 +24,7 @@ export async function createApp(config: DashboardConfig): Promise<NestExpressApp
   // a list of proxy addresses, never every hop.
   app.set('trust proxy', trustedProxies(config));
   app.use(expressMetricsMiddleware(app.get(MetricsService)));
-  app.use(sessionMiddleware(config, app.get<Redis>(REDIS)));
+  app.use(sessionMiddleware(config, app.get<RedisClient>(REDIS)));
   app.useStaticAssets(join(WEB_DIST, 'assets'), { prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
   return finishSetup(app, { title: 'Runnerly dashboard' });
 }

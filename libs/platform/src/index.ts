@@ -36,3 +36,10 @@ export {
   ValidationException,
   ZodPipe,
 } from './validation.js';
+export {
+  createRedisClient,
+  createSubscriberConnection,
+  duplicateRedisClient,
+  type RedisClient,
+  redisPrimaries,
+} from './redis.js';

@@ -8,7 +8,7 @@ import {
 import { createRedisConnection, type EnrichAthleteData, JobName, QUEUE_PREFIX, QueueName } from '@runnerly/jobs';
 import { MetricsService, runWithRequestId } from '@runnerly/platform';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import type { Counter } from 'prom-client';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { WORKER_OPTIONS, type WorkerOptions } from '../common/worker-options.js';
@@ -26,7 +26,7 @@ import { EnrichmentService } from './enrichment.service.js';
 export class EnrichmentProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EnrichmentProcessor.name);
   private worker: Worker<EnrichAthleteData, void> | undefined;
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   private stopping = false;
   private readonly outcomes: Counter<'outcome'>;
   private readonly runs: Counter<'source'>;

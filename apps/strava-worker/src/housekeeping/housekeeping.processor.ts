@@ -18,7 +18,7 @@ import {
 } from '@runnerly/jobs';
 import { MetricsService, runWithRequestId } from '@runnerly/platform';
 import { DelayedError, type Job, type Queue, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import type { Counter } from 'prom-client';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { jobPolicy } from '../common/job-policy.js';
@@ -39,7 +39,7 @@ type Handlers = { [N in HousekeepingJobName]: (job: Job<JobPayloads[N]>) => Prom
 export class HousekeepingProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(HousekeepingProcessor.name);
   private worker: Worker | undefined;
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   private readonly outcomes: Counter<'job' | 'outcome'>;
   private readonly handlers: Handlers;
 

@@ -18,7 +18,7 @@ import { MetricsService, runWithRequestId } from '@runnerly/platform';
 import { ServiceClientError } from '@runnerly/service-client';
 import { ArchiveError } from '@runnerly/strava-archive';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import type { Counter } from 'prom-client';
 import { WORKER_OPTIONS, type WorkerOptions } from '../common/worker-options.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
@@ -35,7 +35,7 @@ import { ArchiveImportService, IMPORT_STATE } from './archive-import.service.js'
 export class ArchiveImportProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ArchiveImportProcessor.name);
   private worker: Worker<ImportArchiveData, void> | undefined;
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   private stopping = false;
   private readonly outcomes: Counter<'outcome'>;
 

@@ -20,7 +20,7 @@ import { MetricsService, runWithRequestId } from '@runnerly/platform';
 import { ServiceClientError } from '@runnerly/service-client';
 import { StravaError } from '@runnerly/strava';
 import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import type { Counter } from 'prom-client';
 import { CLOCK, type Clock } from '../common/clock.js';
 import { ENRICHMENT_QUEUE, SYNC_QUEUE, SYNC_STATE } from '../common/tokens.js';
@@ -42,7 +42,7 @@ import { SyncService } from './sync.service.js';
 export class SyncProcessor implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncProcessor.name);
   private worker: Worker<SyncAthleteData, void> | undefined;
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   private stopping = false;
   private readonly outcomes: Counter<'outcome'>;
 
