@@ -50,14 +50,16 @@ describe.skipIf(redisClusterUnavailable())(
       }
     });
 
-    it("goes on through a primary's failover: its slots answer again from the promoted replica", async () => {
+    it("goes on through a primary's failover: its slots answer again from the promoted replica", async ({
+      annotate,
+    }) => {
       await client.set('{f}before', '1');
       const failover = await cluster.failover('{f}before');
       expect(failover.promoted).not.toBe(failover.killed);
       expect(await cluster.primaryOf('{f}x')).toBe(failover.promoted);
       await client.set('{f}after', '2');
       expect(await client.get('{f}after')).toBe('2');
-      console.info(`failover of ${failover.killed} to ${failover.promoted}: ${failover.ms} ms`);
+      await annotate(`failover of ${failover.killed} to ${failover.promoted}: ${failover.ms} ms`);
     });
   },
 );
