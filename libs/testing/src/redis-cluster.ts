@@ -39,10 +39,13 @@ export interface TestRedisCluster extends TestRedis {
   failover(key: string): Promise<Failover>;
   /** The port of the primary serving `key` now. */
   primaryOf(key: string): Promise<number>;
+  /** Starts the killed nodes again (they come back as replicas) and waits for 3 primaries and 3 replicas. */
+  heal(): Promise<void>;
 }
 
 interface Node {
   port: number;
+  args: string[];
   child: ChildProcess;
 }
 
@@ -69,7 +72,9 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       args.push('--cluster-node-timeout', String(NODE_TIMEOUT_MS), '--save', '', '--appendonly', 'no');
       // A replica takes over however long it was cut off from its primary (a test has no stale data).
       args.push('--cluster-replica-validity-factor', '0');
-      nodes.push({ port, child: spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' }) });
+      // Replicas copy their primary at once (the default waits 5 s before a diskless full sync).
+      args.push('--repl-diskless-sync-delay', '0');
+      nodes.push({ port, args, child: spawn(REDIS_SERVER_BINARY, args, { stdio: 'ignore' }) });
     }
     await Promise.all(nodes.map((node) => waitUntil(() => ping(node.port), 10_000, `redis-server on ${node.port}`)));
     await promisify(execFile)(REDIS_CLI_BINARY, [
@@ -123,6 +128,11 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
       );
       return { killed, promoted: await primaryOf(key), ms: Date.now() - started };
     },
+    heal: async () => {
+      for (const node of nodes.filter((candidate) => !alive().includes(candidate)))
+        node.child = spawn(REDIS_SERVER_BINARY, node.args, { stdio: 'ignore' });
+      await waitUntil(() => agreed(data, 3, 6), 30_000, 'the killed nodes to rejoin as replicas');
+    },
     release: async () => {
       await stopAll(nodes);
       await rm(dir, { recursive: true, force: true });
@@ -147,7 +157,8 @@ async function ping(port: number): Promise<boolean> {
 
 /**
  * Whether every node in `ports` says the cluster is ok and sees `primaries` primaries (serving all
- * the slots) and `connected` nodes connected, none marked failing.
+ * the slots) and `connected` nodes connected, none marked failing; and each replica holds a copy
+ * of its primary (link up, no full sync under way): a failover then starts from a steady state.
  */
 async function agreed(ports: number[], primaries: number, connected: number): Promise<boolean> {
   for (const port of ports) {
@@ -156,7 +167,13 @@ async function agreed(ports: number[], primaries: number, connected: number): Pr
       if (!info.includes('cluster_state:ok') || !info.includes(`cluster_slots_ok:${SLOTS}`)) return false;
       const lines = ((await redis.cluster('NODES')) as string).trim().split('\n');
       const live = lines.filter((line) => !/\bfail\??\b/.test(line) && line.includes(' connected'));
-      return live.length === connected && live.filter((line) => line.includes('master')).length === primaries;
+      if (live.length !== connected || live.filter((line) => line.includes('master')).length !== primaries)
+        return false;
+      const replication = await redis.info('replication');
+      return (
+        replication.includes('role:master') ||
+        (replication.includes('master_link_status:up') && replication.includes('master_sync_in_progress:0'))
+      );
     }).catch(() => false);
     if (!ok) return false;
   }
