@@ -23,11 +23,12 @@ describe.skipIf(redisClusterUnavailable())('strava-worker on a Redis Cluster', (
   // The stack releases its Redis; without a stack, the cluster must not outlive the test.
   afterAll(() => (stack ? stack.close() : cluster?.release()));
 
-  it.for([
+  it.for<{ holding: string; key: (userId: string) => string }>([
     { holding: "the queues' slot ({runnerly})", key: () => `${QUEUE_PREFIX}:strava-sync:wait` },
     { holding: "the athlete's sync state", key: (userId: string) => `${KEY_PREFIX}:sync-state:${userId}` },
   ])(
     'a primary holding $holding fails over mid-sync: the job completes, every run stored once',
+    { timeout: 120_000 },
     async ({ key }, { annotate }) => {
       const athlete = await connectFirstAthlete(stack);
       await stack.sandboxCall('PUT', '/settings', { faults: [SLOW_PAGES] });
@@ -49,7 +50,6 @@ describe.skipIf(redisClusterUnavailable())('strava-worker on a Redis Cluster', (
         `primary ${failover.killed} → ${failover.promoted} in ${failover.ms} ms; ${runs} runs stored once`,
       );
     },
-    120_000,
   );
 
   it("webhook events: the guard's and the rechecks' scripts, then a deauthorization forgets the athlete", async () => {
