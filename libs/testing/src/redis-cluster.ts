@@ -37,6 +37,8 @@ export interface TestRedisCluster extends TestRedis {
   ports: number[];
   /** Kills (SIGKILL) the primary serving `key` and waits until its replica has taken over. */
   failover(key: string): Promise<Failover>;
+  /** Kills (SIGKILL) the node on `port` (a primary or a replica) and waits until the cluster is ok again. */
+  kill(port: number): Promise<void>;
   /** The port of the primary serving `key` now. */
   primaryOf(key: string): Promise<number>;
   /** Starts the killed nodes again (they come back as replicas) and waits for 3 primaries and 3 replicas. */
@@ -93,6 +95,15 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
   }
 
   const alive = () => nodes.filter((node) => node.child.exitCode === null && node.child.signalCode === null);
+  const kill = async (port: number): Promise<void> => {
+    const node = alive().find((candidate) => candidate.port === port);
+    if (!node) throw new Error(`no live node on ${port}`);
+    const exited = new Promise((resolve) => node.child.once('exit', resolve));
+    node.child.kill('SIGKILL');
+    await exited;
+    const survivors = alive().map((survivor) => survivor.port);
+    await waitUntil(() => agreed(survivors, 3, survivors.length), 30_000, `the cluster to get over ${port}`);
+  };
   const primaryOf = async (key: string): Promise<number> => {
     const answer = await onNode(alive()[0]!.port, async (redis) => {
       const slot = (await redis.cluster('KEYSLOT', key)) as number;
@@ -115,19 +126,11 @@ export async function startRedisCluster(): Promise<TestRedisCluster> {
     },
     failover: async (key) => {
       const killed = await primaryOf(key);
-      const node = nodes.find((candidate) => candidate.port === killed)!;
       const started = Date.now();
-      const exited = new Promise((resolve) => node.child.once('exit', resolve));
-      node.child.kill('SIGKILL');
-      await exited;
-      const survivors = alive().map((survivor) => survivor.port);
-      await waitUntil(
-        async () => (await agreed(survivors, 3, 5)) && (await primaryOf(key)) !== killed,
-        30_000,
-        `a replica to take over from ${killed}`,
-      );
+      await kill(killed);
       return { killed, promoted: await primaryOf(key), ms: Date.now() - started };
     },
+    kill,
     heal: async () => {
       for (const node of nodes.filter((candidate) => !alive().includes(candidate)))
         node.child = spawn(REDIS_SERVER_BINARY, node.args, { stdio: 'ignore' });
