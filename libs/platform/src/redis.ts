@@ -10,12 +10,15 @@ export type RedisClient = Redis | Cluster;
  */
 const FAILOVER_RETRY_MS = 300;
 
+/** Which cluster node the next subscriber connection goes to (in turn: a dead one is passed over). */
+let subscriberTurn = 0;
+
 /**
  * The one place the apps connect to Redis. `options` are ioredis' options for a single server; on
  * a cluster they apply to each node's connection, and `retryStrategy`, `lazyConnect`,
  * `enableAutoPipelining`, `enableOfflineQueue` and `enableReadyCheck` to the cluster as a whole.
  * Both kinds run every command Runnerly sends: its multi-key commands, MULTIs and scripts keep to
- * one hash slot (see README, Redis keys).
+ * one hash slot (README, Configuration: Redis Cluster).
  */
 export function createRedisClient(url: string, options: RedisOptions = {}): RedisClient {
   const target = parseRedisUrl(url);
@@ -68,10 +71,10 @@ export function createSubscriberConnection(client: RedisClient, options: RedisOp
     retryStrategy: (times) => (times > 3 ? null : 200 * times),
   });
 }
-let subscriberTurn = 0;
 
 /** Another connection like `client` (e.g. to SUBSCRIBE on: ioredis' cluster resubscribes by itself). */
 export function duplicateRedisClient(client: RedisClient): RedisClient {
+  // Two branches because the two `duplicate`s have different signatures (TypeScript cannot call the union's).
   return client instanceof Cluster ? client.duplicate() : client.duplicate();
 }
 

@@ -28,6 +28,7 @@ export interface RateLimiterOptions {
    * (the next day's, once the daily share is spent) instead of taking the syncs' budget.
    */
   enrichmentSharePercent?: number;
+  /** Key prefix; it must hold a hash tag (`…{tag}…`) for a Redis Cluster (default `runnerly:{strava-rate}:`). */
   prefix?: string;
 }
 
