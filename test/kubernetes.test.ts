@@ -483,7 +483,7 @@ const MUTATIONS: Mutation[] = [
       spec.triggers[0]!.metadata.listName = 'bull:strava-sync:wait';
     },
     (objects) => deploymentViolations(objects, WAIT_LISTS),
-    /strava-worker: its ScaledObject must watch the BullMQ wait lists runnerly:strava-sync:wait/,
+    /strava-worker: its ScaledObject must watch the BullMQ wait lists \{runnerly\}:strava-sync:wait/,
   ],
   [
     'no autoscaler for the data-service',

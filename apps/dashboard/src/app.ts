@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
 import { expressMetricsMiddleware, expressOperatorGate, finishSetup, MetricsService } from '@runnerly/platform';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { AppModule } from './app.module.js';
 import { REDIS } from './connections/connections.module.js';
 import { type DashboardConfig, trustedProxies } from './config.js';
@@ -26,6 +26,6 @@ export async function createApp(config: DashboardConfig): Promise<NestExpressApp
   app.use(expressMetricsMiddleware(app.get(MetricsService)));
   // The page's assets before the session: files, the same for everyone, need none.
   app.useStaticAssets(join(WEB_DIST, 'assets'), { prefix: '/assets/', immutable: true, maxAge: '365d', index: false });
-  app.use(sessionMiddleware(config, app.get<Redis>(REDIS)));
+  app.use(sessionMiddleware(config, app.get<RedisClient>(REDIS)));
   return finishSetup(app, { title: 'Runnerly dashboard' });
 }

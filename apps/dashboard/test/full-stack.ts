@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DASHBOARD_CALLER, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
 import { startDataService, testEncryptionKeys } from '@runnerly/data-service/testing';
-import { freePort } from '@runnerly/testing';
+import { freePort, startRedisCluster } from '@runnerly/testing';
 import { startTokenDealer } from '@runnerly/token-dealer/testing';
 import {
   Cleanup,
@@ -24,7 +24,7 @@ export interface Stack {
   /** More dashboard processes on the same Redis and secrets (`dashboards` option): horizontal scale. */
   moreDashboards: Dashboard[];
   dataServiceUrl: string;
-  /** The Redis (a leased logical db) of the dashboards and the worker: sessions, sync queue and state. */
+  /** The Redis (a leased logical db, or a cluster) of the dashboards and the worker: sessions, sync queue and state. */
   redisUrl: string;
   /** Where the dashboards stream uploaded archives and the worker reads them (one directory, as a compose volume). */
   importsDir: string;
@@ -47,11 +47,18 @@ export async function startStack(
     dashboardEnv?: Record<string, string>;
     /** The sandbox's settings (e.g. `STRAVA_SANDBOX_ATHLETES`: the default world has 2 athletes). */
     sandboxEnv?: Record<string, string>;
+    /** A Redis Cluster of the stack's own (3 primaries, 3 replicas) instead of a leased db of one Redis. */
+    redisCluster?: boolean;
   } = {},
 ): Promise<Stack> {
   const cleanup = new Cleanup();
   try {
-    const [redis, dataDb] = await Promise.all([testRedis(cleanup), testDatabase(cleanup)]);
+    const [redis, dataDb] = await Promise.all([
+      options.redisCluster
+        ? cleanup.add(await startRedisCluster(), (cluster) => cluster.release())
+        : testRedis(cleanup),
+      testDatabase(cleanup),
+    ]);
     const sandbox = cleanup.add(await startSandbox(options.sandboxEnv), (s) => s.close());
     const importsDir = cleanup.add(await mkdtemp(join(tmpdir(), 'runnerly-imports-')), (dir) =>
       rm(dir, { recursive: true, force: true }),

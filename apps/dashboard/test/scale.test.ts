@@ -3,12 +3,16 @@ import { type Stack, startStack } from './full-stack.js';
 import { loginAs } from './login.js';
 
 // Two dashboard processes behind one address behave as one: the session lives in Redis, and a
-// sync asked for on either is the same deduplicated job.
-describe('two dashboard processes', () => {
+// sync asked for on either is the same deduplicated job. On one Redis and on a Redis Cluster (its
+// sessions, login limits, cooldowns and queue keys on different slots).
+describe.for([
+  { redis: 'one Redis', redisCluster: false },
+  { redis: 'a Redis Cluster', redisCluster: true },
+])('two dashboard processes ($redis)', ({ redisCluster }) => {
   let stack: Stack;
 
   beforeAll(async () => {
-    stack = await startStack({ dashboards: 2 });
+    stack = await startStack({ dashboards: 2, redisCluster });
   });
   afterAll(() => stack?.close());
 

@@ -8,7 +8,8 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createRedisConnection, JobName, jobOptions, QUEUE_PREFIX, QueueName } from '@runnerly/jobs';
+import { createRedisConnection, JobName, jobOptions, KEY_PREFIX, QUEUE_PREFIX, QueueName } from '@runnerly/jobs';
+import { type RedisClient, redisPrimaries } from '@runnerly/platform';
 import { freePort, type ServiceProcess, startService } from '@runnerly/testing';
 import { type Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -80,7 +81,13 @@ class WorkerProcess {
   }
 }
 
-async function keyBytes(redis: Redis, pattern: string): Promise<number> {
+async function keyBytes(client: RedisClient, pattern: string): Promise<number> {
+  let total = 0;
+  for (const redis of redisPrimaries(client)) total += await serverKeyBytes(redis, pattern);
+  return total;
+}
+
+async function serverKeyBytes(redis: Redis, pattern: string): Promise<number> {
   let total = 0;
   let cursor = '0';
   do {
@@ -143,7 +150,7 @@ async function fanOut(stack: Stack, queues: Queues, athletes: readonly string[])
     const production = await measureOnce(stack, queues, worker, athletes);
     console.log(`  fan-out over ${athletes.length} athletes, production-like pass: ${production.seconds.toFixed(2)} s`);
     const queueBytes = await keyBytes(stack.connection, `${QUEUE_PREFIX}:${QueueName.StravaSync}:*`);
-    const stateBytes = await keyBytes(stack.connection, `${QUEUE_PREFIX}:sync-state:*`);
+    const stateBytes = await keyBytes(stack.connection, `${KEY_PREFIX}:sync-state:*`);
     const live = await measureOnce(stack, queues, worker, athletes, COLLECT_EVERY_MS);
     console.log(
       `  fan-out over ${athletes.length} athletes, pass with forced collections: ${live.seconds.toFixed(2)} s`,

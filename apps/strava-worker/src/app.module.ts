@@ -12,7 +12,7 @@ import { HealthService, MetricsService, PlatformModule } from '@runnerly/platfor
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient } from '@runnerly/strava';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { CLOCK, type Clock, systemClock } from './common/clock.js';
 import { jobPolicy } from './common/job-policy.js';
 import {
@@ -56,7 +56,7 @@ const logRedisError = (error: Error) => redisLogger.warn(`Redis unavailable: ${e
 @Module({})
 export class AppModule implements OnApplicationShutdown {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(SYNC_QUEUE) private readonly syncQueue: SyncQueue,
     @Inject(HOUSEKEEPING_QUEUE) private readonly housekeepingQueue: Queue,
     @Inject(ENRICHMENT_QUEUE) private readonly enrichmentQueue: EnrichmentQueue,
@@ -85,7 +85,7 @@ export class AppModule implements OnApplicationShutdown {
         {
           provide: SYNC_QUEUE,
           inject: [REDIS],
-          useFactory: (redis: Redis) => {
+          useFactory: (redis: RedisClient) => {
             const syncs = new SyncQueue(redis, jobPolicy(config));
             syncs.queue.on('error', logRedisError);
             return syncs;
@@ -95,13 +95,13 @@ export class AppModule implements OnApplicationShutdown {
         {
           provide: HOUSEKEEPING_QUEUE,
           inject: [REDIS],
-          useFactory: (redis: Redis) =>
+          useFactory: (redis: RedisClient) =>
             new Queue(QueueName.Housekeeping, { connection: redis, prefix: QUEUE_PREFIX }).on('error', logRedisError),
         },
         {
           provide: ENRICHMENT_QUEUE,
           inject: [REDIS],
-          useFactory: (redis: Redis) => {
+          useFactory: (redis: RedisClient) => {
             const enrichment = new EnrichmentQueue(redis, jobPolicy(config));
             enrichment.queue.on('error', logRedisError);
             return enrichment;
@@ -110,7 +110,7 @@ export class AppModule implements OnApplicationShutdown {
         {
           provide: STRAVA_RATE_LIMITER,
           inject: [REDIS],
-          useFactory: (redis: Redis) =>
+          useFactory: (redis: RedisClient) =>
             new StravaRateLimiter(redis, clock, {
               shortLimit: config.STRAVA_RATE_LIMIT_15MIN,
               longLimit: config.STRAVA_RATE_LIMIT_DAILY,
@@ -160,11 +160,11 @@ export class AppModule implements OnApplicationShutdown {
         {
           provide: SyncCheckpointRepository,
           inject: [REDIS],
-          useFactory: (redis: Redis) => new SyncCheckpointRepository(redis),
+          useFactory: (redis: RedisClient) => new SyncCheckpointRepository(redis),
         },
         SyncService,
         SyncProcessor,
-        { provide: IMPORT_STATE, inject: [REDIS], useFactory: (redis: Redis) => new ImportStateStore(redis) },
+        { provide: IMPORT_STATE, inject: [REDIS], useFactory: (redis: RedisClient) => new ImportStateStore(redis) },
         ArchiveImportService,
         ArchiveImportProcessor,
         EnrichmentService,

@@ -8,7 +8,7 @@ import {
   SyncStatus,
 } from '@runnerly/jobs';
 import { type Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Stack, type Worker } from './harness.js';
 
@@ -19,7 +19,7 @@ describe('scheduled fan-out over thousands of athletes', () => {
   let stack: Stack;
   let housekeeping: Queue;
   let syncQueue: Queue;
-  let eventsConnection: Redis;
+  let eventsConnection: RedisClient;
   let events: QueueEvents;
   let worker: Worker | undefined;
   let connected: string[];

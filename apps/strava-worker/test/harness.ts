@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import type { EventEmitter } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,7 +32,7 @@ import {
   SyncStateStore,
   SyncStatus,
 } from '@runnerly/jobs';
-import { operatorUrl, startOperatorListener } from '@runnerly/platform';
+import { operatorUrl, type RedisClient, startOperatorListener } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient, type StravaSummaryActivity } from '@runnerly/strava';
 import { startSandbox, type TestSandbox } from '@runnerly/strava-sandbox/testing';
@@ -39,6 +40,7 @@ import {
   createTestDatabase,
   freePort,
   leaseTestRedis,
+  REDIS_SERVER_BINARY,
   type ServiceProcess,
   type TestDatabase,
   type TestRedis,
@@ -123,8 +125,6 @@ function closeHard(server: Server): Promise<void> {
   return closed;
 }
 
-const REDIS_SERVER_BINARY = '/usr/bin/redis-server';
-
 /**
  * A private `redis-server` on a free port, persisting every write (AOF, fsync always) into a
  * temporary directory, for tests that kill Redis and bring it back with its data. The machine's
@@ -206,11 +206,11 @@ export class Stack {
   tokenLifetimeSeconds = 600;
   tokensIssued = 0;
   redis!: TestRedis;
-  connection!: Redis;
+  connection!: RedisClient;
   state!: SyncStateStore;
   /** The producer side of the sync queue, as the dashboard and the webhooks use it. */
   syncs!: SyncQueue;
-  private syncsConnection!: Redis;
+  private syncsConnection!: RedisClient;
   database!: TestDatabase;
   issuer!: TestIssuer;
   dealer!: Server;
@@ -256,7 +256,7 @@ export class Stack {
     stack.syncsConnection = createRedisConnection(stack.redis.url);
     stack.syncs = new SyncQueue(stack.syncsConnection, syncPolicy ? { [JobName.SyncAthlete]: syncPolicy } : {});
     // The test's own clients wait through a Redis outage quietly (they reconnect by themselves).
-    for (const emitter of [stack.connection, stack.syncsConnection, stack.syncs.queue])
+    for (const emitter of [stack.connection, stack.syncsConnection, stack.syncs.queue] as EventEmitter[])
       emitter.on('error', () => undefined);
     await stack.startTokenDealer(0);
     stack.sandbox = await startSandbox({

@@ -1,13 +1,13 @@
 import { createRedisConnection } from '@runnerly/jobs';
 import { leaseTestRedis, type TestRedis } from '@runnerly/testing';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RateBudgetExhaustedError, StravaRateLimiter } from '../src/rate-limit/strava-rate-limiter.js';
 import { TestClock } from './harness.js';
 
 describe('StravaRateLimiter (Redis, shared by processes)', () => {
   let redis: TestRedis;
-  let connection: Redis;
+  let connection: RedisClient;
   const clock = new TestClock();
 
   beforeAll(async () => {

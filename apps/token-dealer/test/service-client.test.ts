@@ -3,6 +3,7 @@ import { Controller, Get, Headers, Module } from '@nestjs/common';
 import { AuthModule, CurrentToken, Scopes, type VerifiedToken } from '@runnerly/auth';
 import { createFastifyService, PlatformModule, runWithRequestId } from '@runnerly/platform';
 import { ServiceClient, ServiceClientError } from '@runnerly/service-client';
+import { startRedisCluster, type TestRedisCluster } from '@runnerly/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeysService } from '../src/keys/keys.service.js';
 import { startTokenDealer, type TestTokenDealer } from '../src/testing/index.js';
@@ -22,15 +23,24 @@ class CalleeController {
   }
 }
 
-/** The whole trust plane for real: token-dealer, a guarded callee, and the service client between. */
-describe('ServiceClient against the real token-dealer and a guarded callee', () => {
+/**
+ * The whole trust plane for real: token-dealer, a guarded callee, and the service client between;
+ * on one Redis and on a Redis Cluster (3 primaries, 3 replicas: the failure counts' MULTI, the
+ * revocation keys and their pub/sub, the key rotation's notices must all work there).
+ */
+describe.for([
+  { redis: 'one Redis', onCluster: false },
+  { redis: 'a Redis Cluster', onCluster: true },
+])('ServiceClient against the real token-dealer and a guarded callee ($redis)', ({ onCluster }) => {
+  let cluster: TestRedisCluster | undefined;
   let dealer: TestTokenDealer;
   let callee: Awaited<ReturnType<typeof createFastifyService>>;
   let calleeUrl: string;
   let secret: string;
 
   beforeAll(async () => {
-    dealer = await startTokenDealer();
+    cluster = onCluster ? await startRedisCluster() : undefined;
+    dealer = await startTokenDealer(cluster ? { REDIS_URL: cluster.url } : {});
     secret = (await dealer.clients.create('caller', 'runs:read users:read', 'data-service')).client_secret;
     @Module({
       imports: [
@@ -52,8 +62,9 @@ describe('ServiceClient against the real token-dealer and a guarded callee', () 
     calleeUrl = (await callee.getUrl()).replace('[::1]', '127.0.0.1');
   });
   afterAll(async () => {
-    await callee.close();
-    await dealer.close();
+    await callee?.close();
+    await dealer?.close();
+    await cluster?.release();
   });
 
   const client = (overrides: Partial<ConstructorParameters<typeof ServiceClient>[0]> = {}) =>

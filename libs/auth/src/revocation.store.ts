@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRedisClient, createSubscriberConnection, type RedisClient } from '@runnerly/platform';
+import type { Redis } from 'ioredis';
 
 /** Redis keys shared by the token-dealer (writer) and every guard (reader). */
 export const REVOCATION_KEY_PREFIX = 'runnerly:auth:revoked:';
@@ -36,10 +37,12 @@ export class RevocationStore {
   private liveGeneration = 0;
   private live = false;
 
-  constructor(private readonly redis: Redis) {}
+  private closed = false;
+
+  constructor(private readonly redis: RedisClient) {}
 
   static connect(url: string): RevocationStore {
-    const redis = new Redis(url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
+    const redis = createRedisClient(url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
     // An outage shows as failed lookups (503 from the guard) and in readiness, not as unhandled events.
     redis.on('error', () => undefined);
     return new RevocationStore(redis);
@@ -77,11 +80,13 @@ export class RevocationStore {
   /** Whether this token's id, its signing key, or its client as of the token's `iat`, is revoked: asks Redis. */
   async isRevoked(claims: RevocableClaims): Promise<boolean> {
     const clientId = claims.client_id ?? claims.sub ?? '';
-    const [jti, client, kid] = await this.redis.mget(
-      revokedJtiKey(claims.jti ?? ''),
-      revokedClientKey(clientId),
-      revokedKidKey(claims.kid ?? ''),
-    );
+    // Three GETs, not one MGET: the keys lie on different slots of a cluster. Auto-pipelined, they
+    // still make one round trip to one server.
+    const [jti, client, kid] = await Promise.all([
+      this.redis.get(revokedJtiKey(claims.jti ?? '')),
+      this.redis.get(revokedClientKey(clientId)),
+      this.redis.get(revokedKidKey(claims.kid ?? '')),
+    ]);
     if (jti !== null || (claims.kid !== undefined && kid !== null)) return true;
     return client !== null && (claims.iat ?? 0) <= Number(client);
   }
@@ -106,13 +111,32 @@ export class RevocationStore {
 
   /** Starts mirroring revocations published by the token-dealer (does not wait for Redis). */
   watch(): void {
-    if (this.subscriber !== undefined) return;
-    const subscriber = this.redis.duplicate({
+    if (this.pruneTimer !== undefined || this.closed) return;
+    this.subscribe();
+    this.pruneTimer = setInterval(() => this.prune(), 60_000);
+    this.pruneTimer.unref();
+  }
+
+  /**
+   * Opens the subscription. On a cluster its connection ends when its node is gone for good (a
+   * failover): the next one, on another node, starts a new generation like any resubscription.
+   */
+  private subscribe(): void {
+    if (this.closed) return;
+    const subscriber = createSubscriberConnection(this.redis, {
       autoResubscribe: false,
       enableAutoPipelining: false,
       maxRetriesPerRequest: null,
     });
+    if (subscriber === undefined) {
+      setTimeout(() => this.subscribe(), 200).unref();
+      return;
+    }
     this.subscriber = subscriber;
+    subscriber.once('end', () => {
+      this.live = false;
+      setTimeout(() => this.subscribe(), 200).unref();
+    });
     subscriber.on('message', (_channel: string, message: string) => this.apply(message));
     subscriber.on('close', () => {
       this.live = false;
@@ -127,8 +151,6 @@ export class RevocationStore {
       );
     });
     subscriber.on('error', () => undefined);
-    this.pruneTimer = setInterval(() => this.prune(), 60_000);
-    this.pruneTimer.unref();
   }
 
   ping(): Promise<string> {
@@ -136,6 +158,7 @@ export class RevocationStore {
   }
 
   close(): void {
+    this.closed = true;
     clearInterval(this.pruneTimer);
     this.live = false;
     this.subscriber?.disconnect();

@@ -1,6 +1,7 @@
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { z } from 'zod';
+import { parseRedisUrl } from './redis-url.js';
 import { decodeSecret } from './secrets.js';
 import { weakKeyReason, weakSecretReason } from './weak-secret.js';
 
@@ -67,7 +68,25 @@ export const env = {
     withStrongPassword(urlWithProtocols(['postgres:', 'postgresql:'])).default(
       'postgres://postgres@127.0.0.1:5432/runnerly',
     ),
-  redisUrl: () => withStrongPassword(urlWithProtocols(['redis:', 'rediss:'])).default('redis://127.0.0.1:6379'),
+  /**
+   * One Redis (`redis://`, `rediss://`) or a Redis Cluster (`redis-cluster://host:port,host:port`,
+   * `rediss-cluster://`): see parseRedisUrl. Its password, when it has one, must not be weak.
+   */
+  redisUrl: () =>
+    z
+      .string()
+      .superRefine((value, context) => {
+        let password: string | undefined;
+        try {
+          password = parseRedisUrl(value).password;
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+          return;
+        }
+        const reason = password ? weakSecretReason(password) : undefined;
+        if (reason) context.addIssue({ code: 'custom', message: `holds a weak password (${reason})` });
+      })
+      .default('redis://127.0.0.1:6379'),
   /** A password, client secret or token typed or generated as text: at least `minLength` characters, not obviously weak. */
   password: (minLength = 16) =>
     z.string().superRefine((value, context) => {

@@ -11,3 +11,4 @@ export {
   type SealingKey,
 } from './sealed-box.js';
 export { findRepoRoot } from './repo-root.js';
+export { parseRedisUrl, type RedisTarget } from './redis-url.js';

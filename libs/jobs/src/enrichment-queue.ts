@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { jobIds } from './job-ids.js';
 import { type JobPolicy, jobOptions } from './job-options.js';
 import type { EnrichAthleteData } from './job-payloads.js';
@@ -13,7 +13,7 @@ export class EnrichmentQueue {
   readonly queue: Queue<EnrichAthleteData>;
 
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     private readonly policy: Partial<Record<JobName, JobPolicy>> = {},
   ) {
     this.queue = new Queue<EnrichAthleteData>(QueueName.StravaEnrichment, { connection, prefix: QUEUE_PREFIX });

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { ImportStatus } from './import-contract.js';
 import { ImportStateStore } from './import-state.store.js';
 import { jobIds } from './job-ids.js';
@@ -21,7 +21,7 @@ export class ImportQueue {
   readonly state: ImportStateStore;
 
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     private readonly policy: Partial<Record<JobName, JobPolicy>> = {},
   ) {
     this.queue = new Queue(QueueName.ArchiveImport, { connection, prefix: QUEUE_PREFIX });

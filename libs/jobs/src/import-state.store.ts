@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { ImportPhase, ImportStatus, type ImportView } from './import-contract.js';
-import { QUEUE_PREFIX } from './queue-names.js';
+import { KEY_PREFIX } from './queue-names.js';
 
 /** Import state outlives its job by a week (the page can still say how the last import went). */
 const TTL_SECONDS = 7 * 24 * 3600;
@@ -17,8 +17,8 @@ export interface ImportRecord extends ImportView {
 /** Each import's state (a Redis hash) and each athlete's one import at a time. */
 export class ImportStateStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix = `${QUEUE_PREFIX}:import:`,
+    private readonly redis: RedisClient,
+    private readonly prefix = `${KEY_PREFIX}:import:`,
   ) {}
 
   async create(id: string, userId: string, now = new Date()): Promise<void> {

@@ -14,7 +14,7 @@ export {
   SyncReason,
   type SyncStravaAthleteData,
 } from './job-payloads.js';
-export { JOB_QUEUE, JobName, QUEUE_PREFIX, QueueName } from './queue-names.js';
+export { JOB_QUEUE, JobName, KEY_PREFIX, QUEUE_PREFIX, QueueName } from './queue-names.js';
 export { createRedisConnection } from './redis.js';
 export {
   MANUAL_SYNC_COOLDOWN_MS,

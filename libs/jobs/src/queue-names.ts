@@ -42,5 +42,18 @@ export const JOB_QUEUE: Record<JobName, QueueName> = {
   [JobName.EnrichAthlete]: QueueName.StravaEnrichment,
 };
 
-/** Key prefix of every BullMQ key (`runnerly:<queue>:…`). */
-export const QUEUE_PREFIX = 'runnerly';
+/**
+ * Key prefix of every BullMQ key (`{runnerly}:<queue>:…`). The braces are a Redis Cluster hash tag:
+ * BullMQ's scripts touch several keys of a queue at once, which on a cluster must share one slot,
+ * and BullMQ asks for a braced prefix rather than ioredis' `keyPrefix`. One tag for all the queues,
+ * as BullMQ's guide does: per-queue tags would spread the four queues over up to four primaries,
+ * but BullMQ flows (parent and children in different queues) need one slot, and Runnerly's queue
+ * traffic (a few jobs per athlete per hour) is a light load for one primary.
+ */
+export const QUEUE_PREFIX = '{runnerly}';
+
+/**
+ * Prefix of Runnerly's own keys (sync and import state, checkpoints, limits…): spread over the
+ * cluster, each key on its own slot unless a script or MULTI needs several (they share a tag).
+ */
+export const KEY_PREFIX = 'runnerly';

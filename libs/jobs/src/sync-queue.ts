@@ -1,9 +1,9 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { jobIds } from './job-ids.js';
 import { type JobPolicy, jobOptions } from './job-options.js';
 import { SyncReason, type SyncAthleteData } from './job-payloads.js';
-import { JobName, QUEUE_PREFIX, QueueName } from './queue-names.js';
+import { JobName, KEY_PREFIX, QUEUE_PREFIX, QueueName } from './queue-names.js';
 import { SyncStateStore } from './sync-state.store.js';
 
 export interface RequestSyncOptions {
@@ -49,7 +49,7 @@ export class SyncQueue {
   readonly state: SyncStateStore;
 
   constructor(
-    private readonly connection: Redis,
+    private readonly connection: RedisClient,
     /** Retry policy overrides (tests use tiny backoffs). */
     private readonly policy: Partial<Record<JobName, JobPolicy>> = {},
     private readonly options: SyncQueueOptions = {},
@@ -68,7 +68,7 @@ export class SyncQueue {
     const left = (await this.connection.eval(
       TAKE_COOLDOWN,
       1,
-      `${QUEUE_PREFIX}:sync-cooldown:${userId}`,
+      `${KEY_PREFIX}:sync-cooldown:${userId}`,
       cooldownMs,
     )) as number;
     if (left > 0) throw new SyncCooldownError(Math.ceil(left / 1000));

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import type { SyncReason } from './job-payloads.js';
-import { QUEUE_PREFIX } from './queue-names.js';
+import { KEY_PREFIX } from './queue-names.js';
 import { type SyncErrorCode, type SyncProgress, SyncStatus } from './sync-contract.js';
 
 export interface SyncError {
@@ -44,8 +44,8 @@ return 1`;
  */
 export class SyncStateStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix = `${QUEUE_PREFIX}:sync-state:`,
+    private readonly redis: RedisClient,
+    private readonly prefix = `${KEY_PREFIX}:sync-state:`,
   ) {}
 
   private key(userId: string): string {

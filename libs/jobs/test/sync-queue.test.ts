@@ -1,6 +1,6 @@
 import { leaseTestRedis, type TestRedis } from '@runnerly/testing';
 import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SyncReason } from '../src/job-payloads.js';
 import { JobName, QUEUE_PREFIX, QueueName } from '../src/queue-names.js';
@@ -10,7 +10,7 @@ import { SyncStatus } from '../src/sync-contract.js';
 
 describe('SyncQueue and SyncStateStore', () => {
   let redis: TestRedis;
-  let connection: Redis;
+  let connection: RedisClient;
   let syncs: SyncQueue;
 
   beforeAll(async () => {

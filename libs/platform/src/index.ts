@@ -30,3 +30,10 @@ export {
   ValidationException,
   ZodPipe,
 } from './validation.js';
+export {
+  createRedisClient,
+  createSubscriberConnection,
+  duplicateRedisClient,
+  type RedisClient,
+  redisPrimaries,
+} from './redis.js';

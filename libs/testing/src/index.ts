@@ -1,6 +1,13 @@
 export { adminDatabaseUrl, createTestDatabase, dropStaleTestDatabases, type TestDatabase } from './database.js';
 export { freePort } from './ports.js';
 export { leaseTestRedis, redisServerUrl, type TestRedis } from './redis.js';
+export {
+  type Failover,
+  REDIS_SERVER_BINARY,
+  redisClusterUnavailable,
+  startRedisCluster,
+  type TestRedisCluster,
+} from './redis-cluster.js';
 export { launchChromium } from './browser.js';
 export {
   answerViolation,

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { AppException, clientAddressKey, MetricsService } from '@runnerly/platform';
 import type { Request } from 'express';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { REDIS } from '../connections/connections.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from '../config.js';
 
@@ -19,7 +19,7 @@ export class LoginRateLimitGuard implements CanActivate {
   private readonly refused;
 
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
     metrics: MetricsService,
   ) {

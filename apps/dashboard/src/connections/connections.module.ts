@@ -3,7 +3,7 @@ import { DASHBOARD_CALLER, DataServiceClient } from '@runnerly/data-client';
 import { createRedisConnection, ImportQueue, SyncQueue } from '@runnerly/jobs';
 import { HealthService } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { DASHBOARD_CONFIG, type DashboardConfig } from '../config.js';
 
 export const REDIS = Symbol('Redis');
@@ -20,12 +20,12 @@ export const REDIS = Symbol('Redis');
     {
       provide: SyncQueue,
       inject: [REDIS],
-      useFactory: (redis: Redis) => new SyncQueue(redis),
+      useFactory: (redis: RedisClient) => new SyncQueue(redis),
     },
     {
       provide: ImportQueue,
       inject: [REDIS],
-      useFactory: (redis: Redis) => new ImportQueue(redis),
+      useFactory: (redis: RedisClient) => new ImportQueue(redis),
     },
     {
       provide: DataServiceClient,
@@ -48,7 +48,7 @@ export const REDIS = Symbol('Redis');
 })
 export class ConnectionsModule implements OnApplicationShutdown {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly syncQueue: SyncQueue,
     private readonly importQueue: ImportQueue,
     @Inject(DASHBOARD_CONFIG) config: DashboardConfig,

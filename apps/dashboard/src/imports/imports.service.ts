@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { ImportInProgressError, ImportQueue, type ImportView } from '@runnerly/jobs';
 import { AppException, currentRequestId } from '@runnerly/platform';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { REDIS } from '../connections/connections.module.js';
 import { DASHBOARD_CONFIG, type DashboardConfig } from '../config.js';
 import { receiveArchive } from './archive-upload.js';
@@ -16,7 +16,7 @@ const DAY_SECONDS = 24 * 3600;
 export class ImportsService {
   constructor(
     @Inject(DASHBOARD_CONFIG) private readonly config: DashboardConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     private readonly queue: ImportQueue,
   ) {}
 

@@ -1,21 +1,28 @@
 import { RedisStore } from 'connect-redis';
 import type { SessionData } from 'express-session';
-import type { Redis } from 'ioredis';
+import { type RedisClient, redisPrimaries } from '@runnerly/platform';
 
 /**
  * connect-redis speaks node-redis (v5) commands; Runnerly uses ioredis everywhere. This adapter
- * gives it the few commands it calls, so sessions live in the same Redis as everything else.
+ * gives it the few commands it calls, so sessions live in the same Redis as everything else. On a
+ * Redis Cluster each session key has a slot of its own: several keys are read and deleted one by one
+ * (auto-pipelined) and listed by scanning every primary.
  */
-function nodeRedisFacade(redis: Redis) {
+function nodeRedisFacade(redis: RedisClient) {
   return {
     get: (key: string) => redis.get(key),
     set: (key: string, value: string, options?: { expiration?: { type: 'EX'; value: number } }) =>
       options?.expiration ? redis.set(key, value, 'EX', options.expiration.value) : redis.set(key, value),
     expire: (key: string, seconds: number) => redis.expire(key, seconds),
-    del: (keys: string | string[]) => redis.del(...(Array.isArray(keys) ? keys : [keys])),
-    mGet: (keys: string[]) => redis.mget(keys),
+    del: async (keys: string | string[]) =>
+      (await Promise.all((Array.isArray(keys) ? keys : [keys]).map((key) => redis.del(key)))).reduce(
+        (a, b) => a + b,
+        0,
+      ),
+    mGet: (keys: string[]) => Promise.all(keys.map((key) => redis.get(key))),
     async *scanIterator({ MATCH, COUNT }: { MATCH: string; COUNT: number }) {
-      for await (const keys of redis.scanStream({ match: MATCH, count: COUNT })) yield keys as string[];
+      for (const server of redisPrimaries(redis))
+        for await (const keys of server.scanStream({ match: MATCH, count: COUNT })) yield keys as string[];
     },
   };
 }
@@ -34,7 +41,7 @@ export function sessionTtlSeconds(sess: Partial<SessionData>, defaultSeconds: nu
   return expires ? Math.ceil((new Date(expires).getTime() - now) / 1000) : defaultSeconds;
 }
 
-export function createSessionStore(redis: Redis, ttlSeconds: number): RedisStore {
+export function createSessionStore(redis: RedisClient, ttlSeconds: number): RedisStore {
   return new RedisStore({
     client: nodeRedisFacade(redis),
     prefix: SESSION_PREFIX,

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import session from 'express-session';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import type { DashboardConfig } from '../config.js';
 import { createSessionStore } from './redis-session.store.js';
 
@@ -21,7 +21,7 @@ export function sessionCookieOptions(config: DashboardConfig) {
  * DASHBOARD_LOGIN_TTL_SECONDS while it only holds a login in progress (set by the Strava strategy);
  * each request slides it. Only a login start writes a session for a visitor who is not logged in.
  */
-export function sessionMiddleware(config: DashboardConfig, redis: Redis): RequestHandler {
+export function sessionMiddleware(config: DashboardConfig, redis: RedisClient): RequestHandler {
   const sessions = session({
     name: SESSION_COOKIE,
     secret: config.SESSION_SECRET,

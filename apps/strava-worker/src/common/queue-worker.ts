@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { createRedisConnection, QUEUE_PREFIX, type QueueName } from '@runnerly/jobs';
 import { DelayedError, type Job, type Processor, Worker, type WorkerOptions as BullWorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import type { Clock } from './clock.js';
 import type { WorkerOptions } from './worker-options.js';
 
@@ -16,7 +16,7 @@ export type QueueWorkerSettings = Omit<BullWorkerOptions, 'connection' | 'prefix
  */
 export class QueueWorker<Data, Result = void> {
   private worker: Worker<Data, Result> | undefined;
-  private connection: Redis | undefined;
+  private connection: RedisClient | undefined;
   private stopped = false;
 
   constructor(

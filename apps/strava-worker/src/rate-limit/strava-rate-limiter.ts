@@ -1,5 +1,5 @@
 import { type RateLimitScope, type StravaRateLimits, stravaWindow } from '@runnerly/strava';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import type { Clock } from '../common/clock.js';
 
 export interface RateLimiterOptions {
@@ -28,6 +28,7 @@ export interface RateLimiterOptions {
    * (the next day's, once the daily share is spent) instead of taking the syncs' budget.
    */
   enrichmentSharePercent?: number;
+  /** Key prefix; it must hold a hash tag (`…{tag}…`) for a Redis Cluster (default `runnerly:{strava-rate}:`). */
   prefix?: string;
 }
 
@@ -109,10 +110,11 @@ export interface BudgetSnapshot {
 }
 
 // Reserves one request in both windows, or says which window is full. Atomic, so any number of
-// worker processes share one budget. With an athlete (KEYS[4]), their own use of the short window
-// is counted too, and refused (3) at ARGV[5] percent of the short limit when ARGV[6] is 1 (others
-// wait). A request of a share class (events, enrichment: KEYS[5], KEYS[6], the class's use of each
-// window) is refused (4 short, 5 daily) at ARGV[7] percent of either limit.
+// worker processes share one budget. With an athlete (KEYS[4], ARGV[8] is 1), their own use of the
+// short window is counted too, and refused (3) at ARGV[5] percent of the short limit when ARGV[6]
+// is 1 (others wait). A request of a share class (events, enrichment: KEYS[5], KEYS[6], the class's
+// use of each window; ARGV[9] is 1) is refused (4 short, 5 daily) at ARGV[7] percent of either
+// limit. Unused KEYS are placeholders with the same hash tag: a cluster wants every key on one slot.
 const ACQUIRE = `
 local shortLimit = tonumber(redis.call('HGET', KEYS[3], 'short') or ARGV[1])
 local longLimit = tonumber(redis.call('HGET', KEYS[3], 'long') or ARGV[2])
@@ -120,11 +122,11 @@ shortLimit = math.min(shortLimit, tonumber(ARGV[1]))
 longLimit = math.min(longLimit, tonumber(ARGV[2]))
 if tonumber(redis.call('GET', KEYS[2]) or '0') >= longLimit then return 2 end
 if tonumber(redis.call('GET', KEYS[1]) or '0') >= shortLimit then return 1 end
-if KEYS[4] ~= '' and ARGV[6] == '1' then
+if ARGV[8] == '1' and ARGV[6] == '1' then
   local share = math.max(1, math.floor(shortLimit * tonumber(ARGV[5]) / 100))
   if tonumber(redis.call('GET', KEYS[4]) or '0') >= share then return 3 end
 end
-if KEYS[5] ~= '' then
+if ARGV[9] == '1' then
   local eventPercent = tonumber(ARGV[7])
   if tonumber(redis.call('GET', KEYS[5]) or '0') >= math.max(1, math.floor(shortLimit * eventPercent / 100)) then return 4 end
   if tonumber(redis.call('GET', KEYS[6]) or '0') >= math.max(1, math.floor(longLimit * eventPercent / 100)) then return 5 end
@@ -137,7 +139,7 @@ redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
 redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[4])
-if KEYS[4] ~= '' then
+if ARGV[8] == '1' then
   redis.call('INCR', KEYS[4])
   redis.call('PEXPIRE', KEYS[4], ARGV[3])
 end
@@ -159,11 +161,12 @@ export class StravaRateLimiter {
   private readonly prefix: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly clock: Clock,
     private readonly options: RateLimiterOptions,
   ) {
-    this.prefix = options.prefix ?? 'runnerly:strava-rate:';
+    // Every key of the budget shares one hash tag: ACQUIRE and `observe`'s MULTI touch several at once.
+    this.prefix = options.prefix ?? 'runnerly:{strava-rate}:';
   }
 
   private window(scope: RateLimitScope, at: number): { key: string; resetAt: Date; ttlMs: number } {
@@ -189,15 +192,16 @@ export class StravaRateLimiter {
     const now = this.clock.now().getTime();
     const short = this.window('15min', now);
     const long = this.window('daily', now);
+    const unused = `${this.prefix}unused`;
     const result = (await this.redis.eval(
       ACQUIRE,
       6,
       short.key,
       long.key,
       `${this.prefix}limits`,
-      athlete ? `${short.key}:athlete:${athlete.id}` : '',
-      share ? `${short.key}:${share}` : '',
-      share ? `${long.key}:${share}` : '',
+      athlete ? `${short.key}:athlete:${athlete.id}` : unused,
+      share ? `${short.key}:${share}` : unused,
+      share ? `${long.key}:${share}` : unused,
       this.options.shortLimit,
       this.options.longLimit,
       short.ttlMs,
@@ -205,6 +209,8 @@ export class StravaRateLimiter {
       percent,
       enforce ? '1' : '0',
       (share === RequestShare.Enrichment ? this.options.enrichmentSharePercent : this.options.eventSharePercent) ?? 100,
+      athlete ? '1' : '0',
+      share ? '1' : '0',
     )) as number;
     if (result === 2) throw new RateBudgetExhaustedError(long.resetAt, 'daily');
     if (result === 1) throw new RateBudgetExhaustedError(short.resetAt, '15min');

@@ -1,5 +1,5 @@
-import { QUEUE_PREFIX } from '@runnerly/jobs';
-import type { Redis } from 'ioredis';
+import { KEY_PREFIX } from '@runnerly/jobs';
+import type { RedisClient } from '@runnerly/platform';
 
 /** Where an interrupted sync of an athlete resumes: the same `after`, the next page. */
 export interface SyncCheckpoint {
@@ -53,8 +53,8 @@ const RECHECK_OUTCOMES = [
  */
 export class SyncCheckpointRepository {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix = `${QUEUE_PREFIX}:sync-checkpoint:`,
+    private readonly redis: RedisClient,
+    private readonly prefix = `${KEY_PREFIX}:sync-checkpoint:`,
   ) {}
 
   async get(userId: string): Promise<SyncCheckpoint | undefined> {
@@ -97,7 +97,7 @@ export class SyncCheckpointRepository {
       ADD_RECHECK,
       2,
       this.recheckKey(userId),
-      `${this.prefix}recheck-admitted:${userId}`,
+      this.admittedKey(userId),
       activityId,
       Number.isFinite(cap) ? cap : Number.MAX_SAFE_INTEGER,
       windowSeconds,
@@ -125,17 +125,18 @@ export class SyncCheckpointRepository {
     if (activityIds.length) await this.redis.srem(this.recheckKey(userId), ...activityIds);
   }
 
-  /** Forgets everything about the athlete (deauthorized). */
+  /** Forgets everything about the athlete (deauthorized): one DEL per key, as they lie on different slots. */
   async forget(userId: string): Promise<void> {
-    await this.redis.del(
-      `${this.prefix}${userId}`,
-      `${this.prefix}watermark:${userId}`,
-      this.recheckKey(userId),
-      `${this.prefix}recheck-admitted:${userId}`,
-    );
+    const keys = [`${this.prefix}${userId}`, `${this.prefix}watermark:${userId}`];
+    await Promise.all([...keys, this.recheckKey(userId), this.admittedKey(userId)].map((key) => this.redis.del(key)));
   }
 
+  // The recheck set and its admissions counter share a hash tag (the athlete): ADD_RECHECK touches both.
   private recheckKey(userId: string): string {
-    return `${this.prefix}recheck:${userId}`;
+    return `${this.prefix}recheck:{${userId}}`;
+  }
+
+  private admittedKey(userId: string): string {
+    return `${this.prefix}recheck-admitted:{${userId}}`;
   }
 }

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { QUEUE_PREFIX } from '@runnerly/jobs';
+import { KEY_PREFIX } from '@runnerly/jobs';
 import { HealthService } from '@runnerly/platform';
 import type { StravaPushSubscription } from '@runnerly/strava';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { REDIS, STRAVA_GATEWAY } from '../common/tokens.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
 import type { StravaGateway } from '../rate-limit/strava-gateway.js';
@@ -11,9 +11,9 @@ import type { StravaGateway } from '../rate-limit/strava-gateway.js';
 export type PushSubscriptionResult = 'disabled' | 'exists' | 'created' | 'replaced';
 
 /** The current subscription's id in Redis, shared by every worker process (`none`: there is none). */
-const CURRENT_KEY = `${QUEUE_PREFIX}:strava-webhook:subscription`;
+const CURRENT_KEY = `${KEY_PREFIX}:strava-webhook:subscription`;
 /** Held while a process lists the subscriptions again: at most one listing per refresh interval. */
-const RELIST_KEY = `${QUEUE_PREFIX}:strava-webhook:subscription-relist`;
+const RELIST_KEY = `${KEY_PREFIX}:strava-webhook:subscription-relist`;
 /** Longest an event waits for a listing before it is refused (Strava gives the callback 2 s). */
 const RELIST_WAIT_MS = 1_200;
 
@@ -31,7 +31,7 @@ export class PushSubscriptionService {
   constructor(
     @Inject(STRAVA_WORKER_CONFIG) private readonly config: StravaWorkerConfig,
     @Inject(STRAVA_GATEWAY) private readonly strava: StravaGateway,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     health: HealthService,
   ) {
     // Without its subscription the worker would miss Strava's events: not ready until it exists.

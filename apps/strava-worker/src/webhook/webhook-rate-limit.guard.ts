@@ -1,8 +1,8 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { QUEUE_PREFIX } from '@runnerly/jobs';
+import { KEY_PREFIX } from '@runnerly/jobs';
 import { clientAddressKey, MetricsService } from '@runnerly/platform';
 import type { FastifyRequest } from 'fastify';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import type { Counter } from 'prom-client';
 import { REDIS } from '../common/tokens.js';
 import { STRAVA_WORKER_CONFIG, type StravaWorkerConfig } from '../config.js';
@@ -33,7 +33,7 @@ export class WebhookRateLimitGuard implements CanActivate {
 
   constructor(
     @Inject(STRAVA_WORKER_CONFIG) private readonly config: StravaWorkerConfig,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     metrics: MetricsService,
   ) {
     this.refused = metrics.counter({
@@ -46,7 +46,8 @@ export class WebhookRateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const window = Math.floor(Date.now() / WINDOW_MS);
-    const prefix = `${QUEUE_PREFIX}:strava-webhook:rate:${window}`;
+    // One hash tag for the source's and everyone's counters: the script touches both (Redis Cluster).
+    const prefix = `${KEY_PREFIX}:{strava-webhook-rate}:${window}`;
     const waitMs = (await this.redis.eval(
       TAKE,
       2,

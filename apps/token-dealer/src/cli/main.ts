@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { RevocationStore } from '@runnerly/auth';
 import { findRepoRoot, loadConfig, secretBytes } from '@runnerly/config';
 import { SERVICE_CLIENTS } from '@runnerly/data-client/contract';
-import { Redis } from 'ioredis';
+import { createRedisClient } from '@runnerly/platform';
 import type { DataSource } from 'typeorm';
 import { CLIENT_CACHE_TTL_MS } from '../clients/client-cache.js';
 import { RedisClientChangeNotifier } from '../clients/client-change.notifier.js';
@@ -86,7 +86,7 @@ async function main(argv: string[]): Promise<unknown> {
         TOKEN_DEALER_KEY_PUBLISH_LEAD_SECONDS: true,
       }),
     );
-    const redis = new Redis(config.REDIS_URL, {
+    const redis = createRedisClient(config.REDIS_URL, {
       lazyConnect: true,
       maxRetriesPerRequest: 1,
       connectTimeout: 3000,
@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<unknown> {
   if (group !== 'clients') throw new UsageError(`unknown command: ${positionals.join(' ')}`);
 
   const config = loadConfig(TokenDealerCliConfigSchema);
-  const redis = new Redis(config.REDIS_URL, {
+  const redis = createRedisClient(config.REDIS_URL, {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
     connectTimeout: 3000,

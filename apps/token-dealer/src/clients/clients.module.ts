@@ -1,7 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { RevocationStore } from '@runnerly/auth';
 import { secretBytes } from '@runnerly/config';
-import type { Redis } from 'ioredis';
+import { duplicateRedisClient, type RedisClient } from '@runnerly/platform';
 import type { DataSource } from 'typeorm';
 import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
 import { dataSourceProvider, TOKEN_DEALER_DATA_SOURCE } from '../database/data-source.provider.js';
@@ -19,7 +19,7 @@ import { ClientsService } from './clients.service.js';
     {
       provide: ClientsService,
       inject: [TOKEN_DEALER_DATA_SOURCE, TOKEN_DEALER_CONFIG, REDIS],
-      useFactory: (dataSource: DataSource, config: TokenDealerConfig, redis: Redis) =>
+      useFactory: (dataSource: DataSource, config: TokenDealerConfig, redis: RedisClient) =>
         new ClientsService(
           new ClientsRepository(dataSource),
           new ClientSecretHasher(secretBytes(config.TOKEN_DEALER_PEPPER)),
@@ -32,16 +32,16 @@ import { ClientsService } from './clients.service.js';
   exports: [ClientsService, dataSourceProvider],
 })
 export class ClientsModule implements OnModuleInit, OnApplicationShutdown {
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
 
   constructor(
     @Inject(ClientsService) private readonly clients: ClientsService,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   /** Other processes (the command line) announce client changes: forget them at once. */
   async onModuleInit(): Promise<void> {
-    this.subscriber = this.redis.duplicate();
+    this.subscriber = duplicateRedisClient(this.redis);
     this.subscriber.on('message', (_channel: string, id: string) => this.clients.forget(id));
     // A reconnect may have missed messages: start from a clean cache.
     this.subscriber.on('ready', () => this.clients.forget());

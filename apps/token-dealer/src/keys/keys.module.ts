@@ -1,7 +1,7 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { REVOCATION_CHANNEL } from '@runnerly/auth';
 import { secretBytes } from '@runnerly/config';
-import type { Redis } from 'ioredis';
+import { duplicateRedisClient, type RedisClient } from '@runnerly/platform';
 import type { DataSource } from 'typeorm';
 import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
 import { TOKEN_DEALER_DATA_SOURCE } from '../database/data-source.provider.js';
@@ -36,11 +36,11 @@ const KEY_REFRESH_MS = 30_000;
 export class KeysModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Keys');
   private timer: NodeJS.Timeout | undefined;
-  private subscriber: Redis | undefined;
+  private subscriber: RedisClient | undefined;
 
   constructor(
     @Inject(KeysService) private readonly keys: KeysService,
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -53,7 +53,7 @@ export class KeysModule implements OnModuleInit, OnApplicationShutdown {
     }, KEY_REFRESH_MS);
     this.timer.unref();
     // A key revoked by the command line leaves this instance's JWKS and signing at once.
-    this.subscriber = this.redis.duplicate();
+    this.subscriber = duplicateRedisClient(this.redis);
     this.subscriber.on('message', (_channel: string, message: string) => {
       if (!message.includes('"kid"')) return;
       this.keys.reload().catch((error: unknown) => this.logger.error({ err: error }, 'signing key reload failed'));

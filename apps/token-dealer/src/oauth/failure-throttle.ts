@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 
 export interface FailureThrottleOptions {
   /** Failed authentications tolerated per window for one client id from one address. */
@@ -20,7 +20,7 @@ const PREFIX = 'runnerly:token-dealer:failures:';
  */
 export class FailureThrottle {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: FailureThrottleOptions,
   ) {}
 

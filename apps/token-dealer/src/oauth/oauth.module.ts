@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RevocationStore } from '@runnerly/auth';
 import { MetricsService } from '@runnerly/platform';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@runnerly/platform';
 import { ClientsService } from '../clients/clients.service.js';
 import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
 import { KeysService } from '../keys/keys.service.js';
@@ -20,7 +20,7 @@ import { WellKnownController } from './well-known.controller.js';
       useFactory: (
         clients: ClientsService,
         keys: KeysService,
-        redis: Redis,
+        redis: RedisClient,
         metrics: MetricsService,
         config: TokenDealerConfig,
       ) =>

@@ -1,6 +1,5 @@
 import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { HealthService } from '@runnerly/platform';
-import { Redis } from 'ioredis';
+import { createRedisClient, HealthService, type RedisClient } from '@runnerly/platform';
 import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
 
 export const REDIS = Symbol('Redis');
@@ -13,14 +12,14 @@ export const REDIS = Symbol('Redis');
       provide: REDIS,
       inject: [TOKEN_DEALER_CONFIG],
       useFactory: (config: TokenDealerConfig) =>
-        new Redis(config.REDIS_URL, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }),
+        createRedisClient(config.REDIS_URL, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }),
     },
   ],
   exports: [REDIS],
 })
 export class RedisModule implements OnModuleInit, OnApplicationShutdown {
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) private readonly redis: RedisClient,
     @Inject(HealthService) private readonly health: HealthService,
   ) {}
 
