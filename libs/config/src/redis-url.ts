@@ -14,8 +14,8 @@ const SINGLE = ['redis:', 'rediss:'];
 const CLUSTER = ['redis-cluster:', 'rediss-cluster:'];
 
 /**
- * Reads REDIS_URL: `redis://[user:password@]host:port[/db]` (`rediss://` for TLS) for one server, or
- * `redis-cluster://[user:password@]host:port,host:port,…` (`rediss-cluster://` for TLS) for a Redis
+ * Reads REDIS_URL: `redis://[user:…@]host:port[/db]` (`rediss://` for TLS) for one server, or
+ * `redis-cluster://[user:…@]host:port,host:port,…` (`rediss-cluster://` for TLS) for a Redis
  * Cluster, naming its seed nodes. A comma-separated host list is not a WHATWG URL, so each node is
  * read as a URL of its own. Throws on anything else.
  */
