@@ -33,7 +33,7 @@ import { describeObject, schemaErrors, unknownFieldErrors } from './kubernetes/s
 
 const root = join(import.meta.dirname, '..');
 const deployDir = join(root, 'deploy', 'kubernetes');
-const KUSTOMIZATIONS = ['base', 'overlays/production'];
+const KUSTOMIZATIONS = ['base', 'overlays/production', 'overlays/production-redis-cluster'];
 const NAMESPACE = 'runnerly';
 
 const render = (kustomization: string) => renderKustomization(join(deployDir, kustomization));
@@ -367,6 +367,25 @@ describe('deploy/kubernetes', () => {
     });
   });
 
+  it('reads the wait lists with KEDA’s redis-cluster scaler on a Redis Cluster, from the nodes’ addresses', () => {
+    const objects = render('overlays/production-redis-cluster');
+    const triggers = (
+      find(objects, 'ScaledObject', 'strava-worker').spec as {
+        triggers: Array<{ type: string; metadata: Record<string, string> }>;
+      }
+    ).triggers;
+    expect(
+      triggers.map((trigger) => [trigger.type, trigger.metadata.listName, trigger.metadata.databaseIndex]).sort(),
+    ).toEqual([...WAIT_LISTS].sort().map((list) => ['redis-cluster', list, undefined]));
+    const auth = find(objects, 'TriggerAuthentication', 'strava-worker-keda').spec as {
+      secretTargetRef: Array<{ parameter: string; key: string }>;
+    };
+    expect(auth.secretTargetRef.map(({ parameter, key }) => [parameter, key])).toEqual([
+      ['addresses', 'addresses'],
+      ['password', 'password'],
+    ]);
+  });
+
   it('runs released images from a registry in production, never :latest', () => {
     const deployments = render('overlays/production').filter((object) => object.kind === 'Deployment');
     const images = deployments.flatMap((deployment) => containersOf(deployment as IDeployment).map((c) => c.image));
@@ -484,6 +503,15 @@ const MUTATIONS: Mutation[] = [
     },
     (objects) => deploymentViolations(objects, WAIT_LISTS),
     /strava-worker: its ScaledObject must watch the BullMQ wait lists \{runnerly\}:strava-sync:wait/,
+  ],
+  [
+    'a single-server KEDA trigger among the cluster ones',
+    (objects) => {
+      const spec = find(objects, 'ScaledObject', 'strava-worker').spec as { triggers: Array<{ type: string }> };
+      spec.triggers[1]!.type = 'redis-cluster';
+    },
+    (objects) => deploymentViolations(objects, WAIT_LISTS),
+    /strava-worker: its triggers must all be redis or all redis-cluster, not redis, redis-cluster/,
   ],
   [
     'no autoscaler for the data-service',

@@ -194,10 +194,11 @@ export function deploymentViolations(objects: K8sObject[], jobsWaitLists: string
     }
     if (scaling === 'keda') {
       const triggers = keda[0]?.spec.triggers ?? [];
-      const lists = triggers
-        .filter((trigger) => trigger.type === 'redis')
-        .map((trigger) => trigger.metadata.listName)
-        .sort();
+      // KEDA's `redis` scaler for one server, `redis-cluster` for a cluster: one or the other.
+      const types = new Set(triggers.map((trigger) => trigger.type));
+      if (types.size !== 1 || !(types.has('redis') || types.has('redis-cluster')))
+        problems.push(`${name}: its triggers must all be redis or all redis-cluster, not ${[...types].join(', ')}`);
+      const lists = triggers.map((trigger) => trigger.metadata.listName).sort();
       if (keda.length !== 1) problems.push(`${name}: needs one KEDA ScaledObject`);
       else if ((keda[0]!.spec.minReplicaCount ?? 0) < 2)
         problems.push(`${name}: its ScaledObject must keep 2 pods at least (they take the webhook)`);

@@ -14,6 +14,7 @@ import { InsightsModule } from './insights/insights.module.js';
 import { CreateUsersTokensRuns1763890000000 } from './migrations/1763890000000-create-users-tokens-runs.js';
 import { CreateBestEfforts1764800000000 } from './migrations/1764800000000-create-best-efforts.js';
 import { CreateGearGoals1764900000000 } from './migrations/1764900000000-create-gear-goals.js';
+import { BestEffortsStartDate1765000000000 } from './migrations/1765000000000-best-efforts-start-date.js';
 import { RunEntity } from './runs/run.entity.js';
 import { RunsModule } from './runs/runs.module.js';
 import { StravaTokenEntity } from './strava-tokens/strava-token.entity.js';
@@ -43,6 +44,7 @@ export class AppModule {
             CreateUsersTokensRuns1763890000000,
             CreateBestEfforts1764800000000,
             CreateGearGoals1764900000000,
+            BestEffortsStartDate1765000000000,
           ],
           poolSize: config.DATABASE_POOL_SIZE,
         }),

@@ -67,6 +67,34 @@ describe('data-service best efforts', () => {
     expect((await h.call('GET', `/users/${userId}/runs/${run.stravaId + 1}/best-efforts`)).status).toBe(404);
   });
 
+  it('drops a run’s efforts when Strava’s copy of its track changes, and keeps them for a new name', async () => {
+    const run = makeRun({ distance: 10_000, elapsedTime: 3000 });
+    const other = makeRun({ startDate: '2026-01-02T07:00:00Z', startDateLocal: '2026-01-02T08:00:00' });
+    await putRuns([run, other]);
+    for (const stravaId of [run.stravaId, other.stravaId])
+      await putEfforts(stravaId, { source: 'streams', efforts: [effort(5000, 1300), effort(1000, 240)] });
+    const efforts = async (stravaId: number) =>
+      (await h.call('GET', `/users/${userId}/runs/${stravaId}/best-efforts`)).body;
+    const progress = async () => (await h.call('GET', `/users/${userId}/best-efforts/progress`)).body;
+
+    await putRuns([{ ...run, name: 'Renamed' }, other]);
+    expect(await efforts(run.stravaId)).toMatchObject({ source: 'streams', efforts: [{ name: '1K' }, { name: '5K' }] });
+
+    // Cropped on Strava: shorter, and its 1K and 5K were measured on the old track.
+    await putRuns([{ ...run, name: 'Renamed', distance: 4_000, elapsedTime: 1200 }, other]);
+    expect(await efforts(run.stravaId)).toMatchObject({ source: null, efforts: [] });
+    expect(await progress()).toEqual({ runs: 2, withEfforts: 1 });
+    const missing = (await h.call('GET', `/users/${userId}/runs?efforts=missing`)).body.items;
+    expect(missing.map((item: { stravaId: number }) => item.stravaId)).toEqual([run.stravaId]);
+    // The other run's efforts are untouched, and the bests stand on it alone.
+    expect((await efforts(other.stravaId)).efforts).toHaveLength(2);
+    const rows = await h.sql<{ strava_id: string }>(
+      'SELECT DISTINCT strava_id FROM data.best_efforts WHERE user_id = $1',
+      [userId],
+    );
+    expect(rows.map((row) => Number(row.strava_id))).toEqual([other.stravaId]);
+  });
+
   it('refuses efforts that are not standard distances, twice the same distance, or impossible numbers', async () => {
     const run = makeRun();
     await putRuns([run]);

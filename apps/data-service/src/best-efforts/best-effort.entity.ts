@@ -3,7 +3,8 @@ import { DATA_SCHEMA } from '../database/schema.js';
 
 /** The fastest time for one standard distance within one run (the migration owns the foreign key to runs). */
 @Entity({ name: 'best_efforts', schema: DATA_SCHEMA })
-@Index('best_efforts_user_distance_idx', ['userId', 'distance', 'elapsedTime'])
+// (user_id, distance, start_date, strava_id) INCLUDE (elapsed_time): the migration owns it (TypeORM knows no INCLUDE).
+@Index('best_efforts_user_distance_start_idx', { synchronize: false })
 @Check(`source IN ('streams', 'distance', 'summary')`)
 export class BestEffortEntity {
   @PrimaryColumn({ name: 'user_id', type: 'uuid' })
@@ -26,4 +27,8 @@ export class BestEffortEntity {
 
   @Column({ type: 'text' })
   source!: string;
+
+  /** The run's start date, copied when the efforts are written: bests read their index in date order. */
+  @Column({ name: 'start_date', type: 'timestamptz' })
+  startDate!: Date;
 }

@@ -32,19 +32,35 @@ const incoming = (column: string) =>
   KEPT_WHEN_NULL.has(column) ? `coalesce(EXCLUDED.${column}, r.${column})` : `EXCLUDED.${column}`;
 
 /**
+ * What a run's best efforts were computed from: when Strava's copy of the run changes in any of
+ * these (the athlete cropped it, corrected its distance, moved its start), its efforts are stale.
+ */
+const TRACK_COLUMNS = ['start_date', 'distance', 'moving_time', 'elapsed_time'];
+const trackChanged = `(${TRACK_COLUMNS.map((column) => `r.${column}`).join(', ')}) IS DISTINCT FROM (${TRACK_COLUMNS.map(
+  (column) => `EXCLUDED.${column}`,
+).join(', ')})`;
+
+/**
  * One statement per batch, whatever its size: $1 the user id, $2..$17 one array per column.
  * A row that exists and is unchanged is left alone (so it is neither written nor counted);
- * `xmax = 0` tells a fresh insert from an update.
+ * `xmax = 0` tells a fresh insert from an update. A run whose track changed loses its best
+ * efforts (rows and source) in the same statement, so the enrichment computes them again and no
+ * best stands on a run that is no longer what it was.
  */
 export const UPSERT_RUNS_SQL = `
 WITH upserted AS (
   INSERT INTO data.runs AS r (user_id, ${RUN_COLUMNS.map(([column]) => column).join(', ')})
   SELECT $1::uuid, * FROM unnest(${RUN_COLUMNS.map(([, type], index) => `$${index + 2}::${type}[]`).join(', ')})
   ON CONFLICT (user_id, strava_id) DO UPDATE
-    SET ${written.map((column) => `${column} = ${incoming(column)}`).join(', ')}, updated_at = now()
+    SET ${written.map((column) => `${column} = ${incoming(column)}`).join(', ')}, updated_at = now(),
+        efforts_source = CASE WHEN ${trackChanged} THEN NULL ELSE r.efforts_source END,
+        efforts_computed_at = CASE WHEN ${trackChanged} THEN NULL ELSE r.efforts_computed_at END
     WHERE (${written.map((column) => `r.${column}`).join(', ')})
       IS DISTINCT FROM (${written.map(incoming).join(', ')})
-  RETURNING xmax = 0 AS inserted
+  RETURNING xmax = 0 AS inserted, strava_id, efforts_source IS NULL AS without_efforts
+), stale_efforts AS (
+  DELETE FROM data.best_efforts b USING upserted u
+  WHERE b.user_id = $1 AND b.strava_id = u.strava_id AND NOT u.inserted AND u.without_efforts
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM upserted`;
 
