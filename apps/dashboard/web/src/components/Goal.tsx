@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { api, ApiError, type Goal as GoalView } from '../api.js';
 import { localDay } from '../lib/days.js';
 import { roundDistance } from '../lib/glance-format.js';
-import { METERS_PER_MILE, toUnit, type Unit } from '../lib/units.js';
+import { parseDistance, toUnit, type Unit } from '../lib/units.js';
 import { goalStanding } from '../lib/years.js';
 import { useResource } from '../useResource.js';
 import { ErrorPanel, Loading } from './States.js';
@@ -93,14 +93,13 @@ function GoalForm({
   const [busy, setBusy] = useState(false);
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0 || number > 100_000) {
+    const meters = parseDistance(value, unit, 100_000);
+    if (meters === undefined) {
       setError(`Enter a distance in ${unit}, more than 0.`);
       return;
     }
     setBusy(true);
     setError(undefined);
-    const meters = Math.round(number * (unit === 'km' ? 1000 : METERS_PER_MILE));
     api.setGoal(csrfToken, { year: goal.year, distance: meters }).then(
       () => {
         setBusy(false);

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api, ApiError, type ShoeView } from '../api.js';
 import { roundDistance } from '../lib/glance-format.js';
-import { METERS_PER_MILE, toUnit, type Unit } from '../lib/units.js';
+import { parseDistance, toUnit, type Unit } from '../lib/units.js';
 import { useResource } from '../useResource.js';
 import { Empty, ErrorPanel, Loading } from './States.js';
 
@@ -53,13 +53,12 @@ function ShoeItem({
   const inputId = `retire-${shoe.id}`;
   const submit = (event: React.FormEvent) => {
     event.preventDefault();
-    const number = Number(value);
-    if (!Number.isFinite(number) || number <= 0 || number > 10_000) {
+    const retireAt = parseDistance(value, unit, 10_000);
+    if (retireAt === undefined) {
       setError(`Enter a distance in ${unit}, more than 0.`);
       return;
     }
     setError(undefined);
-    const retireAt = Math.round(number * (unit === 'km' ? 1000 : METERS_PER_MILE));
     api.setShoe(csrfToken, shoe.id, { retireAt }).then(onSaved, (failure: ApiError) => setError(failure.message));
   };
   return (

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { formatDistance, formatDuration, formatElevation, formatHours, formatPace, parseUnit } from './units.js';
+import {
+  formatDistance,
+  formatDuration,
+  formatElevation,
+  formatHours,
+  formatPace,
+  parseDistance,
+  parseUnit,
+} from './units.js';
 
 describe('units and formats', () => {
   it('formats distances in km and miles', () => {
@@ -24,6 +32,14 @@ describe('units and formats', () => {
     expect(formatElevation(100, 'mi')).toBe('328 ft');
     expect(formatHours(5 * 3600 + 7 * 60)).toBe('5 h 07 min');
     expect(formatHours(1500)).toBe('25 min');
+  });
+
+  it('reads a typed distance as whole metres, within its bound', () => {
+    expect(parseDistance('10', 'km', 100)).toBe(10_000);
+    expect(parseDistance('1', 'mi', 100)).toBe(1609);
+    expect(parseDistance('100', 'km', 100)).toBe(100_000);
+    for (const typed of ['', '0', '-5', 'ten', 'Infinity', '100.5'])
+      expect(parseDistance(typed, 'km', 100)).toBeUndefined();
   });
 
   it('reads a stored unit, defaulting to km', () => {

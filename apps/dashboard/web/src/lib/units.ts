@@ -49,3 +49,13 @@ export function formatHours(totalSeconds: number): string {
 export function toUnit(meters: number, unit: Unit): number {
   return meters / metersPerUnit(unit);
 }
+
+/**
+ * A distance the runner typed in their unit, as whole metres; undefined unless it is a number
+ * above 0 and at most `max` (in that unit).
+ */
+export function parseDistance(value: string, unit: Unit, max: number): number | undefined {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0 || number > max) return undefined;
+  return Math.round(number * metersPerUnit(unit));
+}
