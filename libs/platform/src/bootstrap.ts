@@ -7,7 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { MetricsService } from './metrics/metrics.service.js';
 import { DEFAULT_OPERATOR_ROUTES, isOperatorRequest, operatorPathMatcher, operatorRouteNotFound } from './operator.js';
-import { requestLogging, serviceLogger } from './logging.js';
+import { enterRequest, logRequest, requestLogging, serviceLogger } from './logging.js';
 import { EXCEPTION_FILTER } from './platform.module.js';
 import { ensureRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
@@ -52,25 +52,28 @@ export async function createFastifyService(
       else (reply as { send(payload: unknown): unknown }).send(error);
     },
   });
-  // Request ids and request logging (see requestLogging) as the first hook of the app's own, ahead
-  // of Nest's middleware and the operator gate: a Fastify hook, not a Nest middleware, so that a
-  // Fastify app has no Nest middleware at all (each request through Nest's middleware layer costs
-  // more than the logging itself). Its logger exists once the app does.
-  const logging: { handle?: ReturnType<typeof requestLogging> } = {};
-  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
-    logging.handle!(request.raw, reply.raw, done);
-  });
+  // The request id and context (enterRequest) as the app's first hook, ahead of Nest's and the
+  // operator gate: a Fastify hook, not a Nest middleware, so that a Fastify app has no Nest
+  // middleware at all (each request through Nest's middleware layer costs more than the logging).
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => enterRequest(request.raw, reply.raw, done));
   const app = await NestFactory.create<NestFastifyApplication>(module as never, adapter, {
     bufferLogs: true,
     ...nestOptions,
   });
-  logging.handle = requestLogging((await app.resolve(PinoLogger)).logger);
+  const logger = (await app.resolve(PinoLogger)).logger;
   errors.filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
-  // Callback-style hooks: on every request, an async one costs a promise and a microtask more.
+  // The request's metrics and line from Fastify's own response hooks (no listeners of ours on the
+  // response); callback-style: an async hook costs a promise and a microtask more per request.
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeHttp(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
+    logRequest(logger, request.raw, reply.raw, Math.round(reply.elapsedTime));
+    done();
+  });
+  // The caller went away before the answer: a line without a response.
+  fastify.addHook('onRequestAbort', (request, done) => {
+    logRequest(logger, request.raw, undefined);
     done();
   });
   const operatorRoutes = options.operatorRoutes ?? DEFAULT_OPERATOR_ROUTES;
@@ -98,39 +101,31 @@ export async function createFastifyService(
   return finishSetup(app, options);
 }
 
-/** Records the request latency histogram for an Express app (used where passport needs Express). */
-export function expressMetricsMiddleware(metrics: MetricsService) {
-  return (
-    req: IncomingMessage & { route?: { path?: string }; baseUrl?: string },
-    res: ServerResponse,
-    next: () => void,
-  ) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const route = req.route?.path === undefined ? undefined : `${req.baseUrl ?? ''}${req.route.path}`;
-      metrics.observeHttp(req.method ?? 'GET', route, res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    next();
-  };
-}
+type ExpressRequest = IncomingMessage & { originalUrl?: string; route?: { path?: string }; baseUrl?: string };
 
 /**
- * For an Express app, the public listener's 404 for operator routes: install it first (before the
- * session and static middleware), so that nothing of an operator route runs for a public request.
+ * For an Express app (the dashboard: passport needs Express), all the platform's per-request work
+ * in one middleware, to install first. The public listener's 404 for operator routes comes first,
+ * so that nothing of an operator route runs for a public request (not even the session); every
+ * other request gets its id, context and line (requestLogging) and the latency histogram.
  */
-export function expressOperatorGate(
+export async function expressRequestHandling(
   app: INestApplication,
   operatorRoutes: readonly string[] = DEFAULT_OPERATOR_ROUTES,
 ) {
   const filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
+  const metrics = app.get(MetricsService);
   const operatorPath = operatorPathMatcher(operatorRoutes);
-  return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void) => {
+  const logging = requestLogging<ExpressRequest>((await app.resolve(PinoLogger)).logger, (req, res, seconds) => {
+    const route = req.route?.path === undefined ? undefined : `${req.baseUrl ?? ''}${req.route.path}`;
+    metrics.observeHttp(req.method ?? 'GET', route, res.statusCode, seconds);
+  });
+  return (req: ExpressRequest, res: ServerResponse, next: () => void) => {
     const url = req.originalUrl ?? req.url;
     if (isOperatorRequest(req) || !operatorPath.url(url)) {
-      next();
+      logging(req, res, next);
       return;
     }
-    // Answered before Nest's middleware: the request id it would have set, set here.
     res.setHeader(REQUEST_ID_HEADER, ensureRequestId(req));
     filter.catch(operatorRouteNotFound(req.method, url), new ExecutionContextHost([req, res, next]));
   };

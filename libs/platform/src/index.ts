@@ -1,10 +1,4 @@
-export {
-  createFastifyService,
-  expressMetricsMiddleware,
-  expressOperatorGate,
-  finishSetup,
-  type ServiceOptions,
-} from './bootstrap.js';
+export { createFastifyService, expressRequestHandling, finishSetup, type ServiceOptions } from './bootstrap.js';
 export { clientAddressKey } from './client-address.js';
 export { AllExceptionsFilter, AppException, type ErrorBody, toErrorResponse } from './errors.js';
 export { type HealthCheck, HealthService, type Readiness } from './health/health.service.js';

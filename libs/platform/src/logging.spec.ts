@@ -1,6 +1,7 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { requestLogLevel, resolveLogFormat } from './logging.js';
+import { logRequest, requestLogging, requestLogLevel, resolveLogFormat } from './logging.js';
 
 const request = (url: string) => ({ method: 'GET', url }) as IncomingMessage;
 const response = (statusCode: number) => ({ statusCode }) as ServerResponse;
@@ -35,5 +36,79 @@ describe('resolveLogFormat', () => {
     expect(resolveLogFormat('pretty', false)).toBe('pretty');
     expect(resolveLogFormat(undefined, true)).toBe('pretty');
     expect(resolveLogFormat(undefined, false)).toBe('json');
+  });
+});
+
+type Line = { level: string; fields: Record<string, unknown>; message: string };
+
+function recordingLogger(lines: Line[]) {
+  const at =
+    (level: string) =>
+    (fields: Record<string, unknown>, message: string): void => {
+      lines.push({ level, fields, message });
+    };
+  return {
+    info: at('info'),
+    error: at('error'),
+    warn: at('warn'),
+    debug: at('debug'),
+    trace: at('trace'),
+    fatal: at('fatal'),
+    isLevelEnabled: () => true,
+  };
+}
+
+describe('requestLogging (Express apps)', () => {
+  async function serve(handler: (res: ServerResponse) => void) {
+    const lines: Line[] = [];
+    const observed: number[] = [];
+    const logging = requestLogging(recordingLogger(lines) as never, (_req, res) => observed.push(res.statusCode));
+    const server = createServer((req, res) => logging(req, res, () => handler(res)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/runs?token=secret`;
+    return { lines, observed, url, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it('logs one line per answered request, with its id and path, and observes its metrics', async () => {
+    const app = await serve((res) => res.writeHead(201).end('{}'));
+    const response = await fetch(app.url, { headers: { 'x-request-id': 'abc-123' } });
+    expect(response.headers.get('x-request-id')).toBe('abc-123');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(app.lines).toHaveLength(1);
+    expect(app.lines[0]).toMatchObject({
+      level: 'info',
+      message: 'request completed',
+      fields: { requestId: 'abc-123' },
+    });
+    expect(app.observed).toEqual([201]);
+    await app.close();
+  });
+
+  it('logs a request whose caller went away before the answer as aborted, and observes nothing', async () => {
+    let answer: ((res: ServerResponse) => void) | undefined;
+    const app = await serve((res) => {
+      answer = () => res.end();
+    });
+    const controller = new AbortController();
+    const pending = fetch(app.url, { signal: controller.signal }).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    controller.abort();
+    await pending;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(app.lines).toHaveLength(1);
+    expect(app.lines[0]).toMatchObject({ level: 'info', message: 'request aborted' });
+    expect(app.lines[0]!.fields.res).toBeUndefined();
+    expect(app.observed).toEqual([]);
+    expect(answer).toBeDefined();
+    await app.close();
+  });
+});
+
+describe('logRequest', () => {
+  it('logs nothing for probes, aborted or not', () => {
+    const lines: Line[] = [];
+    logRequest(recordingLogger(lines) as never, request('/health/live'), undefined);
+    logRequest(recordingLogger(lines) as never, request('/health/ready'), response(503), 3);
+    expect(lines).toEqual([]);
   });
 });

@@ -4,7 +4,13 @@ import type { LoggerService } from '@nestjs/common';
 import type { Logger, Params } from 'nestjs-pino';
 import type { Level, Logger as PinoLogger } from 'pino';
 import type PinoPretty from 'pino-pretty';
-import { currentRequestContext, ensureRequestId, REQUEST_ID_HEADER, runWithRequestContext } from './request-context.js';
+import {
+  currentRequestContext,
+  ensureRequestId,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+  runWithRequestContext,
+} from './request-context.js';
 
 /** Requests not worth a line each: probes and scrapes. Health failures are told by the HealthService, once per change. */
 const QUIET_PATHS = ['/health/', '/metrics'];
@@ -45,10 +51,10 @@ function pathOf(req: LoggedRequest): string {
  * The level of a request's line: a 5xx is an error, a 4xx is the caller's problem (info, no stack);
  * probes and scrapes are not logged (a failing readiness is, by the HealthService).
  */
-export function requestLogLevel(req: LoggedRequest, res: ServerResponse, error?: Error): Level | 'silent' {
+export function requestLogLevel(req: LoggedRequest, res: ServerResponse | undefined, error?: Error): Level | 'silent' {
   const path = pathOf(req);
   if (path.startsWith('/health/')) return 'silent';
-  if (error || res.statusCode >= 500) return 'error';
+  if (error || (res !== undefined && res.statusCode >= 500)) return 'error';
   if (QUIET_PATHS.some((quiet) => path.startsWith(quiet))) return 'silent';
   return 'info';
 }
@@ -122,31 +128,61 @@ function requestBindings(): Record<string, unknown> {
     : { req: context.request, requestId: context.requestId };
 }
 
+type RequestLogger = Pick<PinoLogger, Level | 'isLevelEnabled'>;
+
 /**
- * Per request: its id (the caller's `x-request-id` when well-formed, else a new one) on the
- * response and in the request context (which every line logged meanwhile carries), and one line
- * when the response is done (see requestLogLevel; a 5xx carries the error only when there was one:
- * the exception filter has logged its stack). `next` runs the rest of the request in the context.
+ * Per request, first thing: its id (the caller's `x-request-id` when well-formed, else a new one)
+ * on the response and in the request context, which every line logged meanwhile carries; `next`
+ * runs the rest of the request in that context.
  */
-export function requestLogging(root: Pick<PinoLogger, Level | 'isLevelEnabled'>) {
-  return (req: LoggedRequest, res: ServerResponse, next: () => void): void => {
-    const requestId = ensureRequestId(req);
-    res.setHeader(REQUEST_ID_HEADER, requestId);
-    const started = Date.now();
+export function enterRequest(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  const requestId = ensureRequestId(req);
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  runWithRequestContext({ requestId, request: req }, next);
+}
+
+/**
+ * A request's one line once its response is done (see requestLogLevel), with its id; a 5xx carries
+ * the error only when there was one (the exception filter has logged its stack). `res` is undefined
+ * when the caller went away before an answer.
+ */
+export function logRequest(
+  root: RequestLogger,
+  req: LoggedRequest,
+  res: ServerResponse | undefined,
+  responseTime?: number,
+  error?: Error,
+): void {
+  const level = requestLogLevel(req, res, error);
+  if (level === 'silent' || !root.isLevelEnabled(level)) return;
+  const requestId = requestIdOf(req);
+  if (res === undefined) root[level]({ req, requestId }, 'request aborted');
+  else if (error) root[level]({ req, requestId, res, err: error, responseTime }, 'request errored');
+  else root[level]({ req, requestId, res, responseTime }, 'request completed');
+}
+
+/**
+ * For an Express app, which has no response hooks: enterRequest, then the request's line and
+ * `observe(seconds)` (its metrics; responses that were sent, not abandoned) once it is done.
+ */
+export function requestLogging<R extends LoggedRequest>(
+  root: RequestLogger,
+  observe?: (req: R, res: ServerResponse, seconds: number) => void,
+) {
+  return (req: R, res: ServerResponse, next: () => void): void => {
+    const started = performance.now();
     const done = (error?: Error) => {
       res.removeListener('close', done);
       res.removeListener('finish', done);
       res.removeListener('error', done);
-      const level = requestLogLevel(req, res, error);
-      if (level === 'silent' || !root.isLevelEnabled(level)) return;
-      const responseTime = Date.now() - started;
-      if (error) root[level]({ req, requestId, res, err: error, responseTime }, 'request errored');
-      else root[level]({ req, requestId, res, responseTime }, 'request completed');
+      const elapsed = performance.now() - started;
+      if (res.writableFinished) observe?.(req, res, elapsed / 1000);
+      logRequest(root, req, res.writableFinished || error ? res : undefined, Math.round(elapsed), error);
     };
     res.on('close', done);
     res.on('finish', done);
     res.on('error', done);
-    runWithRequestContext({ requestId, request: req }, next);
+    enterRequest(req, res, next);
   };
 }
 

@@ -1,20 +1,10 @@
-import {
-  type DynamicModule,
-  Global,
-  Inject,
-  Injectable,
-  type MiddlewareConsumer,
-  Module,
-  type NestMiddleware,
-  type NestModule,
-  type Type,
-} from '@nestjs/common';
-import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
-import { LoggerModule, PinoLogger } from 'nestjs-pino';
+import { type DynamicModule, Global, Module, type Type } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
 import { AllExceptionsFilter } from './errors.js';
 import { HealthController } from './health/health.controller.js';
 import { HealthService } from './health/health.service.js';
-import { type LogFormat, loggerParams, requestLogging, resolveLogFormat } from './logging.js';
+import { type LogFormat, loggerParams, resolveLogFormat } from './logging.js';
 import { MetricsController } from './metrics/metrics.controller.js';
 import { MetricsService } from './metrics/metrics.service.js';
 
@@ -35,21 +25,10 @@ export interface PlatformOptions {
 /** The app's exception filter (the one global filter), for errors the router answers before Nest sees the request. */
 export const EXCEPTION_FILTER = Symbol('ExceptionFilter');
 
-/** Request ids and request logging (requestLogging) on the app's root logger, for Express apps. */
-@Injectable()
-class RequestLoggingMiddleware implements NestMiddleware {
-  readonly use: NestMiddleware['use'];
-
-  constructor(@Inject(PinoLogger) pino: PinoLogger) {
-    // Built outside any request, so `logger` is nestjs-pino's root logger.
-    this.use = requestLogging(pino.logger) as NestMiddleware['use'];
-  }
-}
-
 /** Logging, request ids, health, metrics and error mapping: what every Runnerly app has. */
 @Global()
 @Module({})
-export class PlatformModule implements NestModule {
+export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     return {
       module: PlatformModule,
@@ -65,12 +44,5 @@ export class PlatformModule implements NestModule {
       ],
       exports: [HealthService, MetricsService, EXCEPTION_FILTER],
     };
-  }
-
-  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
-
-  configure(consumer: MiddlewareConsumer): void {
-    // A Fastify app (createFastifyService) runs it as a Fastify hook instead.
-    if (this.adapterHost.httpAdapter.getType() === 'express') consumer.apply(RequestLoggingMiddleware).forRoutes('*');
   }
 }

@@ -40,6 +40,12 @@ export function ensureRequestId(req: IncomingMessage): string {
   return id;
 }
 
+/** The id ensureRequestId gave a request, if it has a well-formed one. */
+export function requestIdOf(req: IncomingMessage): string | undefined {
+  const id = req.headers[REQUEST_ID_HEADER];
+  return typeof id === 'string' && SAFE_REQUEST_ID.test(id) ? id : undefined;
+}
+
 /** Runs `fn` in `context` (the request middleware, for the rest of the request's handling). */
 export function runWithRequestContext<T>(context: RequestContext, fn: () => T): T {
   return storage.run(context, fn);
