@@ -4,7 +4,7 @@ import { MetricsService } from '@runnerly/platform';
 import { AUTH_REQUEST_KEY, PUBLIC_KEY, SCOPES_KEY } from './auth.decorators.js';
 import { AuthException, InvalidTokenError } from './auth.exception.js';
 import { AUTH_OPTIONS, type AuthOptions, DEFAULT_PUBLIC_PATH_PREFIXES } from './auth.options.js';
-import { TokenVerifier } from './token-verifier.js';
+import { TokenVerifier, type VerifiedToken } from './token-verifier.js';
 
 interface HttpRequest {
   url?: string;
@@ -22,6 +22,11 @@ function metadata<T>(key: string, handler: object, controller: object): T | unde
   return (
     (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined)
   );
+}
+
+interface RouteAccess {
+  public: boolean;
+  scopes: readonly string[];
 }
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
@@ -67,23 +72,46 @@ export class AuthGuard implements CanActivate {
   }
 
   private readonly failures?: ReturnType<MetricsService['counter']>;
+  /** Per route handler (a bounded set: the app's own methods). */
+  private readonly routes = new WeakMap<object, RouteAccess>();
 
   private refuse(reason: string, error: Error): never {
     this.failures?.inc({ reason });
     throw error;
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when the token was verified before (see TokenVerifier.verifyKnown): no promise per request. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const handler = context.getHandler();
-    const controller = context.getClass();
-    if (metadata<boolean>(PUBLIC_KEY, handler, controller)) return true;
+    const route = this.routeAccess(context.getHandler(), context.getClass());
+    if (route.public) return true;
     const request = context.switchToHttp().getRequest<HttpRequest>();
-    const path = (request.originalUrl ?? request.url ?? '').split('?')[0] ?? '';
-    if (this.publicPrefixes.some((prefix) => path.startsWith(prefix))) return true;
+    // The URL, query included, starts with a prefix (which has no `?`) exactly when its path does.
+    const url = request.originalUrl ?? request.url ?? '';
+    if (this.publicPrefixes.some((prefix) => url.startsWith(prefix))) return true;
 
     const header = request.headers.authorization;
     if (header === undefined || header === '') this.refuse('missing_token', AuthException.missingToken(this.realm));
+    const token = this.bearerToken(header);
+    let known: VerifiedToken | undefined;
+    try {
+      known = this.verifier.verifyKnown(token);
+    } catch (error) {
+      this.refuseUnverified(error);
+    }
+    if (known !== undefined) return this.authorize(request, known, route.scopes);
+    return this.verifier.verify(token).then(
+      (verified) => this.authorize(request, verified, route.scopes),
+      (error: unknown) => this.refuseUnverified(error),
+    );
+  }
+
+  /** The token of a Bearer header. One verified before skips the pattern: it matched it as it is. */
+  private bearerToken(header: string | string[]): string {
+    if (typeof header === 'string' && header.startsWith('Bearer ')) {
+      const token = header.slice(7);
+      if (this.verifier.remembers(token)) return token;
+    }
     const match = typeof header === 'string' ? BEARER.exec(header) : null;
     if (match === null) {
       this.refuse(
@@ -91,21 +119,33 @@ export class AuthGuard implements CanActivate {
         AuthException.invalidToken(this.realm, 'malformed Authorization header (expected Bearer)'),
       );
     }
+    return match[1]!;
+  }
 
-    let verified;
-    try {
-      verified = await this.verifier.verify(match[1]!);
-    } catch (error) {
-      if (error instanceof InvalidTokenError) {
-        this.refuse(failureReason(error.message), AuthException.invalidToken(this.realm, error.message));
-      }
-      this.refuse('unavailable', AuthException.unavailable('cannot check the token right now'));
+  /** The route's `@Public()` and `@Scopes(...)`, read once per handler. */
+  private routeAccess(handler: object, controller: object): RouteAccess {
+    let access = this.routes.get(handler);
+    if (access === undefined) {
+      access = {
+        public: metadata<boolean>(PUBLIC_KEY, handler, controller) === true,
+        scopes: metadata<string[]>(SCOPES_KEY, handler, controller) ?? [],
+      };
+      this.routes.set(handler, access);
     }
-    request[AUTH_REQUEST_KEY] = verified;
+    return access;
+  }
 
-    const required = metadata<string[]>(SCOPES_KEY, handler, controller) ?? [];
+  private authorize(request: HttpRequest, verified: VerifiedToken, required: readonly string[]): true {
+    request[AUTH_REQUEST_KEY] = verified;
     const missing = required.filter((scope) => !verified.scopes.has(scope));
     if (missing.length > 0) this.refuse('insufficient_scope', AuthException.insufficientScope(this.realm, missing));
     return true;
+  }
+
+  private refuseUnverified(error: unknown): never {
+    if (error instanceof InvalidTokenError) {
+      this.refuse(failureReason(error.message), AuthException.invalidToken(this.realm, error.message));
+    }
+    this.refuse('unavailable', AuthException.unavailable('cannot check the token right now'));
   }
 }

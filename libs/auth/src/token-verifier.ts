@@ -82,19 +82,35 @@ export class TokenVerifier {
 
   /** The token's claims, or an InvalidTokenError saying why it is refused. */
   async verify(token: string): Promise<VerifiedToken> {
-    const nowSeconds = Date.now() / 1000;
-    // Keys that left the JWKS are noticed even while every request is answered from the cache below.
+    return this.verifyKnown(token) ?? this.verifyAfresh(token);
+  }
+
+  /**
+   * The answer without I/O when there is one: a token verified before, still in date, its key still
+   * in the JWKS, checked against Redis in the revocation mirror's current generation, and not
+   * revoked in the mirror since (then an InvalidTokenError). Undefined when `verify` must do more:
+   * what a caller reusing its token costs, with no promise.
+   */
+  verifyKnown(token: string): VerifiedToken | undefined {
+    // Keys that left the JWKS are noticed even while every request is answered from the cache.
     this.jwks.refreshIfStale();
-    let entry = this.verified.get(token);
-    if (
-      entry !== undefined &&
-      (entry.token.claims.exp + this.clockTolerance <= nowSeconds ||
-        // Its signing key left the JWKS (revoked, or retired past its tokens' lifetime): verify afresh.
-        (entry.revocable.kid !== undefined && !this.jwks.has(entry.revocable.kid)))
-    ) {
-      this.verified.delete(token);
-      entry = undefined;
-    }
+    const entry = this.cachedEntry(token);
+    if (entry === undefined || this.options.introspection !== undefined) return undefined;
+    const revocations = this.revocations!;
+    const generation = revocations.generation;
+    if (generation === undefined || entry.checkedIn !== generation) return undefined;
+    // Checked against Redis before, and every revocation since has reached the local mirror.
+    if (revocations.isRevokedLocally(entry.revocable)) throw new InvalidTokenError('token revoked');
+    return entry.token;
+  }
+
+  /** Whether this exact text is a token verified before (still to be checked by `verify`). */
+  remembers(token: string): boolean {
+    return this.verified.has(token);
+  }
+
+  private async verifyAfresh(token: string): Promise<VerifiedToken> {
+    let entry = this.cachedEntry(token);
     if (this.options.introspection !== undefined) return this.introspect(token, entry);
     if (entry === undefined) {
       const { verified, kid } = await this.verifySignature(token);
@@ -103,14 +119,24 @@ export class TokenVerifier {
     }
     const revocations = this.revocations!;
     const generation = revocations.generation;
-    if (generation !== undefined && entry.checkedIn === generation) {
-      // Checked against Redis before, and every revocation since has reached the local mirror.
-      if (revocations.isRevokedLocally(entry.revocable)) throw new InvalidTokenError('token revoked');
-      return entry.token;
-    }
     if (await revocations.isRevoked(entry.revocable)) throw new InvalidTokenError('token revoked');
     entry.checkedIn = generation;
     return entry.token;
+  }
+
+  /** The cache entry of a token verified before, unless it expired or its signing key left the JWKS (then forgotten). */
+  private cachedEntry(token: string): CacheEntry | undefined {
+    const entry = this.verified.get(token);
+    if (entry === undefined) return undefined;
+    if (
+      entry.token.claims.exp + this.clockTolerance <= Date.now() / 1000 ||
+      // Its signing key left the JWKS (revoked, or retired past its tokens' lifetime): verify afresh.
+      (entry.revocable.kid !== undefined && !this.jwks.has(entry.revocable.kid))
+    ) {
+      this.verified.delete(token);
+      return undefined;
+    }
+    return entry;
   }
 
   /** Forgets the verified-token cache (tests; key compromise). */
