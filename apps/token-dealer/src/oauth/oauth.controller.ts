@@ -55,8 +55,7 @@ export class OAuthController {
     @Res({ passthrough: true }) reply: OAuthReply,
   ): Promise<TokenResponse> {
     const params = formParams(body);
-    const client = await this.oauth.authenticate(
-      clientCredentials(authorizationHeader(request), params),
+    const client = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), () =>
       callerAddress(request),
     );
     const response = this.oauth.issue(client, {
@@ -78,8 +77,7 @@ export class OAuthController {
     @Res({ passthrough: true }) reply: OAuthReply,
   ): Promise<IntrospectionResponse> {
     const params = formParams(body);
-    const caller = await this.oauth.authenticate(
-      clientCredentials(authorizationHeader(request), params),
+    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), () =>
       callerAddress(request),
     );
     noStore(reply);
@@ -91,8 +89,7 @@ export class OAuthController {
   @ApiZodBody(TokenOperationSchema)
   async revoke(@Req() request: OAuthRequest, @Body() body: unknown): Promise<Record<string, never>> {
     const params = formParams(body);
-    const caller = await this.oauth.authenticate(
-      clientCredentials(authorizationHeader(request), params),
+    const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), () =>
       callerAddress(request),
     );
     await this.oauth.revoke(caller, params.token, params.token_type_hint);

@@ -61,9 +61,9 @@ export class OAuthService {
    * Authenticates the calling client. The secret is checked first (one keyed hash, constant time),
    * so the right secret is accepted whatever failures came before, from any address; only a wrong
    * one is counted, and answered 429 with Retry-After once its address (or this client from that
-   * address) is past its failure budget.
+   * address) is past its failure budget. `address` is asked for only then.
    */
-  async authenticate(credentials: ClientCredentials | undefined, address: string): Promise<ClientEntity> {
+  async authenticate(credentials: ClientCredentials | undefined, address: () => string): Promise<ClientEntity> {
     if (credentials === undefined) {
       this.metrics.failures.inc({ reason: 'no_credentials' });
       throw OAuthException.invalidClient('client authentication required (client_secret_basic or client_secret_post)');
@@ -72,7 +72,7 @@ export class OAuthService {
     if (client !== null) return client;
     // Without Redis a wrong secret is still a plain 401, not a 500 (and /health/ready says Redis is down).
     const retryAfter = await this.throttle
-      .recordFailure(address, known ? credentials.clientId : undefined)
+      .recordFailure(address(), known ? credentials.clientId : undefined)
       .catch(() => 0);
     if (retryAfter > 0) {
       this.metrics.failures.inc({ reason: 'throttled' });
