@@ -37,9 +37,10 @@ describe('data-service logs', () => {
     await Promise.all([issuer?.close(), database?.drop()]);
   });
 
-  it('never logs a Strava token, on success or on error', async () => {
+  it('never logs a Strava token or the access token, on success or on error', async () => {
+    const accessToken = issuer.sign({ scope: 'users:write strava-tokens:read strava-tokens:write' });
     const headers = {
-      authorization: `Bearer ${issuer.sign({ scope: 'users:write strava-tokens:read strava-tokens:write' })}`,
+      authorization: `Bearer ${accessToken}`,
       'content-type': 'application/json',
     };
     const strava = {
@@ -73,7 +74,11 @@ describe('data-service logs', () => {
 
     await sleep(300);
     expect(service.output()).toContain('"service":"data-service"');
+    // Each of those requests had its line, and no line holds a credential or the query.
+    expect(service.output().match(/"msg":"request completed"/g)?.length).toBeGreaterThanOrEqual(6);
     expect(service.output()).not.toContain('LEAK');
+    expect(service.output()).not.toContain(accessToken.split('.')[2]);
+    expect(service.output()).not.toMatch(/authorization/i);
   });
 });
 

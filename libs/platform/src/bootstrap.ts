@@ -7,7 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger, PinoLogger } from 'nestjs-pino';
 import { MetricsService } from './metrics/metrics.service.js';
 import { DEFAULT_OPERATOR_ROUTES, isOperatorRequest, operatorPathMatcher, operatorRouteNotFound } from './operator.js';
-import { enterRequest, logRequest, requestLogging, serviceLogger } from './logging.js';
+import { enterRequest, logRequest, requestLines, requestLogging, serviceLogger } from './logging.js';
 import { EXCEPTION_FILTER } from './platform.module.js';
 import { ensureRequestId, REQUEST_ID_HEADER } from './request-context.js';
 
@@ -60,7 +60,7 @@ export async function createFastifyService(
     bufferLogs: true,
     ...nestOptions,
   });
-  const logger = (await app.resolve(PinoLogger)).logger;
+  const lines = requestLines((await app.resolve(PinoLogger)).logger);
   errors.filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
   const metrics = app.get(MetricsService);
   const fastify = app.getHttpAdapter().getInstance();
@@ -68,12 +68,12 @@ export async function createFastifyService(
   // response); callback-style: an async hook costs a promise and a microtask more per request.
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeHttp(request.method, request.routeOptions.url, reply.statusCode, reply.elapsedTime / 1000);
-    logRequest(logger, request.raw, reply.raw, Math.round(reply.elapsedTime));
+    logRequest(lines, request.raw, reply.raw, Math.round(reply.elapsedTime));
     done();
   });
   // The caller went away before the answer: a line without a response.
   fastify.addHook('onRequestAbort', (request, done) => {
-    logRequest(logger, request.raw, undefined);
+    logRequest(lines, request.raw, undefined);
     done();
   });
   const operatorRoutes = options.operatorRoutes ?? DEFAULT_OPERATOR_ROUTES;
@@ -116,10 +116,13 @@ export async function expressRequestHandling(
   const filter = app.get<ExceptionFilter>(EXCEPTION_FILTER, { strict: false });
   const metrics = app.get(MetricsService);
   const operatorPath = operatorPathMatcher(operatorRoutes);
-  const logging = requestLogging<ExpressRequest>((await app.resolve(PinoLogger)).logger, (req, res, seconds) => {
-    const route = req.route?.path === undefined ? undefined : `${req.baseUrl ?? ''}${req.route.path}`;
-    metrics.observeHttp(req.method ?? 'GET', route, res.statusCode, seconds);
-  });
+  const logging = requestLogging<ExpressRequest>(
+    requestLines((await app.resolve(PinoLogger)).logger),
+    (req, res, seconds) => {
+      const route = req.route?.path === undefined ? undefined : `${req.baseUrl ?? ''}${req.route.path}`;
+      metrics.observeHttp(req.method ?? 'GET', route, res.statusCode, seconds);
+    },
+  );
   return (req: ExpressRequest, res: ServerResponse, next: () => void) => {
     const url = req.originalUrl ?? req.url;
     if (isOperatorRequest(req) || !operatorPath.url(url)) {

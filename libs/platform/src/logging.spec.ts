@@ -62,7 +62,8 @@ describe('requestLogging (Express apps)', () => {
   async function serve(handler: (res: ServerResponse) => void) {
     const lines: Line[] = [];
     const observed: number[] = [];
-    const logging = requestLogging(recordingLogger(lines) as never, (_req, res) => observed.push(res.statusCode));
+    const logger = recordingLogger(lines) as never;
+    const logging = requestLogging({ plain: logger, redacting: logger }, (_req, res) => observed.push(res.statusCode));
     const server = createServer((req, res) => logging(req, res, () => handler(res)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/runs?token=secret`;
@@ -107,8 +108,9 @@ describe('requestLogging (Express apps)', () => {
 describe('logRequest', () => {
   it('logs nothing for probes, aborted or not', () => {
     const lines: Line[] = [];
-    logRequest(recordingLogger(lines) as never, request('/health/live'), undefined);
-    logRequest(recordingLogger(lines) as never, request('/health/ready'), response(503), 3);
+    const logger = recordingLogger(lines) as never;
+    logRequest({ plain: logger, redacting: logger }, request('/health/live'), undefined);
+    logRequest({ plain: logger, redacting: logger }, request('/health/ready'), response(503), 3);
     expect(lines).toEqual([]);
   });
 });
