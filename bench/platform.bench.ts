@@ -4,29 +4,17 @@
 // against a bare app of the same framework (bench/bare-framework-server.ts) answering the same
 // route in the same run. Every server is a child process; autocannon drives them from here, the
 // targets taken in turn, each one's best round kept (the machine is shared: noise only slows down).
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createTestDatabase, freePort, leaseTestRedis, type ServiceProcess, startService } from '@runnerly/testing';
+import { createTestDatabase, leaseTestRedis, type ServiceProcess, startService } from '@runnerly/testing';
 import autocannon from 'autocannon';
+import { cpuMicros, cpuNote } from './cpu.js';
+import { startServices } from './services.js';
 import { type BenchResult, compared } from './types.js';
 
 const root = join(import.meta.dirname, '..');
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CONNECTIONS = 10;
-/** What scripts/start.ts puts before the loader. */
-const START_NODE_OPTIONS = ['--enable-source-maps'];
-
-/** An app as `pnpm start` runs it, ready once its /health/live answers. */
-async function startApp(name: string, env: Record<string, string>, port: number): Promise<ServiceProcess> {
-  return startService({
-    cwd: join(root, 'apps', name),
-    nodeOptions: START_NODE_OPTIONS,
-    env,
-    readyUrl: `http://127.0.0.1:${port}/health/live`,
-    timeoutMs: 180_000,
-  });
-}
 
 async function startBare(framework: 'fastify' | 'express'): Promise<{ process: ServiceProcess; url: string }> {
   const child = await startService({ cwd: root, args: ['bench/bare-framework-server.ts', framework] });
@@ -34,103 +22,71 @@ async function startBare(framework: 'fastify' | 'express'): Promise<{ process: S
   return { process: child, url: `http://127.0.0.1:${port}` };
 }
 
-async function requestsPerSecond(url: string, duration = DURATION_SECONDS): Promise<number> {
+/** Requests/s of one round, and the server's CPU per request over it (`pid`, see cpu.ts). */
+async function round(url: string, pid: number, duration = DURATION_SECONDS) {
+  const cpuBefore = cpuMicros(pid);
   const result = await autocannon({ url, connections: CONNECTIONS, duration });
   if (result.non2xx + result.errors + result.timeouts > 0) {
     throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`);
   }
-  return result['2xx'] / result.duration;
+  return { rps: result['2xx'] / result.duration, cpu: (cpuMicros(pid) - cpuBefore) / result['2xx'] };
 }
 
 export default async function run(): Promise<BenchResult[]> {
   const [database, redis] = await Promise.all([createTestDatabase(), leaseTestRedis()]);
-  const [dealerPort, dataPort, dashboardPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const stack = await startServices({ databaseUrl: database.url, redisUrl: redis.url }).catch(
+    async (error: unknown) => {
+      await Promise.all([database.drop(), redis.release()]);
+      throw error;
+    },
+  );
   const children: ServiceProcess[] = [];
   try {
-    // LOG_LEVEL and LOG_FORMAT as `pnpm start` leaves them (info; JSON, stdout being a pipe).
-    const common = { DATABASE_URL: database.url, REDIS_URL: redis.url, HOST: '127.0.0.1', LOG_LEVEL: 'info' };
-    const dealerUrl = `http://127.0.0.1:${dealerPort}`;
-    const dataUrl = `http://127.0.0.1:${dataPort}`;
-    children.push(
-      await startApp(
-        'token-dealer',
-        {
-          ...common,
-          TOKEN_DEALER_PEPPER: randomBytes(32).toString('hex'),
-          TOKEN_DEALER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('hex'),
-          TOKEN_DEALER_ISSUER: dealerUrl,
-          TOKEN_DEALER_PORT: String(dealerPort),
-          TOKEN_DEALER_OPERATOR_PORT: '0',
-        },
-        dealerPort,
-      ),
-    );
-    children.push(
-      await startApp(
-        'data-service',
-        {
-          ...common,
-          TOKEN_DEALER_URL: dealerUrl,
-          STRAVA_TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-          DATA_SERVICE_PORT: String(dataPort),
-          DATA_SERVICE_OPERATOR_PORT: '0',
-        },
-        dataPort,
-      ),
-    );
-    children.push(
-      await startApp(
-        'dashboard',
-        {
-          ...common,
-          SESSION_SECRET: randomBytes(32).toString('hex'),
-          STRAVA_BASE_URL: 'http://127.0.0.1:9',
-          STRAVA_CLIENT_ID: '1',
-          STRAVA_CLIENT_SECRET: randomBytes(20).toString('hex'),
-          DASHBOARD_CLIENT_SECRET: randomBytes(24).toString('base64url'),
-          TOKEN_DEALER_URL: dealerUrl,
-          DATA_SERVICE_URL: dataUrl,
-          DASHBOARD_PORT: String(dashboardPort),
-          DASHBOARD_OPERATOR_PORT: '0',
-        },
-        dashboardPort,
-      ),
-    );
     const [fastify, express] = await Promise.all([startBare('fastify'), startBare('express')]);
     children.push(fastify.process, express.process);
 
-    const targets: Record<string, string> = {
-      'token-dealer': `${dealerUrl}/health/live`,
-      'data-service': `${dataUrl}/health/live`,
-      dashboard: `http://127.0.0.1:${dashboardPort}/health/live`,
-      'bare Fastify': `${fastify.url}/health/live`,
-      'bare Express': `${express.url}/health/live`,
+    const { 'token-dealer': dealer, 'data-service': data, dashboard } = stack.services;
+    const targets: Record<string, [string, ServiceProcess]> = {
+      'token-dealer': [`${dealer.url}/health/live`, dealer.process],
+      'data-service': [`${data.url}/health/live`, data.process],
+      dashboard: [`${dashboard.url}/health/live`, dashboard.process],
+      'bare Fastify': [`${fastify.url}/health/live`, fastify.process],
+      'bare Express': [`${express.url}/health/live`, express.process],
     };
-    for (const url of Object.values(targets)) await requestsPerSecond(url, 1);
+    for (const [url, server] of Object.values(targets)) await round(url, server.child.pid!, 1);
+    // Per target: its best round's requests/s, and its least CPU per request over the rounds.
     const best: Record<string, number> = {};
-    for (let round = 0; round < ROUNDS; round += 1) {
-      for (const [name, url] of Object.entries(targets)) {
-        best[name] = Math.max(best[name] ?? 0, await requestsPerSecond(url));
+    const cpu: Record<string, number> = {};
+    for (let r = 0; r < ROUNDS; r += 1) {
+      for (const [name, [url, server]] of Object.entries(targets)) {
+        const measured = await round(url, server.child.pid!);
+        best[name] = Math.max(best[name] ?? 0, measured.rps);
+        cpu[name] = Math.min(cpu[name] ?? Infinity, measured.cpu);
       }
     }
 
-    const notes = `as \`pnpm start\` runs it (SWC loader, --enable-source-maps, LOG_LEVEL=info, JSON logs), request ids, logging and metrics on; ${CONNECTIONS} connections, best of ${ROUNDS}×${DURATION_SECONDS} s, interleaved`;
+    const notes = (name: string, bare: string) =>
+      `server CPU per request ${cpuNote(cpu[name]!, cpu[bare]!)}; as \`pnpm start\` runs it (SWC loader, --enable-source-maps, LOG_LEVEL=info, JSON logs), request ids, logging and metrics on; ${CONNECTIONS} connections, best of ${ROUNDS}×${DURATION_SECONDS} s, interleaved`;
     const target = '≥ 0.6× bare';
     const fastifyBaseline = { name: 'bare Fastify, same route', value: best['bare Fastify']! };
     const expressBaseline = { name: 'bare Express, same route', value: best['bare Express']! };
     return [
       compared('token-dealer GET /health/live (Fastify)', 'req/s', best['token-dealer']!, fastifyBaseline, {
         target,
-        notes,
+        notes: notes('token-dealer', 'bare Fastify'),
       }),
       compared('data-service GET /health/live (Fastify)', 'req/s', best['data-service']!, fastifyBaseline, {
         target,
-        notes,
+        notes: notes('data-service', 'bare Fastify'),
       }),
-      compared('dashboard GET /health/live (Express)', 'req/s', best.dashboard!, expressBaseline, { target, notes }),
+      compared('dashboard GET /health/live (Express)', 'req/s', best.dashboard!, expressBaseline, {
+        target,
+        notes: notes('dashboard', 'bare Express'),
+      }),
     ];
   } finally {
     for (const child of children.reverse()) await child.stop();
+    await stack.stop();
     await Promise.all([database.drop(), redis.release()]);
   }
 }
