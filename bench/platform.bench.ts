@@ -15,6 +15,7 @@ const root = join(import.meta.dirname, '..');
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CONNECTIONS = 10;
+const WARM_UP_SECONDS = 5;
 
 async function startBare(framework: 'fastify' | 'express'): Promise<{ process: ServiceProcess; url: string }> {
   const child = await startService({ cwd: root, args: ['bench/bare-framework-server.ts', framework] });
@@ -53,7 +54,8 @@ export default async function run(): Promise<BenchResult[]> {
       'bare Fastify': [`${fastify.url}/health/live`, fastify.process],
       'bare Express': [`${express.url}/health/live`, express.process],
     };
-    for (const [url, server] of Object.values(targets)) await round(url, server.child.pid!, 1);
+    // Warm-up, as in the token-dealer bench: a Nest app has far more code for V8 to compile than a bare one.
+    for (const [url, server] of Object.values(targets)) await round(url, server.child.pid!, WARM_UP_SECONDS);
     // Per target: its best round's requests/s, and its least CPU per request over the rounds.
     const best: Record<string, number> = {};
     const cpu: Record<string, number> = {};

@@ -18,6 +18,7 @@ const appDir = join(root, 'apps', 'token-dealer');
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const CONNECTIONS = 32;
+const WARM_UP_SECONDS = 5;
 const ISSUER = 'http://127.0.0.1:5000';
 
 interface Child {
@@ -56,8 +57,11 @@ async function measure(
 ): Promise<{ rps: Record<string, number>; cpu: Record<string, number> }> {
   const rps: Record<string, number> = {};
   const cpu: Record<string, number> = {};
+  // Warm-up: a Nest app has far more code for V8 to compile than a bare server; its first seconds
+  // under load (the token-dealer's first 5-second round read 12-40% more CPU per token than its later ones)
+  // are not what a long-running process costs.
   for (const [options] of Object.values(targets))
-    await autocannon({ ...options, connections: CONNECTIONS, duration: 1 });
+    await autocannon({ ...options, connections: CONNECTIONS, duration: WARM_UP_SECONDS });
   for (let round = 0; round < ROUNDS; round += 1) {
     for (const [name, [options, server]] of Object.entries(targets)) {
       const measured = await load(options, server.process.child.pid!);
