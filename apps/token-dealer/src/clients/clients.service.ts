@@ -80,46 +80,50 @@ export class ClientsService {
    * before anything else touches it; unknown ids spend the same keyed hash as known ones.
    */
   async authenticate(id: string, secret: string): Promise<Authentication> {
-    const remembered = this.fromMemory(id);
+    // From memory when the id list and the client cache are fresh (no awaits on every token).
+    const known = this.knownId(id);
+    const remembered = known === false ? null : known === true ? this.cachedClient(id) : undefined;
     const client = remembered !== undefined ? remembered : (await this.exists(id)) ? await this.find(id) : null;
     const valid = this.hasher.verify(secret, client?.secretHash);
     return { client: valid ? client : null, known: client !== null };
   }
 
-  /** What `exists`, then `find`, would answer, when memory alone can: undefined when it cannot (no awaits on every token). */
-  private fromMemory(id: string): ClientEntity | null | undefined {
-    if (!CLIENT_ID.test(id)) return null;
-    const now = Date.now();
-    if (this.knownIds === undefined || this.knownIds.until <= now) return undefined;
-    if (!this.knownIds.ids.has(id)) return null;
-    if (this.options.cacheTtlMs <= 0) return undefined;
-    const cached = this.cache.get(id);
-    return cached !== undefined && cached.until > now ? cached.client : undefined;
+  /** Whether a client with this id exists, from the id list in memory: undefined while that list is stale. */
+  private knownId(id: string): boolean | undefined {
+    if (!CLIENT_ID.test(id)) return false;
+    if (this.knownIds === undefined || this.knownIds.until <= Date.now()) return undefined;
+    return this.knownIds.ids.has(id);
   }
 
   /** Whether a client with this id exists (well-formed ids only; the id list is reloaded at most every cache period). */
   async exists(id: string): Promise<boolean> {
-    if (!CLIENT_ID.test(id)) return false;
-    if (this.knownIds === undefined || this.knownIds.until <= Date.now()) {
-      this.loadingIds ??= this.repository
-        .findAllIds()
-        .then((ids) => {
-          this.knownIds = { ids: new Set(ids), until: Date.now() + this.options.cacheTtlMs };
-        })
-        .finally(() => {
-          this.loadingIds = undefined;
-        });
-      await this.loadingIds;
-    }
+    const known = this.knownId(id);
+    if (known !== undefined) return known;
+    this.loadingIds ??= this.repository
+      .findAllIds()
+      .then((ids) => {
+        this.knownIds = { ids: new Set(ids), until: Date.now() + this.options.cacheTtlMs };
+      })
+      .finally(() => {
+        this.loadingIds = undefined;
+      });
+    await this.loadingIds;
     return this.knownIds?.ids.has(id) ?? false;
+  }
+
+  /** A client from the cache while its entry is fresh (servers only); undefined otherwise. */
+  private cachedClient(id: string): ClientEntity | null | undefined {
+    if (this.options.cacheTtlMs <= 0) return undefined;
+    const cached = this.cache.get(id);
+    return cached !== undefined && cached.until > Date.now() ? cached.client : undefined;
   }
 
   /** A client by id (cached briefly in servers). */
   async find(id: string): Promise<ClientEntity | null> {
     if (this.options.cacheTtlMs <= 0) return this.repository.findById(id);
+    const cached = this.cachedClient(id);
+    if (cached !== undefined) return cached;
     const now = Date.now();
-    const cached = this.cache.get(id);
-    if (cached !== undefined && cached.until > now) return cached.client;
     const client = await this.repository.findById(id);
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(id, { client, until: now + this.options.cacheTtlMs });
