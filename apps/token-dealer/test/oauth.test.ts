@@ -54,6 +54,7 @@ describe('token-dealer OAuth endpoints', () => {
     );
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('pragma')).toBe('no-cache');
     const body = (await response.json()) as {
       access_token: string;
       token_type: string;
@@ -163,6 +164,9 @@ describe('token-dealer OAuth endpoints', () => {
       client_id: 'worker',
       scope: 'runs:read runs:write',
     });
+    // RFC 7662 §4: introspection answers are not to be cached.
+    const answer = await post('/oauth/introspect', { token: issued.access_token }, basic('worker', otherSecret));
+    expect([answer.headers.get('cache-control'), answer.headers.get('pragma')]).toEqual(['no-store', 'no-cache']);
     // Another client that is neither holder nor audience learns nothing.
     expect(await introspect('dashboard', secret)).toEqual({ active: false });
     expect(

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Header, HttpCode, Inject, Post, Req } from '@nestjs/common';
 import { ApiBasicAuth, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import { ApiZodBody, ApiZodResponse, clientAddressKey } from '@runnerly/platform';
 import { clientCredentials, formParams } from './client-credentials.js';
@@ -17,10 +17,6 @@ interface OAuthRequest {
   headers: Record<string, string | string[] | undefined>;
 }
 
-interface OAuthReply {
-  header(name: string, value: string): unknown;
-}
-
 function authorizationHeader(request: OAuthRequest): string | undefined {
   const value = request.headers.authorization;
   return Array.isArray(value) ? value[0] : value;
@@ -29,11 +25,6 @@ function authorizationHeader(request: OAuthRequest): string | undefined {
 /** Whom failed authentications are counted against (the proxy-resolved address, else the socket's). */
 function callerAddress(request: OAuthRequest): string {
   return clientAddressKey(request.ip, request.socket.remoteAddress);
-}
-
-function noStore(reply: OAuthReply): void {
-  reply.header('Cache-Control', 'no-store');
-  reply.header('Pragma', 'no-cache');
 }
 
 @ApiTags('oauth')
@@ -45,42 +36,31 @@ export class OAuthController {
 
   @Post('token')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   @ApiZodBody(TokenRequestSchema)
   @ApiZodResponse(200, TokenResponseSchema, 'an access token (RFC 9068 JWT)')
   @ApiZodResponse(400, OAuthErrorSchema, 'RFC 6749 §5.2 error')
   @ApiZodResponse(401, OAuthErrorSchema, 'invalid_client')
-  async token(
-    @Req() request: OAuthRequest,
-    @Body() body: unknown,
-    @Res({ passthrough: true }) reply: OAuthReply,
-  ): Promise<TokenResponse> {
+  async token(@Req() request: OAuthRequest, @Body() body: unknown): Promise<TokenResponse> {
     const params = formParams(body);
     const client = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), () =>
       callerAddress(request),
     );
-    const response = this.oauth.issue(client, {
-      grantType: params.grant_type,
-      scope: params.scope,
-      audience: params.audience,
-    });
-    noStore(reply);
-    return response;
+    return this.oauth.issue(client, { grantType: params.grant_type, scope: params.scope, audience: params.audience });
   }
 
   @Post('introspect')
   @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @Header('Pragma', 'no-cache')
   @ApiZodBody(TokenOperationSchema)
   @ApiZodResponse(200, IntrospectionResponseSchema, 'RFC 7662 introspection')
-  async introspect(
-    @Req() request: OAuthRequest,
-    @Body() body: unknown,
-    @Res({ passthrough: true }) reply: OAuthReply,
-  ): Promise<IntrospectionResponse> {
+  async introspect(@Req() request: OAuthRequest, @Body() body: unknown): Promise<IntrospectionResponse> {
     const params = formParams(body);
     const caller = await this.oauth.authenticate(clientCredentials(authorizationHeader(request), params), () =>
       callerAddress(request),
     );
-    noStore(reply);
     return this.oauth.introspect(caller, params.token);
   }
 
