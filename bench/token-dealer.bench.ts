@@ -2,6 +2,8 @@
 // - tokens/s of POST /oauth/token (client_credentials, client_secret_basic, ES256 RFC 9068 JWT,
 //   audience data-service) vs a bare node:http server doing the same authentication and signing
 //   (the limit) and vs node-oidc-provider's client-credentials grant (same alg, audience, scopes);
+// - the gap to the bare server split in two: the same bare handler served inside a running
+//   token-dealer's process (bench/in-process-server.ts) vs alone, and the token-dealer vs it;
 // - guarded requests/s through the @runnerly/auth guard (real token-dealer JWKS and revocation
 //   list) vs the same Fastify/Nest route left open.
 // Every server runs as a child process (one Node process each); autocannon drives them from here.
@@ -129,16 +131,20 @@ export default async function run(): Promise<BenchResult[]> {
     if (created.status !== 0) throw new Error(`clients create: ${created.stderr}`);
     const { client_secret: secret } = JSON.parse(created.stdout) as { client_secret: string };
     const clientEnv = { BENCH_CLIENT_ID: 'bench', BENCH_CLIENT_SECRET: secret };
-    const [bare, oidc] = await Promise.all([
+    const [bare, oidc, inProcess] = await Promise.all([
       startChild('bench/bare-server.ts', clientEnv),
       startChild('bench/oidc-server.ts', clientEnv),
+      freePort().then((port) =>
+        startChild('bench/in-process-server.ts', { ...env, ...clientEnv, TOKEN_DEALER_PORT: String(port) }, port),
+      ),
     ]);
-    children.push(bare, oidc);
+    children.push(bare, oidc, inProcess);
 
     const form = 'grant_type=client_credentials&scope=runs:read&audience=data-service';
     const targets: Record<string, [autocannon.Options, Child]> = {
       'token-dealer': [tokenRequest(dealer.url, '/oauth/token', 'bench', secret, form), dealer],
       bare: [tokenRequest(bare.url, '/oauth/token', 'bench', secret, form), bare],
+      'bare in process': [tokenRequest(inProcess.url, '/bare/token', 'bench', secret, form), inProcess],
       'oidc-provider': [
         tokenRequest(oidc.url, '/token', 'bench', secret, 'grant_type=client_credentials&scope=runs:read'),
         oidc,
@@ -146,9 +152,10 @@ export default async function run(): Promise<BenchResult[]> {
     };
     const token = await checkToken(targets['token-dealer']![0]);
     await checkToken(targets.bare![0]);
+    await checkToken(targets['bare in process']![0]);
     await checkToken(targets['oidc-provider']![0]);
     const tokens = await measure(targets);
-    await Promise.all([bare.process.stop(), oidc.process.stop()]);
+    await Promise.all([bare.process.stop(), oidc.process.stop(), inProcess.process.stop()]);
 
     const guarded = await startChild('bench/guarded-server.ts', {
       BENCH_ISSUER: ISSUER,
@@ -164,8 +171,8 @@ export default async function run(): Promise<BenchResult[]> {
       open: [{ url: `${guarded.url}/open`, headers: authorization }, guarded],
     });
 
-    const tokenNotes = (baseline: string) =>
-      `server CPU per token ${cpuNote(tokens.cpu['token-dealer']!, tokens.cpu[baseline]!)}; ES256 (jsonwebtoken), client_secret_basic, ${CONNECTIONS} connections, best of ${ROUNDS}×${DURATION_SECONDS}s; token-dealer at LOG_LEVEL=warn`;
+    const tokenNotes = (baseline: string, target = 'token-dealer') =>
+      `server CPU per token ${cpuNote(tokens.cpu[target]!, tokens.cpu[baseline]!)}; ES256 (jsonwebtoken), client_secret_basic, ${CONNECTIONS} connections, best of ${ROUNDS}×${DURATION_SECONDS}s; token-dealer at LOG_LEVEL=warn`;
     return [
       compared(
         'token-dealer POST /oauth/token',
@@ -186,6 +193,22 @@ export default async function run(): Promise<BenchResult[]> {
           target: '≥ 0.6× bare (issue 18: ≥ 0.8×)',
           notes: tokenNotes('bare'),
         },
+      ),
+      // The gap to the bare server in two parts: the token-dealer's process itself (the same bare
+      // handler answering inside it), then Fastify, Nest, the platform and the dealer's checks.
+      compared(
+        'bare token handler inside the token-dealer process',
+        'tokens/s',
+        tokens.rps['bare in process']!,
+        { name: 'the same handler alone (bare node:http)', value: tokens.rps.bare! },
+        { notes: tokenNotes('bare', 'bare in process') },
+      ),
+      compared(
+        'token-dealer POST /oauth/token',
+        'tokens/s',
+        tokens.rps['token-dealer']!,
+        { name: 'bare token handler inside the token-dealer process', value: tokens.rps['bare in process']! },
+        { notes: tokenNotes('bare in process') },
       ),
       compared(
         'guarded GET (@Scopes, ES256, revocation check)',

@@ -1,65 +1,10 @@
 // The limit for the token endpoint: a bare node:http server doing the same work per request as the
-// token-dealer (form parsing, client_secret_basic, peppered HMAC compared in constant time, scope
-// and audience checks, an RFC 9068 ES256 JWT signed with jsonwebtoken) and nothing else.
-import { createHmac, generateKeyPairSync, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+// token-dealer (bare-token-handler.ts) and nothing else.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import jwt from 'jsonwebtoken';
+import { bareTokenHandler } from './bare-token-handler.js';
 
-const pepper = randomBytes(32);
-const clientId = process.env.BENCH_CLIENT_ID ?? 'bench';
-const clientSecret = process.env.BENCH_CLIENT_SECRET ?? 'secret';
-const hash = (secret: string) => createHmac('sha256', pepper).update(secret).digest();
-const clients = new Map([
-  [
-    clientId,
-    { hash: hash(clientSecret), scopes: ['runs:read', 'users:read', 'users:write'], audiences: ['data-service'] },
-  ],
-]);
-const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const issuer = 'http://127.0.0.1:5000';
-
-function fail(res: import('node:http').ServerResponse, status: number, error: string) {
-  res
-    .writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' })
-    .end(JSON.stringify({ error }));
-}
-
-const server = createServer((req, res) => {
-  let body = '';
-  req.setEncoding('utf8');
-  req.on('data', (chunk: string) => (body += chunk));
-  req.on('end', () => {
-    const params = new URLSearchParams(body);
-    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-    const [id = '', secret = ''] = basic ? Buffer.from(basic[1]!, 'base64').toString().split(':') : [];
-    const client = clients.get(decodeURIComponent(id));
-    const ok = timingSafeEqual(hash(decodeURIComponent(secret)), client?.hash ?? pepper) && client !== undefined;
-    if (!ok || client === undefined) return fail(res, 401, 'invalid_client');
-    if (params.get('grant_type') !== 'client_credentials') return fail(res, 400, 'unsupported_grant_type');
-    const scopes = (params.get('scope') ?? '').split(' ').filter(Boolean);
-    if (!scopes.every((scope) => client.scopes.includes(scope))) return fail(res, 400, 'invalid_scope');
-    const audience = params.get('audience') ?? client.audiences[0]!;
-    if (!client.audiences.includes(audience)) return fail(res, 400, 'invalid_target');
-    const now = Math.floor(Date.now() / 1000);
-    const scope = (scopes.length ? scopes : client.scopes).join(' ');
-    const token = jwt.sign(
-      {
-        iss: issuer,
-        sub: clientId,
-        client_id: clientId,
-        aud: audience,
-        scope,
-        iat: now,
-        exp: now + 900,
-        jti: randomUUID(),
-      },
-      privateKey,
-      { algorithm: 'ES256', header: { alg: 'ES256', typ: 'at+jwt', kid: 'bare' } },
-    );
-    res
-      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store', pragma: 'no-cache' })
-      .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 900, scope }));
-  });
-});
+const server = createServer(
+  bareTokenHandler(process.env.BENCH_CLIENT_ID ?? 'bench', process.env.BENCH_CLIENT_SECRET ?? 'secret'),
+);
 server.listen(0, '127.0.0.1', () => process.stdout.write(`listening ${(server.address() as AddressInfo).port}\n`));
