@@ -50,15 +50,24 @@ async function load(options: autocannon.Options, pid: number): Promise<{ rps: nu
   return { rps: result.requests.average, cpu: (cpuMicros(pid) - cpuBefore) / result.requests.total };
 }
 
+interface Measured {
+  /** The best round's requests/s, per target. */
+  rps: Record<string, number>;
+  /** The least CPU per request, per target. */
+  cpu: Record<string, number>;
+  /** Every round's requests/s, per target, in round order. */
+  rounds: Record<string, number[]>;
+}
+
 /**
  * Best of a few rounds, round-robin between targets (each with its server process): the machine is
- * shared, noise only slows down. Per target, the best round's requests/s and the least CPU per request.
+ * shared, noise only slows down. Per target, the best round's requests/s and the least CPU per
+ * request; and every round's figure, for ratios taken round by round (see `roundRatios`).
  */
-async function measure(
-  targets: Record<string, [autocannon.Options, Child]>,
-): Promise<{ rps: Record<string, number>; cpu: Record<string, number> }> {
+async function measure(targets: Record<string, [autocannon.Options, Child]>): Promise<Measured> {
   const rps: Record<string, number> = {};
   const cpu: Record<string, number> = {};
+  const rounds: Record<string, number[]> = {};
   // Warm-up: a Nest app has far more code for V8 to compile than a bare server; its first seconds
   // under load (the token-dealer's first 5-second round read 12-40% more CPU per token than its later ones)
   // are not what a long-running process costs.
@@ -69,9 +78,24 @@ async function measure(
       const measured = await load(options, server.process.child.pid!);
       rps[name] = Math.max(rps[name] ?? 0, measured.rps);
       cpu[name] = Math.min(cpu[name] ?? Infinity, measured.cpu);
+      (rounds[name] ??= []).push(measured.rps);
     }
   }
-  return { rps, cpu };
+  return { rps, cpu, rounds };
+}
+
+/**
+ * "round by round 0.66-0.71× (median 0.68×)": the ratio of `target` to `baseline` in each round
+ * (the two loaded one after the other, seconds apart), so a slow spell of the machine that hits
+ * one of them in its best round does not decide the ratio.
+ */
+function roundRatios(measured: Measured, target: string, baseline: string): string {
+  const ratios = measured.rounds[target]!.map((value, round) => value / measured.rounds[baseline]![round]!).sort(
+    (a, b) => a - b,
+  );
+  const middle = ratios.length / 2;
+  const median = ratios.length % 2 === 1 ? ratios[Math.floor(middle)]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
+  return `round by round ${ratios[0]!.toFixed(2)}-${ratios.at(-1)!.toFixed(2)}× (median ${median.toFixed(2)}×)`;
 }
 
 function tokenRequest(url: string, path: string, clientId: string, secret: string, body: string): autocannon.Options {
@@ -172,7 +196,7 @@ export default async function run(): Promise<BenchResult[]> {
     });
 
     const tokenNotes = (baseline: string, target = 'token-dealer') =>
-      `server CPU per token ${cpuNote(tokens.cpu[target]!, tokens.cpu[baseline]!)}; ES256 (jsonwebtoken), client_secret_basic, ${CONNECTIONS} connections, best of ${ROUNDS}×${DURATION_SECONDS}s; token-dealer at LOG_LEVEL=warn`;
+      `${roundRatios(tokens, target, baseline)}; server CPU per token ${cpuNote(tokens.cpu[target]!, tokens.cpu[baseline]!)}; ES256 (jsonwebtoken), client_secret_basic, ${CONNECTIONS} connections, best of ${ROUNDS}×${DURATION_SECONDS}s; token-dealer at LOG_LEVEL=warn`;
     return [
       compared(
         'token-dealer POST /oauth/token',
