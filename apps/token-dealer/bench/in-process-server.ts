@@ -1,9 +1,9 @@
-// The bare token handler (bare-token-handler.ts) inside a running token-dealer: the app is built and
-// listens on its public port as src/main.ts does (no operator listener), and POST /bare/token is
-// answered by the bare handler in front of Fastify, every other request by the app. Against bare-server.ts, it measures what the token-dealer's
-// process itself costs a request (its heap and code, its timers and connections), whatever the
-// framework; against the app's POST /oauth/token in the same run, what Fastify, Nest, the platform
-// and the dealer's checks cost.
+// The bare token handler (bare-token-handler.ts) inside a running token-dealer: the app is built
+// and listens on its public port as src/main.ts does (no operator listener), and POST /bare/token
+// is answered by the bare handler in front of Fastify, every other request by the app. Against
+// bare-server.ts, it measures what the token-dealer's process itself costs a request (its heap and
+// code, its timers and connections), whatever the framework; against the app's POST /oauth/token in
+// the same run, what Fastify, Nest, the platform and the dealer's checks cost.
 import 'reflect-metadata';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { loadConfig } from '@runnerly/config';
