@@ -16,7 +16,7 @@ import {
   STREAKS_SQL,
   YEARS_SQL,
 } from '../apps/data-service/bench/support.js';
-import { type BenchResult, compared } from './types.js';
+import { type BenchResult, compared, median } from './types.js';
 
 const appDir = join(import.meta.dirname, '..', 'apps', 'data-service');
 const RUNS = 3000;
@@ -46,11 +46,6 @@ function run(index: number) {
     summaryPolyline: POLYLINE,
     gearId: index % 4 === 0 ? 'g2' : 'g1',
   };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
 async function timed(client: pg.Client, sql: string, values: unknown[]): Promise<number> {

@@ -13,7 +13,7 @@ import { createTestDatabase, freePort, leaseTestRedis, type ServiceProcess, star
 import autocannon from 'autocannon';
 import { runTokenDealerCli } from '../apps/token-dealer/src/testing/index.js';
 import { cpuMicros, cpuNote } from './cpu.js';
-import { type BenchResult, compared } from './types.js';
+import { type BenchResult, compared, median } from './types.js';
 
 const root = join(import.meta.dirname, '..');
 const appDir = join(root, 'apps', 'token-dealer');
@@ -90,12 +90,8 @@ async function measure(targets: Record<string, [autocannon.Options, Child]>): Pr
  * one of them in its best round does not decide the ratio.
  */
 function roundRatios(measured: Measured, target: string, baseline: string): string {
-  const ratios = measured.rounds[target]!.map((value, round) => value / measured.rounds[baseline]![round]!).sort(
-    (a, b) => a - b,
-  );
-  const middle = ratios.length / 2;
-  const median = ratios.length % 2 === 1 ? ratios[Math.floor(middle)]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
-  return `round by round ${ratios[0]!.toFixed(2)}-${ratios.at(-1)!.toFixed(2)}× (median ${median.toFixed(2)}×)`;
+  const ratios = measured.rounds[target]!.map((value, round) => value / measured.rounds[baseline]![round]!);
+  return `round by round ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)}× (median ${median(ratios).toFixed(2)}×)`;
 }
 
 function tokenRequest(url: string, path: string, clientId: string, secret: string, body: string): autocannon.Options {

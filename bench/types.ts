@@ -20,3 +20,10 @@ export function compared(
 ): BenchResult {
   return { name, unit, value, baseline, ratio: baseline.value === 0 ? undefined : value / baseline.value, ...extra };
 }
+
+/** The middle of `values` (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
