@@ -1,5 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { DASHBOARD_CALLER, DataServiceClient } from '@runnerly/data-client';
+import { createRedisConnection, EnrichmentQueue } from '@runnerly/jobs';
+import type { RedisClient } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
 import { ArchiveErrorCode } from '@runnerly/strava-archive';
 import { hostileArchives } from '@runnerly/strava-archive/testing';
@@ -31,6 +33,8 @@ interface ImportView {
 describe('archive imports', () => {
   let stack: Stack;
   let data: DataServiceClient;
+  let connection: RedisClient | undefined;
+  let enrichment: EnrichmentQueue | undefined;
   const runners: Runner[] = [];
 
   const url = (path: string) => `${stack.dashboard.url}${path}`;
@@ -109,10 +113,14 @@ describe('archive imports', () => {
       const me = (await (await jar.fetch(url('/api/me'))).json()) as { id: string; csrfToken: string };
       runners.push({ jar, csrf: me.csrfToken, userId: me.id, athleteId: athlete.id });
     }
-    // Login queued each athlete's first sync: let it finish, and the best-efforts enrichment after it
-    // spend its share of Strava's window (it then waits for the next one), so that from here only
-    // imports change data or make Strava requests.
+    // Login queued each athlete's first sync: let it finish, then hold the best-efforts enrichment
+    // that follows it (it would resume whenever Strava's 15-minute window resets, mid-test), and let
+    // its current turns end, so that from here only imports change data or make Strava requests, and
+    // every best effort an import leaves is the import's own.
     for (const runner of runners) await syncDone(runner);
+    connection = createRedisConnection(stack.redisUrl);
+    enrichment = new EnrichmentQueue(connection);
+    await enrichment.queue.pause();
     let last = -1;
     await until(
       async () => {
@@ -126,7 +134,11 @@ describe('archive imports', () => {
       'Strava requests to stop',
     );
   }, 300_000);
-  afterAll(() => stack?.close());
+  afterAll(async () => {
+    await enrichment?.close();
+    connection?.disconnect();
+    await stack?.close();
+  });
 
   it('refuses what is not an upload: no CSRF token (403), no multipart (415), no archive field (400), another athlete’s import (404)', async () => {
     const [runner, other] = runners as [Runner, Runner];
@@ -208,6 +220,9 @@ describe('archive imports', () => {
       await (await fetch(`${stack.sandbox.url}/_sandbox/athletes/${runner.athleteId}/archive.zip`)).arrayBuffer(),
     );
     const stravaRequests = await sandboxRequests();
+    // The enrichment, held since the set-up, left runs without best efforts: the import gives them theirs.
+    const efforts = await Promise.all(synced.map((stravaId) => data.getRunBestEfforts(runner.userId, stravaId)));
+    expect(efforts.filter((run) => run.source === null).length).toBeGreaterThan(0);
 
     const response = await upload(runner, archive);
     expect(response.status).toBe(202);
