@@ -20,10 +20,15 @@ import type { MemoryReport, ProbeRequest } from './memory-probe.js';
 /** The first size is the baseline of the others. */
 const SIZES = [1_000, 10_000, 100_000] as const;
 /**
- * The live pass: a forced full collection this often. Every 100 ms starved the worker at 100,000
- * athletes on the loaded 2-core machine (full collections back to back, the job past 120 s).
+ * The live pass: forced full collections about this many times over the fan-out (its length taken
+ * from the production-like pass), so that even the 1,000-athlete run, over in a fraction of a second,
+ * is measured mid-run and not only at its end; but never more often than every 500 ms for long runs
+ * (every 100 ms starved the worker at 100,000 athletes on the loaded 2-core machine: full
+ * collections back to back, the job past 120 s), nor than every 20 ms.
  */
-const COLLECT_EVERY_MS = 500;
+const COLLECTIONS_PER_RUN = 8;
+const collectEveryMs = (seconds: number) =>
+  Math.round(Math.min(500, Math.max(20, (seconds * 1000) / COLLECTIONS_PER_RUN)));
 /** Longest wait for one fan-out job. */
 const FAN_OUT_TIMEOUT_MS = 600_000;
 const FIRST_ATHLETE_ID = 70_000_000;
@@ -151,7 +156,7 @@ async function fanOut(stack: Stack, queues: Queues, athletes: readonly string[])
     console.log(`  fan-out over ${athletes.length} athletes, production-like pass: ${production.seconds.toFixed(2)} s`);
     const queueBytes = await keyBytes(stack.connection, `${QUEUE_PREFIX}:${QueueName.StravaSync}:*`);
     const stateBytes = await keyBytes(stack.connection, `${KEY_PREFIX}:sync-state:*`);
-    const live = await measureOnce(stack, queues, worker, athletes, COLLECT_EVERY_MS);
+    const live = await measureOnce(stack, queues, worker, athletes, collectEveryMs(production.seconds));
     console.log(
       `  fan-out over ${athletes.length} athletes, pass with forced collections: ${live.seconds.toFixed(2)} s`,
     );
@@ -177,13 +182,13 @@ function compare(large: FanOut, small: FanOut, seconds: { seeding: number; bench
   const method = `real src/main.ts, a fresh process per size, full GC before the run, process.memoryUsage() every 20 ms (${large.memory.samples} samples); pages of 500 users`;
   return [
     compared(
-      `scheduled fan-out, ${sizes}: worker live heap growth (full GC every ${COLLECT_EVERY_MS} ms)`,
+      `scheduled fan-out, ${sizes}: worker live heap growth (forced full GCs)`,
       'MiB',
       liveGrowth(large),
       { name: baseline, value: liveGrowth(small) },
       {
         target: `flat: ratio ≈ 1 (loading every athlete would be ≈ ${ratio})`,
-        notes: `largest heap left after a forced full GC during the fan-out or at its end (${large.live.collections} GCs, ${small.live.collections} at the baseline), over the heap before it; left after the production-like run: ${settledGrowth(large).toFixed(2)} vs ${settledGrowth(small).toFixed(2)} MiB`,
+        notes: `largest heap left after a forced full GC during the fan-out or at its end (${large.live.collections} GCs, every ${collectEveryMs(large.seconds)} ms; ${small.live.collections} at the baseline, every ${collectEveryMs(small.seconds)} ms), over the heap before it; left after the production-like run: ${settledGrowth(large).toFixed(2)} vs ${settledGrowth(small).toFixed(2)} MiB`,
       },
     ),
     compared(
