@@ -1,5 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ExceptionFilter, INestApplication, NestApplicationOptions } from '@nestjs/common';
+import {
+  type ExceptionFilter,
+  type INestApplication,
+  Logger as NestLogger,
+  type NestApplicationOptions,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -134,10 +139,39 @@ export async function expressRequestHandling(
   };
 }
 
+const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+
+/**
+ * SIGTERM or SIGINT closes the app (Nest's shutdown hooks, the HTTP server), then ends the process,
+ * whatever handles are left. Not Nest's `enableShutdownHooks()`: it ends the process by raising the
+ * signal again once closed, which PID 1 in a container ignores, so the process lived on as long as
+ * anything held its event loop (in compose-test, a Redis client reconnecting to an address that did
+ * not answer kept the token-dealer past its 20 s grace period). A second signal while closing ends
+ * the process at once.
+ */
+function stopOnSignals(app: INestApplication): void {
+  const logger = new NestLogger('Shutdown');
+  const stop = (signal: NodeJS.Signals) => {
+    for (const other of STOP_SIGNALS) process.removeListener(other, stop);
+    logger.log(`${signal}: stopping`);
+    app.close().then(
+      () => {
+        logger.log('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'stopping failed');
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
+}
+
 export function finishSetup<T extends INestApplication>(app: T, options: ServiceOptions): T {
   app.useLogger(serviceLogger(app.get(Logger)));
   app.flushLogs();
-  app.enableShutdownHooks();
+  stopOnSignals(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

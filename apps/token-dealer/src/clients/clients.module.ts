@@ -45,6 +45,8 @@ export class ClientsModule implements OnModuleInit, OnApplicationShutdown {
     this.subscriber.on('message', (_channel: string, id: string) => this.clients.forget(id));
     // A reconnect may have missed messages: start from a clean cache.
     this.subscriber.on('ready', () => this.clients.forget());
+    // Its errors are the main connection's too, which logs them.
+    this.subscriber.on('error', () => undefined);
     await this.subscriber.subscribe(CLIENT_CHANGES_CHANNEL);
   }
 
