@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { DataServiceClient, STRAVA_WORKER_CALLER } from '@runnerly/data-client';
 import {
   createRedisConnection,
@@ -8,7 +8,7 @@ import {
   QueueName,
   SyncQueue,
 } from '@runnerly/jobs';
-import { HealthService, MetricsService, PlatformModule } from '@runnerly/platform';
+import { HealthService, logRedisError, MetricsService, PlatformModule } from '@runnerly/platform';
 import { ServiceClient } from '@runnerly/service-client';
 import { StravaClient } from '@runnerly/strava';
 import { Queue } from 'bullmq';
@@ -45,13 +45,6 @@ import { PushSubscriptionService } from './webhook/push-subscription.service.js'
 import { WebhookController } from './webhook/webhook.controller.js';
 import { WebhookService } from './webhook/webhook.service.js';
 import { WebhookRateLimitGuard } from './webhook/webhook-rate-limit.guard.js';
-
-/**
- * While Redis is away the connections reconnect by themselves; say so in the logs, or ioredis and
- * BullMQ print every failed attempt raw to stderr ("Unhandled error event").
- */
-const redisLogger = new Logger('Redis');
-const logRedisError = (error: Error) => redisLogger.warn(`Redis unavailable: ${error.message}`);
 
 @Module({})
 export class AppModule implements OnApplicationShutdown {

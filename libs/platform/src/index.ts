@@ -28,6 +28,7 @@ export {
   createRedisClient,
   createSubscriberConnection,
   duplicateRedisClient,
+  logRedisError,
   type RedisClient,
   redisPrimaries,
 } from './redis.js';

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { parseRedisUrl, type RedisTarget } from '@runnerly/config';
 import { Cluster, type ClusterOptions, Redis, type RedisOptions } from 'ioredis';
 
@@ -9,6 +10,15 @@ export type RedisClient = Redis | Cluster;
  * seconds): a command to its slots is retried every 300 ms, 16 times, before it fails.
  */
 const FAILOVER_RETRY_MS = 300;
+
+const redisLogger = new Logger('Redis');
+
+/**
+ * An `error` listener for the apps' Redis connections and BullMQ queues: while Redis is away they
+ * reconnect by themselves, so one warning line per failed attempt, not ioredis's and BullMQ's raw
+ * "Unhandled error event" on stderr.
+ */
+export const logRedisError = (error: Error): void => redisLogger.warn(`Redis unavailable: ${error.message}`);
 
 /** Which cluster node the next subscriber connection goes to (in turn: a dead one is passed over). */
 let subscriberTurn = 0;

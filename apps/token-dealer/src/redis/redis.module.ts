@@ -1,10 +1,8 @@
-import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { createRedisClient, HealthService, type RedisClient } from '@runnerly/platform';
+import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { createRedisClient, HealthService, logRedisError, type RedisClient } from '@runnerly/platform';
 import { TOKEN_DEALER_CONFIG, type TokenDealerConfig } from '../config.js';
 
 export const REDIS = Symbol('Redis');
-
-const redisLogger = new Logger('Redis');
 
 /** One Redis connection (auto-pipelined: the token endpoint's failure counts ride along cheaply). */
 @Global()
@@ -16,9 +14,7 @@ const redisLogger = new Logger('Redis');
       useFactory: (config: TokenDealerConfig) =>
         createRedisClient(config.REDIS_URL, { enableAutoPipelining: true, maxRetriesPerRequest: 2 }).on(
           'error',
-          // While Redis is away the connection reconnects by itself: one warning line per failed
-          // attempt, not ioredis's raw "Unhandled error event" on stderr.
-          (error: Error) => redisLogger.warn(`Redis unavailable: ${error.message}`),
+          logRedisError,
         ),
     },
   ],
