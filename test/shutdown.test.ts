@@ -9,8 +9,8 @@ import {
   createTestDatabase,
   freePort,
   leaseTestRedis,
-  type ServiceProcess,
   startService,
+  type StartServiceOptions,
   type TestDatabase,
   type TestRedis,
 } from '@runnerly/testing';
@@ -19,11 +19,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const AS_PID_ONE = ['--import', join(import.meta.dirname, 'fixtures', 'as-pid-one.mjs')];
 const app = (name: string) => join(import.meta.dirname, '..', 'apps', name);
 
-/** SIGTERM, then the exit code, or `undefined` if the process is still running after `ms`. */
-async function stopWithin(service: ServiceProcess, ms: number): Promise<number | null | undefined> {
-  service.child.kill('SIGTERM');
-  const timer = sleep(ms, undefined, { ref: false });
-  return Promise.race([service.exited(), timer]);
+/**
+ * Starts the service as PID 1 would run it, sends SIGTERM, and expects it to close and exit 0 by
+ * itself within 10 s.
+ */
+async function expectStopsByItself(options: StartServiceOptions): Promise<void> {
+  const service = await startService({ ...options, nodeOptions: AS_PID_ONE });
+  try {
+    service.child.kill('SIGTERM');
+    const code = await Promise.race([service.exited(), sleep(10_000, undefined, { ref: false })]);
+    expect(code, service.output()).toBe(0);
+    expect(service.output()).toMatch(/"msg":"SIGTERM: stopping"[\s\S]*"msg":"stopped"/);
+  } finally {
+    await service.kill();
+  }
 }
 
 describe('SIGTERM as PID 1 in a container', () => {
@@ -39,26 +48,18 @@ describe('SIGTERM as PID 1 in a container', () => {
 
   it('the Strava sandbox closes and exits 0 by itself', async () => {
     const port = await freePort();
-    const service = await startService({
+    await expectStopsByItself({
       cwd: app('strava-sandbox'),
-      nodeOptions: AS_PID_ONE,
       env: { STRAVA_SANDBOX_PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
       readyUrl: `http://127.0.0.1:${port}/health/live`,
     });
-    try {
-      expect(await stopWithin(service, 10_000), service.output()).toBe(0);
-      expect(service.output()).toMatch(/"msg":"SIGTERM: stopping"[\s\S]*"msg":"stopped"/);
-    } finally {
-      await service.kill();
-    }
   });
 
   it('the token-dealer, on PostgreSQL and Redis, closes and exits 0 by itself', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const service = await startService({
+    await expectStopsByItself({
       cwd: app('token-dealer'),
-      nodeOptions: AS_PID_ONE,
       env: {
         DATABASE_URL: database.url,
         REDIS_URL: redis.url,
@@ -73,11 +74,5 @@ describe('SIGTERM as PID 1 in a container', () => {
       },
       readyUrl: `${url}/health/ready`,
     });
-    try {
-      expect(await stopWithin(service, 10_000), service.output()).toBe(0);
-      expect(service.output()).toMatch(/"msg":"SIGTERM: stopping"[\s\S]*"msg":"stopped"/);
-    } finally {
-      await service.kill();
-    }
   });
 });
